@@ -1,0 +1,44 @@
+"""Reference data: the 32 councils, Scotland, and the superseded codes older returns carry."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl.strategy import NATIONAL_CODE
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Authority:
+    code: str
+    name: str
+    kind: str  # "council" or "national"
+
+
+@cache
+def councils() -> tuple[Authority, ...]:
+    with open(DATA_DIR / "councils.csv", encoding="utf-8", newline="") as f:
+        return tuple(Authority(row["code"], row["name"], "council") for row in csv.DictReader(f))
+
+
+@cache
+def superseded_codes() -> dict[str, str]:
+    """Old GSS code → current code."""
+    with open(DATA_DIR / "superseded_codes.csv", encoding="utf-8", newline="") as f:
+        return {row["old_code"]: row["code"] for row in csv.DictReader(f)}
+
+
+SCOTLAND = Authority(NATIONAL_CODE, "Scotland", "national")
+
+
+def authorities() -> tuple[Authority, ...]:
+    """Every body that may send a return: the 32 councils, then Scotland."""
+    return (*councils(), SCOTLAND)
+
+
+def council_name(code: str) -> str:
+    return {a.code: a.name for a in authorities()}.get(code, code)

@@ -1,0 +1,300 @@
+"""The DuckDB store: schema with a recorded version, forward migrations, short-lived connections.
+
+DuckDB lets one process write a file at a time (a second process cannot even
+read it meanwhile), so every caller opens a connection for one piece of work
+and closes it; a caller that finds the file busy waits and retries, then gives
+up with a plain message. Every connection uses the default configuration:
+within one process all connections to a file must share it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from etl.councils import authorities, superseded_codes
+from etl.strategy import StrategyFile
+
+BUSY_TIMEOUT_SECONDS = float(os.environ.get("STEM_TRACKER_BUSY_TIMEOUT", "30"))
+
+
+class StoreBusy(RuntimeError):
+    """Another process held the database for longer than we were willing to wait."""
+
+
+class StoreNotReady(RuntimeError):
+    """The database has not been initialised (run `stem-tracker init`)."""
+
+
+def _say_busy() -> None:
+    print("database busy, retrying…", file=sys.stderr)
+
+
+@contextmanager
+def connect(
+    db_path: str | Path,
+    *,
+    timeout: float | None = None,
+    on_busy: Callable[[], None] = _say_busy,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for one piece of work, waiting while another process holds it."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (BUSY_TIMEOUT_SECONDS if timeout is None else timeout)
+    delay, told = 0.05, False
+    while True:
+        try:
+            con = duckdb.connect(str(db_path))
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"the database {db_path} is in use by another program; "
+                    "try again when it has finished"
+                ) from None
+            if not told:
+                on_busy()
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# Each migration takes the schema from the version before it to its own number.
+# Append new ones; never edit one that has shipped.
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+        CREATE TABLE themes (id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR,
+            position INTEGER);
+        CREATE TABLE commitments (id VARCHAR PRIMARY KEY, title VARCHAR, theme VARCHAR,
+            also_themes VARCHAR[], lead VARCHAR, sectors VARCHAR[], source VARCHAR,
+            source_title VARCHAR, source_text VARCHAR, override_status VARCHAR,
+            override_reason VARCHAR, override_by VARCHAR, override_date DATE, position INTEGER);
+        CREATE TABLE milestones (id VARCHAR PRIMARY KEY, commitment_id VARCHAR, title VARCHAR,
+            due DATE, due_text VARCHAR, completed DATE, original_due DATE, position INTEGER);
+        CREATE TABLE milestone_changes (milestone_id VARCHAR, changed_on DATE, was DATE,
+            reason VARCHAR);
+        CREATE TABLE indicators (id VARCHAR PRIMARY KEY, commitment_id VARCHAR, name VARCHAR,
+            unit VARCHAR, direction VARCHAR, reported_by VARCHAR, aggregation VARCHAR,
+            breakdowns VARCHAR[], baseline_period VARCHAR, baseline_value DOUBLE,
+            illustrative BOOLEAN, position INTEGER);
+        CREATE TABLE indicator_targets (indicator_id VARCHAR, period VARCHAR, value DOUBLE,
+            illustrative BOOLEAN, position INTEGER);
+        CREATE TABLE indicator_changes (indicator_id VARCHAR, changed_on DATE,
+            was_period VARCHAR, was_value DOUBLE, reason VARCHAR);
+        CREATE TABLE authorities (code VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR);
+        CREATE TABLE superseded_codes (old_code VARCHAR PRIMARY KEY, code VARCHAR);
+        CREATE SEQUENCE submission_ids START 1;
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY DEFAULT nextval('submission_ids'),
+            authority_code VARCHAR NOT NULL, period VARCHAR NOT NULL, version INTEGER NOT NULL,
+            received_at TIMESTAMP NOT NULL, submitted_by VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL, row_count INTEGER NOT NULL, file_name VARCHAR,
+            action VARCHAR NOT NULL, is_current BOOLEAN NOT NULL, queries JSON);
+        CREATE TABLE figures (submission_id INTEGER NOT NULL, indicator_id VARCHAR NOT NULL,
+            sex VARCHAR NOT NULL, simd_quintile VARCHAR NOT NULL, value DOUBLE NOT NULL,
+            comment VARCHAR);
+        CREATE VIEW current_figures AS
+            SELECT s.authority_code, s.period, f.indicator_id, f.sex, f.simd_quintile,
+                   f.value, f.comment, s.id AS submission_id
+            FROM figures f JOIN submissions s ON s.id = f.submission_id
+            WHERE s.is_current;
+        """,
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Bring the schema up to date; return the versions applied (none when already current)."""
+    applied = []
+    con.execute("BEGIN")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
+        )
+        current = schema_version(con)
+        for version, sql in MIGRATIONS:
+            if version > current:
+                con.execute(sql)
+                con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
+                applied.append(version)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return applied
+
+
+def require_schema(con: duckdb.DuckDBPyConnection) -> None:
+    if schema_version(con) < SCHEMA_VERSION:
+        raise StoreNotReady("the database is not set up yet: run `stem-tracker init` first")
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, strategy: StrategyFile) -> bool:
+    """Replace the strategy and councils in the store; return whether anything changed."""
+    fingerprint = strategy.model_dump_json()
+    if get_meta(con, "strategy_json") == fingerprint and con.execute(
+        "SELECT count(*) FROM authorities"
+    ).fetchone()[0] == len(authorities()):
+        return False
+    con.execute("BEGIN")
+    try:
+        _replace_strategy(con, strategy)
+        con.execute("DELETE FROM authorities")
+        con.executemany(
+            "INSERT INTO authorities VALUES (?, ?, ?)",
+            [(a.code, a.name, a.kind) for a in authorities()],
+        )
+        con.execute("DELETE FROM superseded_codes")
+        con.executemany(
+            "INSERT INTO superseded_codes VALUES (?, ?)", list(superseded_codes().items())
+        )
+        set_meta(con, "strategy_json", fingerprint)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True
+
+
+def _replace_strategy(con: duckdb.DuckDBPyConnection, strategy: StrategyFile) -> None:
+    for table in (
+        "themes", "commitments", "milestones", "milestone_changes",
+        "indicators", "indicator_targets", "indicator_changes",
+    ):  # fmt: skip
+        con.execute(f"DELETE FROM {table}")
+    info, settings = strategy.strategy, strategy.settings
+    for key, value in {
+        "title": info.title,
+        "published": info.published.isoformat(),
+        "start": info.start,
+        "settings": settings.model_dump_json(),
+    }.items():
+        set_meta(con, key, value)
+    sources = {s.id: s.title for s in info.sources}
+    con.executemany(
+        "INSERT INTO themes VALUES (?, ?, ?, ?)",
+        [(t.id, t.name, t.description, n) for n, t in enumerate(strategy.themes)],
+    )
+    con.executemany(
+        "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.id,
+                c.title,
+                c.theme,
+                c.also_themes,
+                c.lead,
+                c.sectors,
+                c.source,
+                sources.get(c.source),
+                c.source_text,
+                c.override.status if c.override else None,
+                c.override.reason if c.override else None,
+                c.override.by if c.override else None,
+                c.override.date if c.override else None,
+                n,
+            )  # fmt: skip
+            for n, c in enumerate(strategy.commitments)
+        ],
+    )
+    milestones = strategy.milestones
+    if milestones:
+        con.executemany(
+            "INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (m.id, c.id, m.title, m.due, m.due_text, m.completed, m.original_due, n)
+                for n, (c, m) in enumerate(milestones)
+            ],
+        )
+    changes = [(m.id, ch.on, ch.was, ch.reason) for _, m in milestones for ch in m.rebaselined]
+    if changes:
+        con.executemany("INSERT INTO milestone_changes VALUES (?, ?, ?, ?)", changes)
+    indicators = strategy.indicators
+    if indicators:
+        con.executemany(
+            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    i.id,
+                    c.id,
+                    i.name,
+                    i.unit,
+                    i.direction,
+                    i.reported_by,
+                    i.aggregation,
+                    list(i.breakdowns),
+                    i.baseline.period,
+                    i.baseline.value,
+                    i.illustrative or i.baseline.illustrative,
+                    n,
+                )  # fmt: skip
+                for n, (c, i) in enumerate(indicators)
+            ],
+        )
+        con.executemany(
+            "INSERT INTO indicator_targets VALUES (?, ?, ?, ?, ?)",
+            [
+                (i.id, t.period, t.value, i.illustrative or t.illustrative, n)
+                for _, i in indicators
+                for n, t in enumerate(i.targets)
+            ],
+        )
+    ind_changes = [
+        (i.id, ch.on, ch.was.period, ch.was.value, ch.reason)
+        for _, i in indicators
+        for ch in i.rebaselined
+    ]
+    if ind_changes:
+        con.executemany("INSERT INTO indicator_changes VALUES (?, ?, ?, ?, ?)", ind_changes)
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def settings(con: duckdb.DuckDBPyConnection) -> dict:
+    return json.loads(get_meta(con, "settings") or "{}")
+
+
+def init(db_path: str | Path, strategy: StrategyFile) -> dict:
+    """Create or upgrade the database and load the strategy and councils (idempotent)."""
+    with connect(db_path) as con:
+        applied = migrate(con)
+        loaded = load_reference(con, strategy)
+    return {"migrations_applied": applied, "strategy_loaded": loaded, "version": SCHEMA_VERSION}
