@@ -111,7 +111,10 @@ def demo(
 
     strategy = strategy_of(ctx.obj)
     store.init(ctx.obj.db, strategy)
-    summary = demo_data.load_demo(ctx.obj.db, strategy, seed=seed)
+    try:
+        summary = demo_data.load_demo(ctx.obj.db, strategy, seed=seed)
+    except demo_data.DemoRefused as error:
+        raise CliError(str(error)) from None
     typer.echo(
         f"{ctx.obj.db}: demo data loaded ({summary['submissions']} submissions, "
         f"{summary['rows']} figures, {summary['first_period']} to {summary['last_period']}). "
@@ -141,3 +144,4 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+from etl import cli_status  # noqa: E402,F401

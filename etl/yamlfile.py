@@ -47,7 +47,11 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        raise YamlSyntaxError(line, f"the YAML cannot be read: {error.problem}") from None
+        raise YamlSyntaxError(
+            line,
+            f"the YAML cannot be read: {error.problem} "
+            "(check brackets, quotes and indentation here)",
+        ) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(1, f"the YAML cannot be read: {error}") from None
     lines: dict[Path, int] = {}

@@ -1,0 +1,44 @@
+"""Shared fixtures: real files, real DuckDB databases under pytest's tmp_path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from etl import demo, store
+from etl.strategy import load_strategy
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_default_database(tmp_path_factory):
+    """No test may touch data/tracker.duckdb: point the default at a scratch file."""
+    os.environ["STEM_TRACKER_DB"] = str(tmp_path_factory.mktemp("default") / "tracker.duckdb")
+    os.environ.setdefault("STEM_TRACKER_BUSY_TIMEOUT", "30")
+
+
+@pytest.fixture(scope="session")
+def strategy():
+    """The real strategy, from commitments.yaml."""
+    return load_strategy(ROOT / "commitments.yaml")
+
+
+@pytest.fixture
+def empty_db(tmp_path, strategy) -> Path:
+    """An initialised database with the real strategy and no returns."""
+    path = tmp_path / "tracker.duckdb"
+    store.init(path, strategy)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, strategy) -> Path:
+    """A database full of demo returns. Session-wide: tests must not write to it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store.init(path, strategy)
+    demo.load_demo(path, strategy)
+    return path

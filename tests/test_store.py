@@ -1,0 +1,133 @@
+"""The DuckDB store: schema versions, forward migrations, idempotent init, busy waits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from etl import store
+from tests.conftest import ROOT
+
+
+def tables(path):
+    with store.connect(path) as con:
+        return {
+            row[0]
+            for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+
+
+def test_init_creates_the_schema_and_loads_strategy_and_councils(tmp_path, strategy):
+    path = tmp_path / "t.duckdb"
+    result = store.init(path, strategy)
+    assert result["migrations_applied"] == [v for v, _ in store.MIGRATIONS]
+    assert result["strategy_loaded"] is True
+    with store.connect(path) as con:
+        assert store.schema_version(con) == store.SCHEMA_VERSION
+        kinds = dict(con.execute("SELECT kind, count(*) FROM authorities GROUP BY kind").fetchall())
+        assert kinds == {"council": 32, "national": 1}
+        assert con.execute("SELECT count(*) FROM commitments").fetchone()[0] == len(
+            strategy.commitments
+        )
+        assert con.execute("SELECT count(*) FROM milestones").fetchone()[0] == len(
+            strategy.milestones
+        )
+        assert con.execute("SELECT count(*) FROM indicators").fetchone()[0] == len(
+            strategy.indicators
+        )
+        assert con.execute("SELECT count(*) FROM superseded_codes").fetchone()[0] == 4
+
+
+def test_init_twice_changes_nothing(tmp_path, strategy):
+    path = tmp_path / "t.duckdb"
+    store.init(path, strategy)
+    with store.connect(path) as con:
+        before = con.execute("SELECT * FROM schema_version").fetchall()
+    again = store.init(path, strategy)
+    assert again["migrations_applied"] == [] and again["strategy_loaded"] is False
+    with store.connect(path) as con:
+        assert con.execute("SELECT * FROM schema_version").fetchall() == before
+
+
+def test_init_upgrades_an_older_database(tmp_path, strategy, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
+    with store.connect(path) as con:
+        store.migrate(con)
+        con.execute("INSERT INTO meta VALUES ('kept', 'yes')")
+    monkeypatch.undo()
+    result = store.init(path, strategy)
+    assert result["migrations_applied"] == [v for v, _ in store.MIGRATIONS[1:]]
+    with store.connect(path) as con:
+        assert store.schema_version(con) == store.SCHEMA_VERSION
+        assert store.get_meta(con, "kept") == "yes"
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "t.duckdb"
+    monkeypatch.setattr(
+        store, "MIGRATIONS", [*store.MIGRATIONS, (999, "CREATE TABLE x (a INT); SELEC oops")]
+    )
+    with pytest.raises(duckdb.Error), store.connect(path) as con:
+        store.migrate(con)
+    with store.connect(path) as con:
+        assert "x" not in {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+    assert "x" not in tables(path)
+
+
+def test_require_schema_says_to_run_init(tmp_path):
+    with (
+        store.connect(tmp_path / "new.duckdb") as con,
+        pytest.raises(store.StoreNotReady, match="stem-tracker init"),
+    ):
+        store.require_schema(con)
+
+
+def test_connect_waits_for_another_process_then_gives_a_plain_error(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep(3)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        told = []
+        with (
+            pytest.raises(store.StoreBusy, match="in use by another program"),
+            store.connect(path, timeout=0.5, on_busy=lambda: told.append(1)),
+        ):
+            pass
+        assert told == [1]
+        started = time.monotonic()
+        with store.connect(path, timeout=20) as con:  # waits until the holder exits
+            assert con.execute("SELECT 1").fetchone() == (1,)
+        assert time.monotonic() - started > 0.2
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_cli_init_twice_then_demo_on_an_empty_path(tmp_path):
+    path = tmp_path / "sub" / "fresh.duckdb"
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-c", "from etl.cli import main; main()", "--db", str(path), *args],
+            capture_output=True, text=True, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+
+    first, second, demo = cli("init"), cli("init"), cli("demo")
+    assert first.returncode == 0 and "applied migration" in first.stdout
+    assert (
+        second.returncode == 0
+        and "(up to date)" in second.stdout
+        and "strategy unchanged" in second.stdout
+    )
+    assert demo.returncode == 0 and "demo data loaded" in demo.stdout, demo.stderr
