@@ -144,4 +144,6 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+
+
 from etl import cli_status  # noqa: E402,F401

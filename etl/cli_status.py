@@ -1,0 +1,175 @@
+"""`stem-tracker status` and `stem-tracker completeness`: the status engine on the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import typer
+
+from etl import status as status_engine
+from etl import store
+from etl.cli import CliError, app
+from etl.periods import Quarter, last_ended
+
+WORDS = {
+    "complete": "complete",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "no_data": "no data",
+    "overdue": "overdue",
+    "due_soon": "due soon",
+    "not_yet_due": "not yet due",
+    "submitted_on_time": "on time",
+    "submitted_late": "late",
+}
+
+
+def parse_as_at(text: str | None) -> dt.date:
+    """--as-at: an ISO date (YYYY-MM-DD); today when not given."""
+    if text is None:
+        return dt.date.today()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise typer.BadParameter(f'"{text}" is not a date: write it as 2025-09-30')
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f'"{text}" is not a real date (write it as 2025-09-30)') from None
+
+
+AS_AT = typer.Option(
+    None,
+    "--as-at",
+    help="Judge everything as at this date, YYYY-MM-DD (default: today).",
+    metavar="YYYY-MM-DD",
+)
+
+
+def _report(ctx: typer.Context, as_at: dt.date) -> status_engine.StatusReport:
+    db = ctx.obj.db
+    if not db.exists():  # connect() would create an empty file
+        raise CliError(f"there is no database at {db}: run `stem-tracker init` first")
+    with store.connect(db) as con:
+        return status_engine.report(con, as_at)
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _counts(counts: dict[str, int]) -> str:
+    shown = [f"{n} {WORDS[s]}" for s, n in counts.items() if n]
+    return ", ".join(shown) or "none"
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_at: str = AS_AT,
+    as_json: bool = typer.Option(False, "--json", help="Print the whole status report as JSON."),
+) -> None:
+    """Statuses of milestones, indicators, commitments and themes as at a date, by theme."""
+    day = parse_as_at(as_at)
+    result = _report(ctx, day)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+        return
+    data = result.to_json()
+    typer.echo(f"Status as at {_day(day)}")
+    for theme in data["themes"]:
+        typer.echo("")
+        rate = theme["delivery_rate"]
+        typer.echo(f"{theme['name']}")
+        typer.echo(f"  commitments: {_counts(theme['commitments'])}")
+        typer.echo(
+            f"  milestones due by {_day(day)}: {theme['milestones_due']}, completed "
+            f"{theme['milestones_completed']}"
+            + (f" (delivery rate {rate:.0%})" if rate is not None else "")
+        )
+        typer.echo(f"  indicators: {_counts(theme['indicators'])}")
+        for c in data["commitments"]:
+            if c["theme"] != theme["id"]:
+                continue
+            notes = [n for n in (c["reason"],) if n]
+            if c["manual"]:
+                notes.insert(0, f"manual, {c['override_date']}")
+            if c["data_gap"]:
+                notes.append("data gap")
+            typer.echo(
+                f"    {c['id']} {c['title']}: {WORDS[c['status']].upper()}"
+                + (f" ({'; '.join(notes)})" if notes else "")
+            )
+    returns = result.returns
+    if len(returns):
+        latest = returns["period"].max()
+        typer.echo("")
+        typer.echo(f"Returns for {latest}: {_return_summary(returns[returns['period'] == latest])}")
+    typer.echo("")
+    typer.echo(
+        "Figures are the current versions of councils' returns; "
+        "see `stem-tracker completeness` for who has returned."
+    )
+
+
+def _return_summary(rows) -> str:
+    counts = rows["status"].value_counts().to_dict()
+    received = counts.get("submitted_on_time", 0) + counts.get("submitted_late", 0)
+    due_date = rows["due_date"].iloc[0]
+    return (
+        f"{received} of {len(rows)} councils returned (due {_day(due_date)}; "
+        + _counts({s: counts.get(s, 0) for s in status_engine.RETURN_STATUSES})
+        + ")"
+    )
+
+
+@app.command()
+def completeness(
+    ctx: typer.Context,
+    period: str = typer.Option(
+        None, "--period", help="Only this quarter, e.g. 2025-Q2 (default: every quarter)."
+    ),
+    as_at: str = AS_AT,
+    as_json: bool = typer.Option(False, "--json", help="Print one row per council and quarter."),
+) -> None:
+    """Which councils have and have not sent each quarter's return, for chasing."""
+    day = parse_as_at(as_at)
+    quarter = None
+    if period is not None:
+        try:
+            quarter = str(Quarter.parse(period))
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--period") from None
+    returns = _report(ctx, day).returns
+    if quarter is not None:
+        if quarter not in set(returns["period"]):
+            raise CliError(
+                f"no return is expected for {quarter} as at {day.isoformat()}: returns run "
+                f"from the strategy start to {last_ended(day)}, the last quarter ended by then"
+            )
+        returns = returns[returns["period"] == quarter]
+    if as_json:
+        rows = status_engine.json_records(returns)
+        typer.echo(json.dumps({"as_at": day.isoformat(), "returns": rows}, indent=2))
+        return
+    typer.echo(f"Returns as at {_day(day)}")
+    if not len(returns):
+        typer.echo("No quarter has ended since the strategy started: no returns expected yet.")
+        return
+    if quarter is None:
+        for period_name, rows in returns.groupby("period", sort=True):
+            typer.echo(f"  {period_name}: {_return_summary(rows)}")
+        quarter = returns["period"].max()
+        typer.echo("")
+    rows = returns[returns["period"] == quarter]
+    typer.echo(f"{quarter}: {_return_summary(rows)}")
+    for wanted, heading in (
+        ("overdue", "Not returned, overdue (chase)"),
+        ("not_yet_due", "Not returned, not yet due"),
+        ("submitted_late", "Returned late"),
+        ("submitted_on_time", "Returned on time"),
+    ):
+        names = list(rows.loc[rows["status"] == wanted, "authority_name"])
+        if names:
+            typer.echo(f"  {heading} ({len(names)}): {', '.join(names)}")

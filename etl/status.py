@@ -1,0 +1,533 @@
+"""The status engine: every status in ``spec/status-rules.md``, as at a date D, in one place.
+
+Each rule is a small pure function below, named after the spec's section, so it
+can be read (and tested, table by table) next to the spec. ``report()`` reads the
+strategy and the *aggregated* figures from DuckDB (``etl/status_sql.py``) and
+applies the rules to those small tables.
+
+Conventions shared by every frame in a ``StatusReport``:
+- dates (due, completed, due_date, …) are ``datetime.date`` objects (or None), so
+  they compare directly with ``as_at``; ``received_at`` is a pandas Timestamp;
+- a missing number is NaN / <NA>; ``to_json()`` turns both into ``null``.
+
+Figures are taken as they stand now (the current version of each submission) for
+the quarters ended by D, as the spec says. Returns completeness, in contrast, is
+about what had *arrived* by D: a submission received after D does not count as
+received as at D (its quarter shows Overdue or Not yet due).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from etl import status_sql, store
+from etl.periods import Quarter, last_ended, quarters_between
+from etl.strategy import Settings
+
+MILESTONE_STATUSES = ("complete", "overdue", "due_soon", "not_yet_due")
+INDICATOR_STATUSES = ("on_track", "at_risk", "off_track", "no_data")
+COMMITMENT_STATUSES = ("complete", "on_track", "at_risk", "off_track")
+RETURN_STATUSES = ("submitted_on_time", "submitted_late", "overdue", "not_yet_due")
+
+DUE_SOON_DAYS = 90
+
+
+# --- Milestones -------------------------------------------------------------------------
+
+
+def milestone_status(due: dt.date, completed: dt.date | None, as_at: dt.date) -> str:
+    """Complete / Overdue / Due soon / Not yet due, as at D."""
+    if completed is not None and completed <= as_at:
+        return "complete"
+    if due < as_at:
+        return "overdue"
+    if due <= as_at + dt.timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return "not_yet_due"
+
+
+def milestone_on_time(due: dt.date, completed: dt.date | None, as_at: dt.date) -> bool | None:
+    """For a complete milestone: completed on or before its due date. None otherwise."""
+    if milestone_status(due, completed, as_at) != "complete":
+        return None
+    return completed <= due
+
+
+# --- Indicators -------------------------------------------------------------------------
+
+
+def trajectory(
+    baseline: tuple[str, float], targets: list[tuple[str, float]], period: str
+) -> float | None:
+    """Straight lines by quarter from the baseline to each target in turn; flat at the
+    last target after it; None before the baseline."""
+    at = Quarter.parse(period).index
+    points = [(Quarter.parse(p).index, float(v)) for p, v in [baseline, *targets]]
+    if at < points[0][0]:
+        return None
+    for (q0, v0), (q1, v1) in zip(points, points[1:], strict=False):
+        if at <= q1:
+            return v0 + (v1 - v0) * (at - q0) / (q1 - q0)
+    return points[-1][1]
+
+
+@dataclass(frozen=True)
+class NationalFigure:
+    value: float | None  # the combined figure as reported (unscaled)
+    authorities_reported: int | None  # n of the councils; None for a national indicator
+    coverage: float | None  # n / councils; None for a national indicator
+    estimated: bool  # a sum scaled up from n < councils
+    compared_value: float | None  # the figure compared with the trajectory
+    enough_coverage: bool  # the quarter can be an indicator's latest quarter
+
+
+def national_figure(
+    *,
+    reported_by: str,
+    aggregation: str,
+    authorities_reported: int,
+    total: float | None,
+    mean: float | None,
+    councils: int,
+    min_coverage: float,
+) -> NationalFigure:
+    """Combine the authorities' headline figures for one indicator and quarter."""
+    n = authorities_reported
+    if reported_by == "national":  # Scotland's own figure; "latest quarter with a figure"
+        value = mean if n else None
+        return NationalFigure(value, None, None, False, value, value is not None)
+    coverage = n / councils if councils else 0.0
+    # n ≥ share × councils, with room for float noise (0.75 × 32 is exactly 24).
+    enough = n > 0 and n >= min_coverage * councils - 1e-9
+    if n == 0:
+        return NationalFigure(None, 0, coverage, False, None, False)
+    if aggregation == "sum":
+        estimated = n < councils
+        return NationalFigure(total, n, coverage, estimated, total * councils / n, enough)
+    return NationalFigure(mean, n, coverage, False, mean, enough)
+
+
+def indicator_status(
+    actual: float | None,
+    trajectory_value: float | None,
+    direction: str,
+    on_track_ratio: float = 1.0,
+    at_risk_ratio: float = 0.9,
+) -> tuple[float | None, str]:
+    """(ratio, status) in the latest quarter. The ratio is None where it cannot be formed."""
+    if _missing(actual) or _missing(trajectory_value):
+        return None, "no_data"
+    if trajectory_value == 0:
+        good = direction == "up" or actual == 0
+        return None, "on_track" if good else "off_track"
+    if direction == "down" and actual == 0:
+        return None, "on_track"
+    ratio = actual / trajectory_value if direction == "up" else trajectory_value / actual
+    judged = round(ratio, 9)  # float noise (0.8999999999) must not change a status
+    if judged >= on_track_ratio:
+        return ratio, "on_track"
+    if judged >= at_risk_ratio:
+        return ratio, "at_risk"
+    return ratio, "off_track"
+
+
+# --- Commitments ------------------------------------------------------------------------
+
+
+def override_applies(override_status: str | None, override_date: dt.date | None, as_at) -> bool:
+    """A manual override counts from its date: one dated after D is ignored."""
+    return bool(override_status) and override_date is not None and override_date <= as_at
+
+
+def commitment_status(milestone_statuses: list[str], indicator_statuses: list[str]) -> str:
+    """The roll-up when no override applies. Indicators with No data do not count."""
+    if "overdue" in milestone_statuses or "off_track" in indicator_statuses:
+        return "off_track"
+    if "at_risk" in indicator_statuses:
+        return "at_risk"
+    if milestone_statuses and all(s == "complete" for s in milestone_statuses):
+        return "complete"
+    return "on_track"
+
+
+# --- Returns completeness ---------------------------------------------------------------
+
+
+def return_due_date(period: str, returns_due_days: int) -> dt.date:
+    return Quarter.parse(period).end + dt.timedelta(days=returns_due_days)
+
+
+def return_status(due_date: dt.date, received_on: dt.date | None, as_at: dt.date) -> str:
+    """On time / late by the first version's arrival; a return arriving after D has not
+    arrived as at D."""
+    if received_on is not None and received_on <= as_at:
+        return "submitted_on_time" if received_on <= due_date else "submitted_late"
+    return "overdue" if due_date < as_at else "not_yet_due"
+
+
+# --- The report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    as_at: dt.date
+    milestones: pd.DataFrame
+    indicators: pd.DataFrame
+    commitments: pd.DataFrame
+    themes: pd.DataFrame
+    returns: pd.DataFrame
+
+    def to_json(self) -> dict:
+        """Plain JSON types: ISO dates, None for anything missing; themes' commitments and
+        indicators as status → count."""
+        themes = []
+        for row in json_records(self.themes):
+            themes.append(
+                {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "commitments": {s: row[f"commitments_{s}"] for s in COMMITMENT_STATUSES},
+                    "milestones_due": row["milestones_due"],
+                    "milestones_completed": row["milestones_completed"],
+                    "delivery_rate": row["delivery_rate"],
+                    "indicators": {s: row[f"indicators_{s}"] for s in INDICATOR_STATUSES},
+                }
+            )
+        return {
+            "as_at": self.as_at.isoformat(),
+            "milestones": json_records(self.milestones),
+            "indicators": json_records(self.indicators),
+            "commitments": json_records(self.commitments),
+            "themes": themes,
+            "returns": json_records(self.returns),
+        }
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What every part of the report needs to know besides the as-at date."""
+
+    as_at: dt.date
+    settings: Settings
+    start: Quarter
+    last: Quarter  # the last quarter ended by D
+    councils: int
+
+
+def _basis(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> _Basis:
+    store.require_schema(con)
+    start = store.get_meta(con, "start")
+    if start is None:
+        raise store.StoreNotReady("the strategy is not loaded yet: run `stem-tracker init` first")
+    councils = con.execute("SELECT count(*) FROM authorities WHERE kind = 'council'").fetchone()
+    return _Basis(
+        as_at, Settings(**store.settings(con)), Quarter.parse(start), last_ended(as_at), councils[0]
+    )
+
+
+def report(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> StatusReport:
+    """Every status as at ``as_at``."""
+    as_at = _day(as_at)
+    basis = _basis(con, as_at)
+    milestones = _milestones(con, basis)
+    indicators = _indicators(con, basis)
+    commitments = _commitments(con, basis, milestones, indicators)
+    themes = _themes(con, basis, commitments, milestones, indicators)
+    returns = _returns(con, basis)
+    return StatusReport(as_at, milestones, indicators, commitments, themes, returns)
+
+
+def national_series(
+    con: duckdb.DuckDBPyConnection, as_at: dt.date, indicator_id: str | None = None
+) -> pd.DataFrame:
+    """One row per indicator and quarter ended by D, from the earlier of its baseline and
+    the strategy start: the national figure, its coverage and the trajectory."""
+    as_at = _day(as_at)
+    basis = _basis(con, as_at)
+    return _series(con, basis, status_sql.indicators(con, indicator_id), indicator_id)
+
+
+SERIES_COLUMNS = [
+    "indicator_id", "period", "value", "authorities_reported", "coverage", "estimated",
+    "compared_value", "trajectory", "enough_coverage",
+]  # fmt: skip
+
+
+def _series(con, basis: _Basis, indicators: pd.DataFrame, indicator_id=None) -> pd.DataFrame:
+    totals = status_sql.headline_totals(con, str(basis.last), indicator_id)
+    by_key = {
+        (t.indicator_id, t.period): t for t in totals.itertuples(index=False)
+    }  # one per indicator and quarter: small
+    rows = []
+    for ind in indicators.itertuples(index=False):
+        baseline = (ind.baseline_period, ind.baseline_value)
+        targets = [(t["period"], t["value"]) for t in (ind.targets or [])]
+        first = min(Quarter.parse(ind.baseline_period), basis.start)
+        for quarter in quarters_between(first, basis.last):
+            period = str(quarter)
+            found = by_key.get((ind.id, period))
+            figure = national_figure(
+                reported_by=ind.reported_by,
+                aggregation=ind.aggregation,
+                authorities_reported=int(found.authorities_reported) if found else 0,
+                total=found.total if found else None,
+                mean=found.mean if found else None,
+                councils=basis.councils,
+                min_coverage=basis.settings.min_coverage,
+            )
+            rows.append(
+                (
+                    ind.id,
+                    period,
+                    figure.value,
+                    figure.authorities_reported,
+                    figure.coverage,
+                    figure.estimated,
+                    figure.compared_value,
+                    trajectory(baseline, targets, period),
+                    figure.enough_coverage,
+                )
+            )
+    series = pd.DataFrame(rows, columns=SERIES_COLUMNS)
+    return series.astype(
+        {
+            "value": "float64",
+            "authorities_reported": "Int64",
+            "coverage": "float64",
+            "estimated": "bool",
+            "compared_value": "float64",
+            "trajectory": "float64",
+            "enough_coverage": "bool",
+        }
+    )
+
+
+def _milestones(con, basis: _Basis) -> pd.DataFrame:
+    frame = status_sql.milestones(con)
+    frame["status"] = [
+        milestone_status(m.due, m.completed, basis.as_at) for m in frame.itertuples()
+    ]
+    frame["on_time"] = pd.Series(
+        [milestone_on_time(m.due, m.completed, basis.as_at) for m in frame.itertuples()],
+        index=frame.index,
+        dtype="boolean",
+    )
+    return frame[
+        ["id", "commitment_id", "title", "due", "original_due", "due_text", "completed",
+         "status", "on_time", "theme"]
+    ]  # fmt: skip
+
+
+def _indicators(con, basis: _Basis) -> pd.DataFrame:
+    indicators = status_sql.indicators(con)
+    series = _series(con, basis, indicators)
+    latest = (
+        series[series["enough_coverage"]]
+        .sort_values("period")
+        .groupby("indicator_id")
+        .tail(1)
+        .set_index("indicator_id")
+    )
+    rows = []
+    for ind in indicators.itertuples(index=False):
+        at = latest.loc[ind.id] if ind.id in latest.index else None
+        actual = None if at is None else at["compared_value"]
+        traj = None if at is None else at["trajectory"]
+        ratio, status = indicator_status(
+            actual,
+            traj,
+            ind.direction,
+            basis.settings.on_track_ratio,
+            basis.settings.at_risk_ratio,
+        )
+        rows.append(
+            {
+                "id": ind.id,
+                "commitment_id": ind.commitment_id,
+                "theme": ind.theme,
+                "name": ind.name,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "reported_by": ind.reported_by,
+                "aggregation": ind.aggregation,
+                "latest_period": None if at is None else at["period"],
+                "actual": actual,
+                "reported_value": None if at is None else at["value"],
+                "authorities_reported": None if at is None else at["authorities_reported"],
+                "coverage": None if at is None else at["coverage"],
+                "estimated": False if at is None else bool(at["estimated"]),
+                "trajectory": None if _missing(traj) else traj,
+                "ratio": ratio,
+                "status": status,
+                "illustrative": bool(ind.illustrative),
+            }
+        )
+    columns = [
+        "id", "commitment_id", "theme", "name", "unit", "direction", "reported_by",
+        "aggregation", "latest_period", "actual", "reported_value", "authorities_reported",
+        "coverage", "estimated", "trajectory", "ratio", "status", "illustrative",
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype(
+        {
+            "actual": "float64",
+            "reported_value": "float64",
+            "authorities_reported": "Int64",
+            "coverage": "float64",
+            "trajectory": "float64",
+            "ratio": "float64",
+            "estimated": "bool",
+            "illustrative": "bool",
+        }
+    )
+
+
+def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.DataFrame):
+    rows = []
+    for c in status_sql.commitments(con).itertuples(index=False):
+        ms = milestones[milestones["commitment_id"] == c.id]
+        inds = indicators[indicators["commitment_id"] == c.id]
+        data_gap = bool((inds["status"] == "no_data").any())
+        if override_applies(c.override_status, c.override_date, basis.as_at):
+            status, manual, reason = c.override_status, True, c.override_reason
+        else:
+            status = commitment_status(list(ms["status"]), list(inds["status"]))
+            manual, reason = False, _rollup_reason(status, ms, inds)
+        rows.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "theme": c.theme,
+                "lead": c.lead,
+                "sectors": list(c.sectors or []),
+                "status": status,
+                "manual": manual,
+                "reason": reason,
+                "override_by": c.override_by if manual else None,
+                "override_date": c.override_date if manual else None,
+                "data_gap": data_gap,
+            }
+        )
+    columns = [
+        "id", "title", "theme", "lead", "sectors", "status", "manual", "reason",
+        "override_by", "override_date", "data_gap",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).astype({"manual": "bool", "data_gap": "bool"})
+
+
+def _rollup_reason(status: str, milestones: pd.DataFrame, indicators: pd.DataFrame) -> str | None:
+    """Which milestones and indicators decided a computed status, in plain words."""
+
+    def named(frame, wanted, kind, words):
+        return [f"{kind} {i} {words}" for i in frame.loc[frame["status"] == wanted, "id"]]
+
+    if status == "off_track":
+        parts = named(milestones, "overdue", "milestone", "overdue") + named(
+            indicators, "off_track", "indicator", "off track"
+        )
+    elif status == "at_risk":
+        parts = named(indicators, "at_risk", "indicator", "at risk")
+    elif status == "complete":
+        parts = ["every milestone complete"]
+    else:
+        parts = []
+    return "; ".join(parts) or None
+
+
+def _themes(con, basis: _Basis, commitments, milestones, indicators) -> pd.DataFrame:
+    rows = []
+    due = milestones[[d <= basis.as_at for d in milestones["due"]]]
+    for theme in status_sql.themes(con).itertuples(index=False):
+        row = {"id": theme.id, "name": theme.name}
+        in_theme = commitments[commitments["theme"] == theme.id]
+        for s in COMMITMENT_STATUSES:
+            row[f"commitments_{s}"] = int((in_theme["status"] == s).sum())
+        # Milestones due by D (due ≤ D), and of those the ones complete by D.
+        theme_due = due[due["theme"] == theme.id]
+        row["milestones_due"] = len(theme_due)
+        row["milestones_completed"] = int((theme_due["status"] == "complete").sum())
+        row["delivery_rate"] = (
+            row["milestones_completed"] / row["milestones_due"] if row["milestones_due"] else None
+        )
+        theme_indicators = indicators[indicators["theme"] == theme.id]
+        for s in INDICATOR_STATUSES:
+            row[f"indicators_{s}"] = int((theme_indicators["status"] == s).sum())
+        rows.append(row)
+    columns = [
+        "id", "name", *(f"commitments_{s}" for s in COMMITMENT_STATUSES), "milestones_due",
+        "milestones_completed", "delivery_rate", *(f"indicators_{s}" for s in INDICATOR_STATUSES),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).astype({"delivery_rate": "float64"})
+
+
+RETURNS_COLUMNS = [
+    "authority_code", "authority_name", "period", "due_date", "received_at", "status",
+]  # fmt: skip
+
+
+def _returns(con, basis: _Basis) -> pd.DataFrame:
+    """Every council × every quarter from the strategy start to the last ended by D."""
+    received = {
+        (r.authority_code, r.period): r.received_at
+        for r in status_sql.first_received(con, basis.as_at).itertuples(index=False)
+    }
+    councils = list(status_sql.councils(con).itertuples(index=False))
+    rows = []
+    for quarter in quarters_between(basis.start, basis.last):
+        period = str(quarter)
+        due_date = return_due_date(period, basis.settings.returns_due_days)
+        for council in councils:
+            at = received.get((council.authority_code, period))
+            status = return_status(due_date, at.date() if at else None, basis.as_at)
+            rows.append(
+                (
+                    council.authority_code,
+                    council.authority_name,
+                    period,
+                    due_date,
+                    at if status.startswith("submitted") else None,
+                    status,
+                )
+            )
+    frame = pd.DataFrame(rows, columns=RETURNS_COLUMNS)
+    frame["received_at"] = pd.to_datetime(frame["received_at"])
+    return frame
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _day(as_at) -> dt.date:
+    return as_at.date() if isinstance(as_at, dt.datetime) else as_at
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _plain(value):
+    if _missing(value) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    return value
+
+
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows of a report frame as plain JSON values (ISO dates, None for missing)."""
+    return [
+        {column: _plain(value) for column, value in zip(frame.columns, row, strict=True)}
+        for row in frame.itertuples(index=False)
+    ]
