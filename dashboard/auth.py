@@ -1,0 +1,253 @@
+"""Who is using the dashboard and what they may do.
+
+With an ``[auth]`` section in ``.streamlit/secrets.toml`` people sign in with
+``st.login`` (OpenID Connect, e.g. Microsoft Entra ID) and their role comes from
+the roles file the administrator keeps (``users.yaml``: e-mail → role, and the
+authority code for council uploaders). Without it the app runs in *local mode*:
+one person on this computer with every role, refused to anyone connecting from
+another machine, because nobody has proved who they are.
+
+The roles decide which pages are offered; the back end (``etl.returns``) checks
+the same identity again on every ingest, whatever a page shows.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import yaml
+
+from etl.config import PROJECT_ROOT
+from etl.councils import authorities, council_name
+from etl.strategy import NATIONAL_CODE
+
+ADMINISTRATOR = "administrator"
+POLICY_OFFICER = "policy_officer"
+COUNCIL_UPLOADER = "council_uploader"
+VIEWER = "viewer"
+ROLES = (ADMINISTRATOR, POLICY_OFFICER, COUNCIL_UPLOADER, VIEWER)
+ROLE_NAMES = {
+    ADMINISTRATOR: "Administrator",
+    POLICY_OFFICER: "Policy officer",
+    COUNCIL_UPLOADER: "Council uploader",
+    VIEWER: "Viewer",
+}
+DEFAULT_USERS_FILE = PROJECT_ROOT / "users.yaml"
+LOCAL_EMAIL = "local user"
+
+
+class RolesFileError(ValueError):
+    """The roles file cannot be read; the message names the entry and the fix."""
+
+
+@dataclass(frozen=True)
+class User:
+    email: str
+    name: str
+    roles: frozenset[str]
+    authority_code: str | None = None  # council uploaders only
+    local: bool = False  # local mode: nobody signed in
+
+    @property
+    def can_upload(self) -> bool:
+        return bool(self.roles & {ADMINISTRATOR, POLICY_OFFICER, COUNCIL_UPLOADER})
+
+    @property
+    def can_administer(self) -> bool:
+        return ADMINISTRATOR in self.roles
+
+    @property
+    def any_authority(self) -> bool:
+        """Administrators and policy officers send for any council and national figures."""
+        return bool(self.roles & {ADMINISTRATOR, POLICY_OFFICER})
+
+    def may_submit_for(self, authority_code: str) -> bool:
+        if self.any_authority:
+            return True
+        return COUNCIL_UPLOADER in self.roles and authority_code == self.authority_code
+
+    def authorities(self) -> list[str]:
+        """The authority codes this person may send returns for, councils first."""
+        return [a.code for a in authorities() if self.may_submit_for(a.code)]
+
+    @property
+    def role_text(self) -> str:
+        if self.local:
+            return "every role (local mode)"
+        words = [ROLE_NAMES[r] for r in ROLES if r in self.roles]
+        text = ", ".join(words)
+        if self.authority_code:
+            text += f" for {council_name(self.authority_code)}"
+        return text
+
+
+LOCAL_USER = User(email=LOCAL_EMAIL, name="Local user", roles=frozenset(ROLES), local=True)
+
+
+def read_roles(stream: IO[str] | IO[bytes], name: str = "users.yaml") -> dict[str, User]:
+    """Parse a roles file into e-mail (lower case) → User; raise RolesFileError on any problem.
+
+    Every problem is collected so the administrator fixes the file in one go.
+    """
+    try:
+        document = yaml.safe_load(stream) or {}
+    except yaml.YAMLError as error:
+        raise RolesFileError(f"{name} is not valid YAML: {error}") from None
+    entries = document.get("users") if isinstance(document, dict) else None
+    if not isinstance(entries, dict):
+        raise RolesFileError(f"{name} must have a `users:` mapping of e-mail → role")
+    known = {a.code for a in authorities()}
+    users, problems = {}, []
+    for email, entry in entries.items():
+        entry = {"role": entry} if isinstance(entry, str) else entry or {}
+        role = str(entry.get("role", "")).strip().lower().replace(" ", "_")
+        code = str(entry.get("authority", "") or "").strip().upper() or None
+        if role not in ROLES:
+            problems.append(f'{email}: role "{role}" is not one of {", ".join(ROLES)}')
+        elif role == COUNCIL_UPLOADER and (code is None or code == NATIONAL_CODE):
+            problems.append(f"{email}: a council uploader needs `authority:` (a council's code)")
+        elif code is not None and code not in known:
+            problems.append(f'{email}: authority "{code}" is not a council code like S12000036')
+        else:
+            key = str(email).strip().lower()
+            users[key] = User(
+                email=key,
+                name=str(entry.get("name") or key),
+                roles=frozenset({role}),
+                authority_code=code if role == COUNCIL_UPLOADER else None,
+            )
+    if problems:
+        raise RolesFileError(f"{name}: " + "; ".join(problems))
+    return users
+
+
+def users_file() -> Path:
+    return Path(os.environ.get("STEM_TRACKER_USERS") or DEFAULT_USERS_FILE)
+
+
+def load_roles(path: Path | None = None) -> dict[str, User]:
+    path = path or users_file()
+    try:
+        with open(path, encoding="utf-8") as f:
+            return read_roles(f, path.name)
+    except FileNotFoundError:
+        raise RolesFileError(
+            f"there is no roles file at {path}: copy users.yaml there and list who may sign in"
+        ) from None
+
+
+def user_from_claims(claims: dict, roles: dict[str, User]) -> User | None:
+    """The signed-in person's User, named as the identity provider names them; None if unlisted."""
+    email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
+    listed = roles.get(email)
+    if listed is None:
+        return None
+    name = claims.get("name") or listed.name
+    return User(listed.email, str(name), listed.roles, listed.authority_code)
+
+
+def is_local_connection(ip_address: str | None) -> bool:
+    """Streamlit reports no address for a browser on this computer."""
+    return ip_address is None or ip_address in {"127.0.0.1", "::1", "localhost"}
+
+
+# --- Streamlit: the only part of this module that touches st -----------------------------
+
+
+def sign_in_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section for st.login."""
+    import streamlit as st
+
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all: local mode
+        return False
+
+
+def current_user() -> User | None:
+    """The person using this session, or None when sign-in is configured and nobody is signed in.
+
+    Raises RolesFileError when the roles file is broken, so nobody gets the wrong role.
+    """
+    import streamlit as st
+
+    if not sign_in_configured():
+        return LOCAL_USER
+    if not st.user.get("is_logged_in", False):
+        return None
+    return user_from_claims(st.user.to_dict(), load_roles()) or User(
+        email=str(st.user.get("email") or ""),
+        name=str(st.user.get("name") or st.user.get("email") or ""),
+        roles=frozenset(),
+    )
+
+
+def require_user() -> User:
+    """Show the sign-in screen (and stop) unless someone with a role is using the app."""
+    import streamlit as st
+
+    try:
+        user = current_user()
+    except RolesFileError as error:
+        st.error(f"The dashboard's roles file has a problem, so nobody can sign in: {error}")
+        st.stop()
+    if user is None:
+        st.title("STEM Strategy Tracker")
+        st.write("Sign in with your organisation's account to see the dashboard.")
+        if st.button("Sign in", type="primary"):
+            st.login()
+        st.stop()
+    if user.local and not is_local_connection(st.context.ip_address):
+        st.error(
+            "This dashboard is in local mode (nobody signs in), so it only answers on the "
+            "computer it runs on. Configure sign-in (see the README) to share it."
+        )
+        st.stop()
+    if not user.roles:
+        st.title("STEM Strategy Tracker")
+        st.warning(
+            f"You are signed in as {user.email}, but you have no role in this dashboard yet. "
+            "Ask its administrator to add you to the roles file."
+        )
+        if st.button("Sign out"):
+            st.logout()
+        st.stop()
+    return user
+
+
+def show_account(user: User) -> None:
+    """Who is signed in, in the sidebar, and the local-mode banner on every page."""
+    import streamlit as st
+
+    if user.local:
+        st.info(
+            "**Local mode**: nobody signs in and you have every role, so this dashboard only "
+            "answers on this computer (localhost). To share it, configure sign-in: add an "
+            "`[auth]` section to `.streamlit/secrets.toml` (see `.streamlit/secrets.example."
+            "toml`) and list people in `users.yaml`, as the README's *Signing in and roles* "
+            "explains.",
+            icon=":material/lock_open:",
+        )
+        return
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.name}** ({user.email}): {user.role_text}")
+        if st.button("Sign out", key="sign_out"):
+            st.logout()
+
+
+def pages(user: User) -> list:
+    """The returns pages this person may open (none for a viewer)."""
+    import streamlit as st
+
+    here = Path(__file__).resolve().parent / "app_pages"
+    found = []
+    if user.can_upload:
+        found.append(
+            st.Page(here / "upload.py", title="Send a return", icon=":material/upload_file:")
+        )
+    if user.can_administer:
+        found.append(st.Page(here / "admin.py", title="All submissions", icon=":material/history:"))
+    return found

@@ -1,0 +1,112 @@
+"""Large changes against the council's previous quarter, raised as queries before a submission.
+
+A figure that moves by more than half since the previous quarter is often a typing
+slip (a missing zero, a percent typed as a count). Each such change is a *query*:
+the sender ticks it and says in a few words why it is right, and the answers are
+stored with the submission (``submissions.queries``) so a policy officer reading
+the figures later sees the explanation beside them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from etl import store
+from etl.periods import Quarter
+
+LARGE_CHANGE = 0.5  # ±50 %
+MIN_EXPLANATION = 5  # characters: "typo" is not an explanation; "new school opened" is
+KEY = ["indicator_id", "sex", "simd_quintile"]
+
+
+class QueriesUnanswered(ValueError):
+    """A large change was not ticked and explained; the message lists which."""
+
+
+@dataclass(frozen=True)
+class Query:
+    indicator_id: str
+    sex: str
+    simd_quintile: str
+    previous: float
+    value: float
+    change: float | None  # fraction, e.g. 0.62 for +62 %; None when the previous value was 0
+    explanation: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator_id}/{self.sex}/{self.simd_quintile}"
+
+    @property
+    def change_text(self) -> str:
+        if self.change is None:
+            return "from 0"
+        return f"{self.change:+.0%}"
+
+
+def previous_figures(db_path: str | Path, authority_code: str, period: str) -> pd.DataFrame:
+    """The authority's current figures for the quarter before ``period`` (KEY + value)."""
+    previous = str(Quarter.parse(period).previous())
+    with store.connect(db_path) as con:
+        return con.execute(
+            "SELECT indicator_id, sex, simd_quintile, value FROM current_figures "
+            "WHERE authority_code = ? AND period = ? ORDER BY indicator_id, sex, simd_quintile",
+            [authority_code, previous],
+        ).df()
+
+
+def compare(previous: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Each new figure beside the previous quarter's, with the change and whether it is a query.
+
+    Both frames have KEY columns and ``value``. A figure with nothing to compare
+    against is shown but never queried.
+    """
+    merged = new[[*KEY, "value"]].merge(
+        previous[[*KEY, "value"]].rename(columns={"value": "previous"}), on=KEY, how="left"
+    )
+    merged["value"] = merged["value"].astype("float64")
+    merged["previous"] = merged["previous"].astype("float64")
+    change = (merged["value"] - merged["previous"]) / merged["previous"]
+    merged["change"] = change.where(merged["previous"] != 0)
+    from_zero = (merged["previous"] == 0) & (merged["value"] != 0)
+    merged["query"] = (merged["change"].abs() > LARGE_CHANGE) | from_zero
+    return merged.sort_values(KEY, ignore_index=True)
+
+
+def queries(comparison: pd.DataFrame) -> list[Query]:
+    flagged = comparison[comparison["query"]]
+    return [
+        Query(
+            r.indicator_id,
+            r.sex,
+            r.simd_quintile,
+            float(r.previous),
+            float(r.value),
+            None if pd.isna(r.change) else float(r.change),
+        )
+        for r in flagged.itertuples()
+    ]
+
+
+def answer(raised: list[Query], explanations: dict[str, str], ticked: set[str]) -> list[Query]:
+    """The queries with their explanations; raise QueriesUnanswered naming any left open."""
+    open_ = [
+        q.key
+        for q in raised
+        if q.key not in ticked or len(explanations.get(q.key, "").strip()) < MIN_EXPLANATION
+    ]
+    if open_:
+        raise QueriesUnanswered(
+            "each large change needs a tick and a short explanation "
+            f"(at least {MIN_EXPLANATION} characters): " + ", ".join(open_)
+        )
+    return [Query(**{**asdict(q), "explanation": explanations[q.key].strip()}) for q in raised]
+
+
+def to_json(answered: list[Query]) -> str | None:
+    """What ``submissions.queries`` holds: the answered queries, or NULL when none."""
+    return json.dumps([asdict(q) for q in answered]) if answered else None

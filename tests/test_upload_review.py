@@ -1,0 +1,81 @@
+"""Large changes against the council's previous quarter are raised as queries."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from etl import review, store
+from etl.periods import Quarter
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["indicator_id", "sex", "simd_quintile", "value"])
+
+
+PREVIOUS = frame(
+    [
+        ("C01-I1", "all", "all", 100.0),
+        ("C01-I1", "female", "all", 40.0),
+        ("C01-I1", "male", "all", 60.0),
+        ("C02-I1", "all", "all", 0.0),
+    ]
+)
+
+
+def test_changes_over_half_either_way_are_queries_and_smaller_ones_are_not():
+    new = frame(
+        [
+            ("C01-I1", "all", "all", 150.0),  # +50 %: exactly the limit, not a query
+            ("C01-I1", "female", "all", 61.0),  # +52.5 %
+            ("C01-I1", "male", "all", 29.0),  # -51.7 %
+            ("C02-I1", "all", "all", 3.0),  # from 0
+            ("C03-I1", "all", "all", 7.0),  # nothing to compare with
+        ]
+    )
+    comparison = review.compare(PREVIOUS, new)
+    flagged = {(q.indicator_id, q.sex): q.change_text for q in review.queries(comparison)}
+    assert flagged == {
+        ("C01-I1", "female"): "+52%",
+        ("C01-I1", "male"): "-52%",
+        ("C02-I1", "all"): "from 0",
+    }
+    assert comparison.loc[comparison["indicator_id"] == "C03-I1", "previous"].isna().all()
+
+
+def test_every_query_needs_a_tick_and_an_explanation():
+    raised = review.queries(review.compare(PREVIOUS, frame([("C01-I1", "all", "all", 300.0)])))
+    key = raised[0].key
+    assert key == "C01-I1/all/all"
+    with pytest.raises(review.QueriesUnanswered, match="C01-I1/all/all"):
+        review.answer(raised, {key: "A new STEM hub opened"}, ticked=set())
+    with pytest.raises(review.QueriesUnanswered, match="at least 5 characters"):
+        review.answer(raised, {key: "ok"}, ticked={key})
+    answered = review.answer(raised, {key: "  A new STEM hub opened "}, ticked={key})
+    stored = json.loads(review.to_json(answered))
+    assert stored == [
+        {
+            "indicator_id": "C01-I1",
+            "sex": "all",
+            "simd_quintile": "all",
+            "previous": 100.0,
+            "value": 300.0,
+            "change": 2.0,
+            "explanation": "A new STEM hub opened",
+        }
+    ]
+    assert review.to_json([]) is None
+
+
+def test_previous_figures_are_the_councils_current_figures_for_the_quarter_before(demo_db):
+    with store.connect(demo_db) as con:
+        code, period, count = con.execute(
+            "SELECT authority_code, period, count(*) FROM current_figures "
+            "WHERE authority_code <> 'S92000003' GROUP BY ALL ORDER BY period DESC LIMIT 1"
+        ).fetchone()
+    later = str(Quarter.parse(period).next())
+    previous = review.previous_figures(demo_db, code, later)
+    assert len(previous) == count
+    assert list(previous.columns) == ["indicator_id", "sex", "simd_quintile", "value"]
