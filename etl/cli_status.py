@@ -32,11 +32,11 @@ def parse_as_at(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise typer.BadParameter(f'"{text}" is not a date: write it as 2025-09-30')
+        raise typer.BadParameter(f'"{text}" is not a date like 2025-09-30', param_hint="--as-at")
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise typer.BadParameter(f'"{text}" is not a real date (write it as 2025-09-30)') from None
+        raise typer.BadParameter(f'"{text}" is not a real date', param_hint="--as-at") from None
 
 
 AS_AT = typer.Option(

@@ -46,11 +46,10 @@ def add_return(
         """,
         [authority_code, period, version, received_at, len(rows), is_current],
     ).fetchone()
-    for indicator_id, sex, quintile, value in rows:
-        con.execute(
-            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, NULL)",
-            [submission_id, indicator_id, sex, quintile, value],
-        )
+    con.executemany(
+        "INSERT INTO figures VALUES (?, ?, ?, ?, ?, NULL)",
+        [(submission_id, *row) for row in rows],
+    )
     return submission_id
 
 
