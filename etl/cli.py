@@ -146,4 +146,5 @@ def main() -> None:
         sys.exit(1)
 
 
+import etl.cli_returns  # noqa: E402,F401
 from etl import cli_status  # noqa: E402,F401

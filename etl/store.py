@@ -117,6 +117,11 @@ MIGRATIONS: list[tuple[int, str]] = [
             WHERE s.is_current;
         """,
     ),
+    (
+        2,
+        # A restored version names the version it was copied from (etl.ingest.restore_version).
+        "ALTER TABLE submissions ADD COLUMN restored_from INTEGER;",
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

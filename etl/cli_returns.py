@@ -1,0 +1,232 @@
+"""Commands for councils' quarterly progress returns: template, validate, ingest, export,
+history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.ingest``,
+the same functions the dashboard's upload page calls."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from etl import contract, ingest, store
+from etl.cli import CliError, app, strategy_of
+from etl.returns import Report, Submitter, validate_return
+
+FILES = typer.Argument(
+    ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
+)
+AS_JSON = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
+TODAY = typer.Option(None, "--today", hidden=True, help="Pretend today is this date (tests).")
+
+
+def _today(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f'--today "{text}" is not a date like 2025-10-01', 2) from None
+
+
+def _read(path: Path) -> bytes | str:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return f"{path}: the file cannot be read ({error.strerror})"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'s' if count != 1 else ''}"
+
+
+def _print_report(report: Report, lines: list[str], *, stored: bool) -> None:
+    for line in lines:
+        typer.echo(line)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}")
+    for error in report.errors:
+        typer.echo(str(error))
+    if not report.valid:
+        count = sum(1 for e in report.errors if e.code != "more")
+        more = sum(int(e.value.replace(",", "")) for e in report.errors if e.code == "more")
+        total = count + more
+        typer.echo(
+            f"{report.file_name}: {total:,} error{'s' if total != 1 else ''}"
+            + ("; nothing from this file was stored" if stored else "")
+        )
+
+
+def _write(data: bytes, out: Path | None) -> None:
+    if out is None or str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        out.write_bytes(data)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    files: list[Path] = FILES,
+    as_json: bool = AS_JSON,
+    today: str = TODAY,
+) -> None:
+    """Check return files against the contract; store nothing. Exit 1 when any has an error."""
+    strategy = strategy_of(ctx.obj)
+    day = _today(today)
+    results, ok = [], True
+    for path in files:
+        data = _read(path)
+        if isinstance(data, str):
+            raise CliError(data)
+        report = validate_return(data, str(path), strategy, today=day)
+        ok &= report.valid
+        if as_json:
+            results.append(report.to_dict())
+        else:
+            rows = sum(s.rows for s in report.submissions)
+            lines = [
+                f"{report.file_name}: {s.authority_code} {s.period}: {_rows(s.rows)}"
+                for s in report.submissions
+            ]
+            if report.valid:
+                lines.append(f"{report.file_name}: valid ({_rows(rows)})")
+            _print_report(report, lines, stored=False)
+    if as_json:
+        typer.echo(json.dumps({"valid": ok, "files": results}, default=str))
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command(name="ingest")
+def ingest_command(
+    ctx: typer.Context,
+    files: list[Path] = FILES,
+    submitted_by: str = typer.Option(
+        None, "--submitted-by", help="Who sent the files (default: your user name)."
+    ),
+    as_json: bool = AS_JSON,
+    today: str = TODAY,
+) -> None:
+    """Check and load return files, each in one transaction. A file with any error stores
+    nothing (the others still load); exit 1 when any file had an error."""
+    strategy = strategy_of(ctx.obj)
+    day = _today(today)
+    store.init(ctx.obj.db, strategy)
+    submitter = ingest.default_submitter()
+    if submitted_by:
+        submitter = Submitter(submitted_by)
+    results, ok = [], True
+    for path in files:
+        data = _read(path)
+        if isinstance(data, str):
+            raise CliError(data)
+        result = ingest.ingest_return(
+            ctx.obj.db, data, str(path), strategy, submitter=submitter, today=day
+        )
+        ok &= result.stored
+        if as_json:
+            results.append(result.to_dict())
+        else:
+            lines = [
+                f"{path}: {o.authority_code} {o.period}: {o.action} (version {o.version}, "
+                f"{_rows(o.rows)})"
+                for o in result.outcomes
+            ]
+            _print_report(result.report, lines, stored=True)
+    if as_json:
+        typer.echo(json.dumps({"valid": ok, "files": results}, default=str))
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
+) -> None:
+    """Export the current figures in the return format; ingesting it again changes nothing."""
+    _write(ingest.export_current(ctx.obj.db), out)
+    if out is not None and str(out) != "-":
+        typer.echo(f"{out}: current figures written", err=True)
+
+
+@app.command(name="history")
+def history_command(
+    ctx: typer.Context,
+    authority: str = typer.Option(..., "--authority", help="GSS code, e.g. S12000036."),
+    period: str = typer.Option(..., "--period", help="Quarter, e.g. 2025-Q3."),
+    as_json: bool = AS_JSON,
+) -> None:
+    """Every version of one council's return for one quarter, oldest first."""
+    try:
+        versions = ingest.history(ctx.obj.db, authority, period)
+    except ValueError as error:
+        raise CliError(str(error), 2) from None
+    if as_json:
+        typer.echo(json.dumps(versions, default=str))
+        return
+    if not versions:
+        typer.echo(f"no submission for {authority} {period}")
+        return
+    for v in versions:
+        received = v["received_at"]
+        when = received.strftime("%Y-%m-%d %H:%M:%S") if isinstance(received, datetime) else ""
+        action = v["action"] + (
+            f" from version {v['restored_from']}" if v["restored_from"] is not None else ""
+        )
+        typer.echo(
+            f"version {v['version']}{' (current)' if v['is_current'] else ''}: {action}, "
+            f"{when} by {v['submitted_by']}, {_rows(v['rows'])}, {v['file_name']}, "
+            f"sha256 {v['sha256']}"
+        )
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    authority: str = typer.Option(..., "--authority", help="GSS code, e.g. S12000036."),
+    period: str = typer.Option(..., "--period", help="Quarter, e.g. 2025-Q3."),
+    version: int = typer.Option(..., "--version", help="The version to make current again."),
+    submitted_by: str = typer.Option(None, "--submitted-by", help="Who restores it."),
+) -> None:
+    """Make an earlier version of a submission current again, as a new version."""
+    who = submitted_by or ingest.default_submitter().name
+    try:
+        outcome = ingest.restore_version(ctx.obj.db, authority, period, version, who)
+    except (ValueError, ingest.SubmissionNotFound) as error:
+        raise CliError(str(error).strip("'\"")) from None
+    typer.echo(
+        f"{outcome.authority_code} {outcome.period}: {outcome.action} "
+        f"(version {outcome.version}, {_rows(outcome.rows)})"
+    )
+
+
+@app.command()
+def template(
+    ctx: typer.Context,
+    authority: str = typer.Option(..., "--authority", help="GSS code, e.g. S12000036."),
+    period: str = typer.Option(..., "--period", help="Quarter, e.g. 2025-Q3."),
+    out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
+) -> None:
+    """A return pre-filled for one council and quarter: every indicator and breakdown it
+    reports, values blank, ready to fill in Excel."""
+    try:
+        data = contract.template(strategy_of(ctx.obj), authority, period)
+    except ValueError as error:
+        raise CliError(str(error), 2) from None
+    _write(data, out)
+
+
+@app.command()
+def schema(
+    ctx: typer.Context,
+    out: Path = typer.Option(None, "--out", help="JSON file to write (default: standard output)."),
+) -> None:
+    """The return contract as a Frictionless Table Schema (JSON), from the validator's own
+    column definitions."""
+    text = json.dumps(contract.table_schema(strategy_of(ctx.obj)), indent=2) + "\n"
+    _write(text.encode("utf-8"), out)

@@ -1,0 +1,185 @@
+"""The progress-return contract's columns, in one place.
+
+The validator (``etl.returns``), the template, the export and the Frictionless
+Table Schema all read these definitions, so they cannot drift apart. The
+contract itself is ``shared/spec/progress-return.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from etl.councils import authorities, superseded_codes
+from etl.periods import Quarter
+from etl.strategy import NATIONAL_CODE, Indicator, StrategyFile
+
+SEX_VALUES = ("all", "female", "male")
+SIMD_VALUES = ("all", "1", "2", "3", "4", "5")
+MAX_COMMENT = 1000
+# Text a spreadsheet would run as a formula; exports neutralise it with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    description: str
+    # Frictionless field properties beyond name/description (type, constraints, ...).
+    frictionless: dict = field(default_factory=dict)
+    ignored: bool = False  # read for the person filling it in; never stored
+
+
+# Forms Quarter.parse accepts, as an (implicitly anchored) Frictionless pattern.
+_PERIOD_PATTERN = r"\s*(\d{4}\s*[- ]?\s*[qQ][1-4]|[qQ][1-4]\s*[- ]?\s*\d{4})\s*"
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "authority_code",
+        True,
+        "GSS code of the council (e.g. S12000036 for City of Edinburgh); national figures "
+        f"use Scotland's code {NATIONAL_CODE}. Superseded codes are mapped with a warning.",
+        {"type": "string", "constraints": {"required": True, "pattern": r"\s*[sS]\d{8}\s*"}},
+    ),
+    Column(
+        "period",
+        True,
+        "Calendar quarter reported on: 2025-Q3 is July to September 2025. Also accepted: "
+        "2025 Q3, 2025Q3, Q3 2025, q3-2025.",
+        {"type": "string", "constraints": {"required": True, "pattern": _PERIOD_PATTERN}},
+    ),
+    Column(
+        "indicator_id",
+        True,
+        "An indicator declared in commitments.yaml (case-insensitive), reported by this kind "
+        "of body (a council, or Scotland for national figures).",
+        {"type": "string", "constraints": {"required": True}},
+    ),
+    Column(
+        "value",
+        True,
+        "The figure: a number of at least 0 (1,234 and 12.5% are accepted); a percent is 0 to "
+        "100. A blank value means the row is left out.",
+        {"type": "number", "groupChar": ",", "bareNumber": False, "constraints": {"minimum": 0}},
+    ),
+    Column(
+        "sex",
+        False,
+        "Breakdown by sex: all (or blank), female, male. Only for indicators that declare it.",
+        {"type": "string", "constraints": {"enum": ["", *SEX_VALUES]}},
+    ),
+    Column(
+        "simd_quintile",
+        False,
+        "Breakdown by Scottish Index of Multiple Deprivation quintile (1 = most deprived): "
+        "all (or blank), 1 to 5. Only for indicators that declare it.",
+        {"type": "string", "constraints": {"enum": ["", *SIMD_VALUES]}},
+    ),
+    Column(
+        "comment",
+        False,
+        f"The council's narrative for the row, at most {MAX_COMMENT:,} characters.",
+        {"type": "string", "constraints": {"maxLength": MAX_COMMENT}},
+    ),
+    Column("indicator_name", False, "For the person filling it in; ignored.", {}, ignored=True),
+    Column("unit", False, "For the person filling it in; ignored.", {}, ignored=True),
+)
+COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+REQUIRED = tuple(c.name for c in COLUMNS if c.required)
+# The order of the template and the export: what a person reads left to right.
+FILE_ORDER = (
+    "authority_code",
+    "period",
+    "indicator_id",
+    "indicator_name",
+    "unit",
+    "sex",
+    "simd_quintile",
+    "value",
+    "comment",
+)
+
+
+def reports(indicator: Indicator, authority_code: str) -> bool:
+    """Whether this kind of body (a council, or Scotland) reports this indicator."""
+    national = authority_code == NATIONAL_CODE
+    return (indicator.reported_by == "national") == national
+
+
+def breakdown_rows(indicator: Indicator) -> list[tuple[str, str]]:
+    """Every (sex, simd_quintile) the indicator allows, the total first."""
+    sexes = SEX_VALUES if "sex" in indicator.breakdowns else ("all",)
+    quintiles = SIMD_VALUES if "simd_quintile" in indicator.breakdowns else ("all",)
+    return [(s, q) for s in sexes for q in quintiles]
+
+
+def neutralise(text: str | None) -> str | None:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def strip_neutraliser(text: str | None) -> str | None:
+    """Undo ``neutralise`` (ingest removes that one apostrophe again)."""
+    if text and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def template(strategy: StrategyFile, authority_code: str, period: str) -> bytes:
+    """A CSV for one (authority, period): one row per indicator and allowed breakdown,
+    values blank, ready for Excel (UTF-8 with a byte-order mark so Excel reads accents)."""
+    code = authority_code.strip().upper()
+    code = superseded_codes().get(code, code)
+    if code not in {a.code for a in authorities()}:
+        raise ValueError(f'"{authority_code}" is not a council\'s GSS code or {NATIONAL_CODE}')
+    quarter = str(Quarter.parse(period))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FILE_ORDER)
+    for _, indicator in strategy.indicators:
+        if not reports(indicator, code):
+            continue
+        for sex, quintile in breakdown_rows(indicator):
+            row = {
+                "authority_code": code,
+                "period": quarter,
+                "indicator_id": indicator.id,
+                "indicator_name": neutralise(indicator.name),
+                "unit": indicator.unit,
+                "sex": sex,
+                "simd_quintile": quintile,
+                "value": "",
+                "comment": "",
+            }
+            writer.writerow([row[name] for name in FILE_ORDER])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def table_schema(strategy: StrategyFile) -> dict:
+    """The contract as a Frictionless Table Schema (JSON-ready dict)."""
+    indicator_ids = [i.id for _, i in strategy.indicators]
+    fields = []
+    for column in COLUMNS:
+        spec = {"name": column.name, "description": column.description, **column.frictionless}
+        if column.name == "indicator_id":
+            spec["constraints"] = {**spec["constraints"], "enum": indicator_ids}
+        if column.name in ("authority_code", "period", "indicator_id", "value"):
+            spec["title"] = column.name.replace("_", " ").capitalize()
+        fields.append(spec)
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "title": "Quarterly progress return",
+        "description": (
+            "One row per reported value. Column names are case-insensitive and may come in "
+            "any order; unknown columns are errors. One file may hold several (authority, "
+            "period) pairs; each is one submission. The same (indicator_id, sex, "
+            "simd_quintile) may appear once per submission."
+        ),
+        "fields": fields,
+        "fieldsMatch": "subset",
+        "missingValues": [""],
+    }

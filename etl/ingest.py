@@ -1,0 +1,328 @@
+"""Load checked returns into the store as versioned submissions, and read them back.
+
+One (authority, period) is one submission. A file is loaded in one transaction:
+all of it or, on any error or crash, none of it. Sending a pair again replaces
+its figures as a whole with a new version (the old one stays, not current);
+rows identical to the current ones add nothing and are reported "unchanged".
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from etl import contract, store
+from etl.councils import superseded_codes
+from etl.periods import Quarter
+from etl.returns import Report, Submitter, check_return
+from etl.strategy import StrategyFile
+
+KEY = ("indicator_id", "sex", "simd_quintile")
+ROW = (*KEY, "value", "comment")
+
+
+class SubmissionNotFound(LookupError):
+    """No such (authority, period) or version in the store."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one submission: new, replaced, unchanged (or restored)."""
+
+    authority_code: str
+    period: str
+    action: str
+    version: int
+    rows: int
+    submission_id: int
+
+
+@dataclass
+class IngestResult:
+    report: Report
+    outcomes: list[Outcome] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def stored(self) -> bool:
+        return self.report.valid
+
+    def to_dict(self) -> dict:
+        return {
+            **self.report.to_dict(),
+            "sha256": self.sha256,
+            "outcomes": [asdict(o) for o in self.outcomes],
+        }
+
+
+def default_submitter() -> Submitter:
+    """The command line: the OS user, for any council and national figures."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # no user name in the environment (some containers)
+        name = "unknown"
+    return Submitter(name)
+
+
+def ingest_return(
+    db_path: str | Path,
+    data: bytes,
+    file_name: str,
+    strategy: StrategyFile,
+    *,
+    submitter: Submitter | None = None,
+    today: date | None = None,
+    queries: str | None = None,
+) -> IngestResult:
+    """Check one file and, when it has no error, store each of its submissions.
+
+    ``submitter`` says who sends it and what they may send (default: the OS user,
+    anything); a file with any error, including a refused authority, stores
+    nothing. ``queries`` (JSON from ``etl.review``) is kept with each submission
+    written. The database must be set up (``store.init``).
+    """
+    submitter = submitter or default_submitter()
+    sha256 = hashlib.sha256(data).hexdigest()
+    with store.connect(db_path) as con:
+        store.require_schema(con)
+        report = check_return(
+            con, data, file_name, strategy, today=today or date.today(), submitter=submitter
+        )
+        result = IngestResult(report, sha256=sha256)
+        if not report.valid:
+            return result
+        con.execute("BEGIN")
+        try:
+            result.outcomes = _store_checked(con, file_name, submitter.name, sha256, queries)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return result
+
+
+def _store_checked(con, file_name: str, submitted_by: str, sha256: str, queries) -> list[Outcome]:
+    """Write the temp table ``checked`` as submissions, set-based whatever its size."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT n.authority_code, n.period, n.rows, c.id AS current_id, c.row_count AS current_rows,
+            coalesce(v.last_version, 0) AS last_version
+        FROM (SELECT authority_code, period, count(*) AS rows FROM checked GROUP BY ALL) n
+        LEFT JOIN submissions c
+            ON c.authority_code = n.authority_code AND c.period = n.period AND c.is_current
+        LEFT JOIN (SELECT authority_code, period, max(version) AS last_version
+                   FROM submissions GROUP BY ALL) v
+            ON v.authority_code = n.authority_code AND v.period = n.period
+        """
+    )
+    # Only a pair with a current version of the same size can be unchanged: compare rows.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE differing AS
+        WITH candidates AS (
+            SELECT authority_code, period, current_id FROM incoming WHERE rows = current_rows),
+        new_rows AS (
+            SELECT k.authority_code, k.period, {", ".join(f"k.{c}" for c in ROW)}
+            FROM checked k JOIN candidates USING (authority_code, period)),
+        old_rows AS (
+            SELECT k.authority_code, k.period, {", ".join(f"f.{c}" for c in ROW)}
+            FROM figures f JOIN candidates k ON f.submission_id = k.current_id)
+        SELECT DISTINCT authority_code, period FROM (
+            (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)
+            UNION ALL
+            (SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows))
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE plan AS
+        SELECT i.*,
+            CASE WHEN i.current_id IS NULL THEN 'new'
+                 WHEN i.rows = i.current_rows AND d.period IS NULL THEN 'unchanged'
+                 ELSE 'replaced' END AS action
+        FROM incoming i
+        LEFT JOIN differing d USING (authority_code, period)
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE writes AS "
+        "SELECT *, nextval('submission_ids') AS new_id, last_version + 1 AS version "
+        "FROM plan WHERE action <> 'unchanged'"
+    )
+    con.execute(
+        "UPDATE submissions SET is_current = false "
+        "WHERE id IN (SELECT current_id FROM writes WHERE current_id IS NOT NULL)"
+    )
+    con.execute(
+        """
+        INSERT INTO submissions (id, authority_code, period, version, received_at,
+            submitted_by, sha256, row_count, file_name, action, is_current, queries)
+        SELECT new_id, authority_code, period, version, $now, $by, $sha, rows, $file, action,
+            true, $queries
+        FROM writes
+        """,
+        {
+            "now": datetime.now(),
+            "by": submitted_by,
+            "sha": sha256,
+            "file": file_name,
+            "queries": queries,
+        },
+    )
+    con.execute(
+        """
+        INSERT INTO figures (submission_id, indicator_id, sex, simd_quintile, value, comment)
+        SELECT w.new_id, k.indicator_id, k.sex, k.simd_quintile, k.value, k.comment
+        FROM checked k JOIN writes w USING (authority_code, period)
+        """
+    )
+    rows = con.execute(
+        """
+        SELECT p.authority_code, p.period, p.action,
+            CASE WHEN p.action = 'unchanged' THEN s.version ELSE w.version END,
+            p.rows, coalesce(w.new_id, p.current_id)
+        FROM plan p
+        LEFT JOIN writes w USING (authority_code, period)
+        LEFT JOIN submissions s ON s.id = p.current_id
+        ORDER BY p.authority_code, p.period
+        """
+    ).fetchall()
+    return [Outcome(*row) for row in rows]
+
+
+def _pair(authority_code: str, period: str) -> tuple[str, str]:
+    code = authority_code.strip().upper()
+    return superseded_codes().get(code, code), str(Quarter.parse(period))
+
+
+def history(db_path: str | Path, authority_code: str, period: str) -> list[dict]:
+    """Every version of one submission, oldest first."""
+    code, quarter = _pair(authority_code, period)
+    with store.connect(db_path) as con:
+        store.require_schema(con)
+        cursor = con.execute(
+            """
+            SELECT version, received_at, submitted_by, sha256, row_count AS rows, file_name,
+                action, restored_from, is_current, id AS submission_id
+            FROM submissions WHERE authority_code = ? AND period = ? ORDER BY version
+            """,
+            [code, quarter],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def restore_version(
+    db_path: str | Path, authority_code: str, period: str, version: int, submitted_by: str
+) -> Outcome:
+    """Make an earlier version current again, as a new version; nothing is deleted.
+
+    Restoring rows identical to the current ones changes nothing ("unchanged").
+    """
+    code, quarter = _pair(authority_code, period)
+    with store.connect(db_path) as con:
+        store.require_schema(con)
+        con.execute("BEGIN")
+        try:
+            outcome = _restore(con, code, quarter, version, submitted_by)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return outcome
+
+
+def _restore(con, code: str, quarter: str, version: int, submitted_by: str) -> Outcome:
+    found = con.execute(
+        "SELECT id, sha256, row_count, file_name, queries FROM submissions "
+        "WHERE authority_code = ? AND period = ? AND version = ?",
+        [code, quarter, version],
+    ).fetchone()
+    if found is None:
+        raise SubmissionNotFound(f"{code} {quarter} has no version {version}")
+    source_id, sha256, row_count, file_name, queries = found
+    current_id, current_version, last = con.execute(
+        "SELECT arg_max(id, is_current::INT), arg_max(version, is_current::INT), max(version) "
+        "FROM submissions WHERE authority_code = ? AND period = ?",
+        [code, quarter],
+    ).fetchone()
+    columns = ", ".join(ROW)
+    differs = con.execute(
+        f"""
+        SELECT count(*) FROM (
+            (SELECT {columns} FROM figures WHERE submission_id = $a
+             EXCEPT ALL SELECT {columns} FROM figures WHERE submission_id = $b)
+            UNION ALL
+            (SELECT {columns} FROM figures WHERE submission_id = $b
+             EXCEPT ALL SELECT {columns} FROM figures WHERE submission_id = $a))
+        """,
+        {"a": source_id, "b": current_id},
+    ).fetchone()[0]
+    if not differs:
+        return Outcome(code, quarter, "unchanged", current_version, row_count, current_id)
+    new_id = con.execute("SELECT nextval('submission_ids')").fetchone()[0]
+    con.execute("UPDATE submissions SET is_current = false WHERE id = ?", [current_id])
+    con.execute(
+        """
+        INSERT INTO submissions (id, authority_code, period, version, received_at, submitted_by,
+            sha256, row_count, file_name, action, is_current, queries, restored_from)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'restored', true, ?, ?)
+        """,
+        [new_id, code, quarter, last + 1, datetime.now(), submitted_by, sha256, row_count,
+         file_name, queries, version],
+    )  # fmt: skip
+    con.execute(
+        f"INSERT INTO figures (submission_id, {columns}) "
+        f"SELECT ?, {columns} FROM figures WHERE submission_id = ?",
+        [new_id, source_id],
+    )
+    return Outcome(code, quarter, "restored", last + 1, row_count, new_id)
+
+
+# Integers print without a decimal point; other values in the shortest form that reads back
+# exactly (DuckDB's own text for a double can round, e.g. 0.30000000000000004 → 0.3).
+_VALUE_TEXT = """
+    CASE WHEN f.value = trunc(f.value) AND abs(f.value) < 1e15
+         THEN CAST(CAST(f.value AS BIGINT) AS VARCHAR)
+         WHEN TRY_CAST(CAST(f.value AS VARCHAR) AS DOUBLE) = f.value
+         THEN CAST(f.value AS VARCHAR)
+         ELSE printf('%.17g', f.value) END
+"""
+
+
+def _neutralised(column: str) -> str:
+    """SQL for contract.neutralise: a leading apostrophe before formula-like text."""
+    starts = ", ".join(f"chr({ord(c)})" for c in contract.FORMULA_STARTS)
+    return f"CASE WHEN {column}[1] IN ({starts}) THEN '''' || {column} ELSE {column} END"
+
+
+def export_current(db_path: str | Path) -> bytes:
+    """The current figures in the return's own format (UTF-8 with a byte-order mark)."""
+    with store.connect(db_path) as con:
+        store.require_schema(con)
+        handle, path = tempfile.mkstemp(suffix=".csv", prefix="stem-export-")
+        os.close(handle)
+        try:
+            con.execute(
+                f"""
+                COPY (
+                    SELECT f.authority_code, f.period, f.indicator_id,
+                        {_neutralised("i.name")} AS indicator_name, i.unit, f.sex,
+                        f.simd_quintile, {_VALUE_TEXT} AS value,
+                        {_neutralised("f.comment")} AS comment
+                    FROM current_figures f LEFT JOIN indicators i ON i.id = f.indicator_id
+                    ORDER BY f.authority_code, f.period, i.position NULLS LAST, f.indicator_id,
+                        array_position(['all', 'female', 'male'], f.sex),
+                        array_position(['all', '1', '2', '3', '4', '5'], f.simd_quintile)
+                ) TO '{path.replace("'", "''")}' (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')
+                """
+            )
+            return b"\xef\xbb\xbf" + Path(path).read_bytes()
+        finally:
+            os.unlink(path)
