@@ -1,0 +1,1 @@
+"""The policy officers' dashboard (Streamlit): pages, cached reads and chart builders."""

@@ -1,0 +1,93 @@
+"""About: the status of the figures, the rules in plain words, sources, accessibility."""
+
+import streamlit as st
+
+from dashboard import queries, state
+
+st.title("About the figures")
+
+src = state.source()
+meta = queries.meta(src) if src else {"demo": False, "settings": {}}
+if src is None:
+    st.info(st.session_state.get("_not_ready", "The database is not ready."))
+elif meta["demo"]:
+    st.warning(
+        "**The figures are demo data**: invented by `stem-tracker demo` to show how the tracker "
+        "works. They are not official statistics and must not be quoted."
+    )
+else:
+    st.success("The figures are councils' and national returns as loaded into the tracker.")
+
+settings = meta.get("settings", {})
+coverage = f"{settings.get('min_coverage', 0.75):.0%}"
+due_days = settings.get("returns_due_days", 42)
+on_track = settings.get("on_track_ratio", 1.0)
+at_risk = settings.get("at_risk_ratio", 0.9)
+
+st.header("How statuses are worked out")
+st.markdown(
+    f"""
+Every status is worked out **as at** the date chosen in the sidebar, from the figures as they
+stand now for the quarters that had ended by that date.
+
+**Milestones**
+- ✔ **Complete** when it was completed on or before the as-at date (on time, or late).
+- ✖ **Overdue** when its due date has passed and it is not complete.
+- ▲ **Due soon** when it is due within the next 90 days.
+- ● **Not yet due** otherwise.
+
+**Indicators** compare the national figure with the trajectory: straight lines from the
+baseline to each target in turn.
+- The national figure combines the councils' figures. When not every council has reported, a
+  total is scaled up to all 32 councils and marked *estimated*, and the status says how many
+  councils it rests on ("provisional: 27 of 32 councils").
+- The latest quarter is the latest in which at least {coverage} of councils reported; with no
+  such quarter the indicator says **insufficient data** rather than a colour.
+- ● **On track** when the figure is at least {on_track:.0%} of the trajectory, ▲ **At risk**
+  from {at_risk:.0%}, ✖ **Off track** below that (the other way round when lower is better).
+
+**Commitments**
+- A manual status set by the policy team, with its reason, always wins and is marked *manual*.
+- Otherwise ✖ **Off track** if any milestone is overdue or any indicator off track; else
+  ▲ **At risk** if any indicator is at risk; else ✔ **Complete** when every milestone is
+  complete; else ● **On track**. Indicators without data are flagged as a *data gap*.
+
+**Returns** are due {due_days} days after the quarter ends: ✔ on time, ◐ late, ✖ overdue, or
+○ not yet due.
+
+Changed due dates and targets are always shown beside the original
+("due 30 June 2019, originally 31 December 2018").
+"""
+)
+
+st.header("Data sources")
+st.markdown(
+    """
+- The strategy's commitments, milestones and indicators: *Science, Technology, Engineering and
+  Mathematics: Education and Training Strategy for Scotland* (Scottish Government, 26 October
+  2017) and its progress reports, as declared in `commitments.yaml`.
+- Council figures: the 32 councils' quarterly progress returns; national figures from the
+  Scottish Government (code S92000003).
+- Council codes: the Government Statistical Service (GSS) codes for Scotland's council areas.
+- SIMD: the Scottish Index of Multiple Deprivation; quintile 1 is the most deprived 20% of
+  data zones.
+"""
+)
+
+st.header("Accessibility")
+st.markdown(
+    """
+We want as many people as possible to be able to use this tracker.
+- Statuses are never shown by colour alone: each has a word and a symbol
+  (✔ complete, ● on track, ▲ at risk, ✖ off track or overdue, ○ no data).
+- Every chart has a title that states what it shows, a one-sentence summary under it, and its
+  figures in a table (“Data for this chart”) with a CSV download.
+- Chart colours follow the Scottish Government Design System's data visualisation palette,
+  chosen for contrast.
+- Known limits: charts are interactive graphics that screen readers cannot explore; use the
+  summary and the data table instead. The tile map shows councils as equal squares, not their
+  real shapes.
+
+If you find a problem, tell the STEM Strategy team so that we can fix it.
+"""
+)

@@ -1,0 +1,54 @@
+"""Overview: the four themes side by side, what changed, and how complete the returns are."""
+
+import streamlit as st
+
+from dashboard import charts, queries, state, ui, views
+from dashboard import format as fmt
+
+src = state.require_source()
+as_at = state.as_at()
+report = queries.status(src, as_at)
+previous = queries.status(src, views.previous_quarter_end(as_at))
+meta = queries.meta(src)
+cover = views.coverage(report.returns)
+source = charts.source_line(as_at, cover["received"], cover["period"], meta["demo"])
+
+st.title("How the STEM Strategy is doing")
+st.markdown(f"**As at {fmt.long_date(as_at)}.** {meta.get('title', '')}")
+
+for column, card in zip(st.columns(4), views.theme_cards(report.themes), strict=False):
+    with column.container(border=True):
+        st.subheader(card["name"])
+        st.metric("Milestone delivery rate", card["delivery"], help=card["delivery_detail"])
+        st.caption(card["delivery_detail"])
+        st.markdown(
+            "**Commitments:** " + ui.status_counts(card["commitments"], fmt.COMMITMENT_ORDER)
+        )
+        st.markdown("**Indicators:** " + ui.status_counts(card["indicators"], fmt.INDICATOR_ORDER))
+
+themes = views.themes_table(report.themes)
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.commitments_by_theme(report.themes, as_at, source), themes, "commitments")
+with right:
+    ui.chart(charts.delivery_by_theme(report.themes, as_at, source), themes, "delivery")
+ui.chart(charts.indicators_by_theme(report.themes, as_at, source), themes, "indicators")
+
+st.header("What changed since the previous quarter")
+changed = views.what_changed(previous, report)
+since = fmt.long_date(previous.as_at)
+if changed.empty:
+    st.markdown(f"No commitment or indicator changed status since {since}.")
+else:
+    st.markdown(f"{len(changed)} statuses moved since {since}.")
+    st.dataframe(changed, hide_index=True, width="stretch")
+
+st.header("Data coverage")
+if cover["period"]:
+    st.metric(
+        f"Councils that sent a return for {cover['period']}",
+        f"{cover['received']} of {cover['councils']}",
+    )
+else:
+    st.markdown("No quarter has ended since the strategy's start, so no return is due yet.")
+st.page_link("app_pages/councils.py", label="See every council's returns", icon="🏛️")

@@ -1,0 +1,136 @@
+"""How statuses, dates and figures are written and coloured, in one place.
+
+Colours never carry meaning alone (status-rules.md): every status has a word and
+an icon, and every chart and table shows them together.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+# The Scottish Government Design System's categorical data palette, in its order
+# (designsystem.gov.scot/guidance/charts/data-visualisation-colour-palettes).
+PALETTE = (
+    "#002d54",  # dark blue
+    "#2b9c93",  # teal
+    "#6a2063",  # purple
+    "#e5682a",  # orange
+    "#0b4c0b",  # dark green
+    "#5d9f3c",  # green
+    "#592c20",  # brown
+    "#ca72a2",  # pink
+)
+# Sequential shades of the dark blue, light to dark, for the tile map.
+SEQUENTIAL = ("#d9e4ef", "#8fb0cf", "#4a7aa6", "#1c4d7a", "#002d54")
+TEXT = "#333333"
+GRID = "#d9d9d9"
+NO_DATA = "#b3b3b3"
+
+# word, icon, colour (Design System state colours: positive green, negative red).
+STATUS: dict[str, tuple[str, str, str]] = {
+    # commitments and indicators
+    "complete": ("Complete", "✔", "#002d54"),
+    "on_track": ("On track", "●", "#428542"),
+    "at_risk": ("At risk", "▲", "#e5682a"),
+    "off_track": ("Off track", "✖", "#d32205"),
+    "no_data": ("No data", "○", NO_DATA),
+    # milestones
+    "overdue": ("Overdue", "✖", "#d32205"),
+    "due_soon": ("Due soon", "▲", "#e5682a"),
+    "not_yet_due": ("Not yet due", "●", "#428542"),
+    # returns
+    "submitted_on_time": ("On time", "✔", "#428542"),
+    "submitted_late": ("Late", "◐", "#e5682a"),
+    # returns reuse "overdue" and "not_yet_due" above
+}
+# Worst first: the order statuses are listed and stacked in.
+COMMITMENT_ORDER = ("off_track", "at_risk", "on_track", "complete")
+INDICATOR_ORDER = ("off_track", "at_risk", "on_track", "no_data")
+MILESTONE_ORDER = ("overdue", "due_soon", "not_yet_due", "complete")
+RETURN_ORDER = ("overdue", "submitted_late", "submitted_on_time", "not_yet_due")
+# Better is higher: used to say which way a status moved.
+RANK = {"off_track": 0, "at_risk": 1, "on_track": 2, "complete": 3}
+
+THEME_NAMES = {
+    "excellence": "Excellence",
+    "equity": "Equity",
+    "inspiration": "Inspiration",
+    "connection": "Connection",
+}
+UNITS = {"count": "number", "percent": "%"}
+
+
+def word(status: str | None) -> str:
+    return STATUS.get(status or "", (str(status or "").replace("_", " ").capitalize(), "", ""))[0]
+
+
+def icon(status: str | None) -> str:
+    return STATUS.get(status or "", ("", "", ""))[1]
+
+
+def colour(status: str | None) -> str:
+    return STATUS.get(status or "", ("", "", NO_DATA))[2]
+
+
+def label(status: str | None) -> str:
+    """'▲ At risk': icon and word, as shown in tables and on bars."""
+    return f"{icon(status)} {word(status)}".strip()
+
+
+def long_date(day: date | pd.Timestamp | None) -> str:
+    """30 June 2019 (GOV.UK style: no leading zero, no comma)."""
+    if day is None or pd.isna(day):
+        return ""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day:%B %Y}"
+
+
+def number(value: float | None, unit: str = "count") -> str:
+    if value is None or pd.isna(value):
+        return "no figure"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
+
+
+def axis_title(unit: str) -> str:
+    return "Per cent (%)" if unit == "percent" else "Number"
+
+
+def due_text(due, original_due) -> str:
+    """'due 30 June 2019, originally 31 December 2018' so a slipped date is never hidden."""
+    text = f"due {long_date(due)}"
+    if (
+        original_due is not None
+        and not pd.isna(original_due)
+        and pd.Timestamp(original_due) != pd.Timestamp(due)
+    ):
+        text += f", originally {long_date(original_due)}"
+    return text
+
+
+def indicator_status_text(
+    status: str, authorities_reported, total: int = 32, reported_by: str = "local_authorities"
+) -> str:
+    """'▲ At risk (provisional: 27 of 32 councils)'; below the threshold, 'insufficient data'."""
+    if reported_by == "national":
+        return label(status) if status != "no_data" else "○ No data yet (national figure)"
+    n = (
+        0
+        if authorities_reported is None or pd.isna(authorities_reported)
+        else int(authorities_reported)
+    )
+    if status == "no_data":
+        return f"○ Insufficient data ({n} of {total} councils)" if n else "○ No data yet"
+    if n < total:
+        return f"{label(status)} (provisional: {n} of {total} councils)"
+    return f"{label(status)} (all {total} councils)"
+
+
+def milestone_text(status: str, on_time) -> str:
+    if status == "complete":
+        late = on_time is not None and not pd.isna(on_time) and not bool(on_time)
+        return f"{label(status)} ({'late' if late else 'on time'})"
+    return label(status)

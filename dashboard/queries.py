@@ -1,0 +1,107 @@
+"""Every read the dashboard makes, cached; the only module that opens the database.
+
+DuckDB lets one process hold a file at a time and the CLI may be loading returns
+meanwhile, so each read opens a connection, does one piece of work and closes
+it (no connection is cached). Cached reads are keyed by a ``Source``: the
+database path and a cheap data version read afresh on every run, so figures
+loaded by the CLI in another process show on the next rerun, while a rerun with
+nothing new costs one tiny query.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import NamedTuple
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import sql
+from etl import config, store
+
+
+class Source(NamedTuple):
+    db: str
+    version: tuple
+
+
+class NotReady(RuntimeError):
+    """The database is missing or not set up; the message says what to run."""
+
+
+def source() -> Source:
+    """Where the figures are and their version now (uncached: one small query)."""
+    path = config.db_path()
+    if not path.exists():
+        raise NotReady(
+            f"There is no database at {path} yet. Run `stem-tracker init` "
+            "(or `stem-tracker demo` for demonstration figures)."
+        )
+    try:
+        with store.connect(path) as con:
+            store.require_schema(con)
+            version = tuple(con.execute(*sql.data_version()).fetchone())
+    except store.StoreNotReady as error:
+        raise NotReady(
+            f"The database {path} is not set up yet: run `stem-tracker init`."
+        ) from error
+    return Source(str(path), version)
+
+
+def clear() -> None:
+    """Forget every cached read (the upload page calls this after a load)."""
+    st.cache_data.clear()
+
+
+def _frame(src: Source, query: tuple[str, list]) -> pd.DataFrame:
+    with store.connect(src.db) as con:
+        return con.execute(*query).df()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def meta(src: Source) -> dict:
+    with store.connect(src.db) as con:
+        values = dict(con.execute(*sql.meta()).fetchall())
+    values["settings"] = json.loads(values.get("settings") or "{}")
+    values["demo"] = values.get("figures") == "demo"
+    return values
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def strategy_table(src: Source, name: str) -> pd.DataFrame:
+    """themes, commitments, milestones, milestone_changes, indicators, indicator_targets, ..."""
+    return _frame(src, sql.table(name))
+
+
+@st.cache_data(show_spinner="Working out statuses…", max_entries=32)
+def status(src: Source, as_at: date):
+    """The status engine's report (etl.status.StatusReport) as at ``as_at``."""
+    from etl import status as engine
+
+    with store.connect(src.db) as con:
+        return engine.report(con, as_at)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def national_series(src: Source, as_at: date, indicator_id: str) -> pd.DataFrame:
+    """An indicator's national figure by quarter with its trajectory and coverage."""
+    from etl import status as engine
+
+    with store.connect(src.db) as con:
+        return engine.national_series(con, as_at, indicator_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def council_figures(src: Source, indicator_id: str, period: str) -> pd.DataFrame:
+    return _frame(src, sql.council_figures(indicator_id, period))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def council_series(src: Source, indicator_id: str, authority_code: str, last_period: str):
+    return _frame(src, sql.council_series(indicator_id, authority_code, last_period))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def breakdowns(src: Source, indicator_id: str, last_period: str, aggregation: str):
+    return _frame(src, sql.breakdowns(indicator_id, last_period, aggregation))

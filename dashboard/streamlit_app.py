@@ -1,0 +1,53 @@
+"""STEM Strategy Tracker: the policy officers' dashboard.
+
+Run with ``streamlit run dashboard/streamlit_app.py``. This file holds the
+navigation and the chrome every page shares (as-at date, demo banner, the
+figures' source); each page's layout is in ``app_pages/``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, queries, state, ui
+
+st.set_page_config(
+    page_title="STEM Strategy Tracker",
+    page_icon="📈",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+# --- Sign-in and roles (issue 6) -----------------------------------------------------------
+# Shows the sign-in screen and stops until someone with a role is signed in (local mode: one
+# user with every role, localhost only, and a banner saying so).
+user = auth.require_user()
+auth.show_account(user)
+returns_pages = auth.pages(user)  # none for a viewer
+
+pages = {
+    "Progress": [
+        st.Page("app_pages/overview.py", title="Overview", icon="🏠", default=True),
+        st.Page("app_pages/commitments.py", title="Commitments", icon="📋"),
+        st.Page("app_pages/milestones.py", title="Milestones", icon="🗓️"),
+        st.Page("app_pages/councils.py", title="Councils", icon="🏛️"),
+        st.Page("app_pages/equity.py", title="Equity", icon="⚖️"),
+    ],
+    # --- Upload (issue 6) and Briefing (issue 7) pages ---------------------------------------
+    # Add them here, e.g. "Returns": [st.Page("app_pages/upload.py", ...)] for uploaders and
+    # administrators, and st.Page("app_pages/briefing.py", ...) under "Progress".
+    **({"Returns": returns_pages} if returns_pages else {}),
+    "About": [st.Page("app_pages/about.py", title="About the figures", icon="ℹ️")],
+}
+page = st.navigation(pages)
+
+as_at = state.as_at_picker()
+try:
+    source = queries.source()
+except queries.NotReady as error:
+    source = None
+    st.session_state["_not_ready"] = str(error)
+st.session_state["_source"] = source
+if source is not None and queries.meta(source)["demo"]:
+    ui.demo_banner()
+page.run()

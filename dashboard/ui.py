@@ -1,0 +1,44 @@
+"""Layout pieces every page repeats: a chart with its summary and data, status badges."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts
+from dashboard import format as fmt
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, key: str) -> None:
+    """The chart, its one-sentence summary (charts have no alt text), and its data."""
+    st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, width="stretch")
+    st.caption(charts.summary(fig))
+    with st.expander("Data for this chart"):
+        st.dataframe(data, hide_index=True, width="stretch")
+        st.download_button(
+            "Download the data (CSV)",
+            data.to_csv(index=False).encode("utf-8"),
+            file_name=f"{fig.layout.meta.get('name', key) or key}.csv",
+            mime="text/csv",
+            key=f"csv_{key}",
+        )
+
+
+def status_counts(counts: dict[str, int], order: tuple[str, ...]) -> str:
+    """'✖ 2 off track · ▲ 1 at risk · …' as markdown."""
+    return " · ".join(f"{fmt.icon(s)} {counts.get(s, 0)} {fmt.word(s).lower()}" for s in order)
+
+
+def demo_banner() -> None:
+    st.warning(
+        "**Demo data.** These figures are invented to show how the tracker works; "
+        "they are not official statistics.",
+        icon="⚠️",
+    )

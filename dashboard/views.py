@@ -1,0 +1,353 @@
+"""Pure shaping of the status report and query results into what a page shows.
+
+Pages hold layout only, so every filter, comparison and table the dashboard
+shows is made here, from frames in to frames out, and tested on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard import format as fmt
+from etl.periods import last_ended
+
+NATIONAL_CODE = "S92000003"
+
+
+def quarter_ends(today: date, count: int = 8) -> list[date]:
+    """The last day of each of the ``count`` latest quarters ended by ``today``, latest first."""
+    quarter, ends = last_ended(today), []
+    for _ in range(count):
+        ends.append(quarter.end)
+        quarter = quarter.previous()
+    return ends
+
+
+def previous_quarter_end(as_at: date) -> date:
+    """The end of the latest quarter ended strictly before ``as_at``."""
+    return last_ended(as_at - timedelta(days=1)).end
+
+
+def _options(values) -> list[str]:
+    return sorted({v for v in values if isinstance(v, str) and v})
+
+
+def commitment_filters(commitments: pd.DataFrame) -> dict[str, list[str]]:
+    """The choices offered for each filter, from the commitments themselves."""
+    return {
+        "theme": _options(commitments["theme"]),
+        "lead": _options(commitments["lead"]),
+        "sector": _options(s for sectors in commitments["sectors"] for s in (sectors or [])),
+        "status": [s for s in fmt.COMMITMENT_ORDER if s in set(commitments["status"])],
+    }
+
+
+def commitment_table(
+    commitments: pd.DataFrame,
+    themes: list[str] = (),
+    leads: list[str] = (),
+    sectors: list[str] = (),
+    statuses: list[str] = (),
+    search: str = "",
+) -> pd.DataFrame:
+    """Commitments matching every chosen filter, with status in words for the table."""
+    frame = commitments
+    if themes:
+        frame = frame[frame["theme"].isin(themes)]
+    if leads:
+        frame = frame[frame["lead"].isin(leads)]
+    if sectors:
+        wanted = set(sectors)
+        frame = frame[[bool(wanted & set(s or [])) for s in frame["sectors"]]]
+    if statuses:
+        frame = frame[frame["status"].isin(statuses)]
+    if search.strip():
+        needle = search.strip().lower()
+        text = (
+            frame["id"].str.lower()
+            + " "
+            + frame["title"].str.lower()
+            + " "
+            + frame["lead"].fillna("").str.lower()
+        )
+        frame = frame[text.str.contains(needle, regex=False)]
+    return pd.DataFrame(
+        {
+            "Commitment": frame["id"],
+            "Title": frame["title"],
+            "Theme": frame["theme"].map(lambda t: fmt.THEME_NAMES.get(t, t)),
+            "Lead": frame["lead"],
+            "Sectors": [", ".join(s or []) for s in frame["sectors"]],
+            "Status": [
+                fmt.label(s) + (" (manual)" if m else "") + (" · data gap" if g else "")
+                for s, m, g in zip(frame["status"], frame["manual"], frame["data_gap"], strict=True)
+            ],
+            "Why": frame["reason"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def what_changed(previous, current) -> pd.DataFrame:
+    """Commitments and indicators whose status moved between two reports, and which way."""
+    rows = []
+    for kind, key in (("Commitment", "commitments"), ("Indicator", "indicators")):
+        before = getattr(previous, key).set_index("id")["status"]
+        after = getattr(current, key)
+        name = "title" if key == "commitments" else "name"
+        for row in after.itertuples(index=False):
+            was = before.get(row.id)
+            if was is None or was == row.status:
+                continue
+            rank_was, rank_now = fmt.RANK.get(was), fmt.RANK.get(row.status)
+            if rank_was is None or rank_now is None:
+                way = "changed"
+            else:
+                way = "better" if rank_now > rank_was else "worse"
+            rows.append(
+                {
+                    "What": kind,
+                    "Id": row.id,
+                    "Name": getattr(row, name),
+                    "Was": fmt.label(was),
+                    "Now": fmt.label(row.status),
+                    "Direction": {"better": "↑ better", "worse": "↓ worse"}.get(way, way),
+                }
+            )
+    return pd.DataFrame(rows, columns=["What", "Id", "Name", "Was", "Now", "Direction"])
+
+
+def latest_due_period(returns: pd.DataFrame) -> str | None:
+    """The latest quarter whose return is due (or received): the one to chase."""
+    due = returns[returns["status"] != "not_yet_due"]
+    return max(due["period"]) if not due.empty else None
+
+
+def coverage(returns: pd.DataFrame) -> dict:
+    """How many councils sent a return for the latest quarter that has ended."""
+    if returns.empty:
+        return {"period": None, "received": 0, "councils": 32}
+    period = max(returns["period"])
+    latest = returns[returns["period"] == period]
+    received = int(latest["status"].str.startswith("submitted").sum())
+    return {"period": period, "received": received, "councils": len(latest)}
+
+
+def completeness_grid(returns: pd.DataFrame, quarters: int = 8) -> pd.DataFrame:
+    """Councils × the latest quarters, each cell an icon and a word (not colour alone)."""
+    if returns.empty:
+        return pd.DataFrame()
+    periods = sorted(returns["period"].unique())[-quarters:]
+    recent = returns[returns["period"].isin(periods)]
+    grid = recent.pivot_table(
+        index="authority_name", columns="period", values="status", aggfunc="first"
+    ).reindex(columns=periods)
+    return grid.apply(lambda column: column.map(fmt.label)).rename_axis(
+        index="Council", columns=None
+    )
+
+
+def recent_returns(returns: pd.DataFrame, quarters: int = 8) -> pd.DataFrame:
+    periods = sorted(returns["period"].unique())[-quarters:]
+    return returns[returns["period"].isin(periods)]
+
+
+def chasing_list(returns: pd.DataFrame, as_at: date) -> pd.DataFrame:
+    """Councils whose return for the latest due quarter is overdue, most overdue first."""
+    period = latest_due_period(returns)
+    columns = ["Council", "Code", "Quarter", "Due", "Days overdue"]
+    if period is None:
+        return pd.DataFrame(columns=columns)
+    late = returns[(returns["period"] == period) & (returns["status"] == "overdue")]
+    return pd.DataFrame(
+        {
+            "Council": late["authority_name"],
+            "Code": late["authority_code"],
+            "Quarter": late["period"],
+            "Due": [fmt.long_date(d) for d in late["due_date"]],
+            "Days overdue": [(as_at - pd.Timestamp(d).date()).days for d in late["due_date"]],
+        },
+        columns=columns,
+    ).reset_index(drop=True)
+
+
+def reminder_text(chasing: pd.DataFrame, as_at: date) -> str:
+    """A reminder ready to paste into an e-mail to the councils on the chasing list."""
+    if chasing.empty:
+        return ""
+    period, due = chasing["Quarter"].iloc[0], chasing["Due"].iloc[0]
+    names = "\n".join(f"- {name}" for name in chasing["Council"])
+    return (
+        f"Subject: STEM Strategy progress return for {period}: overdue\n\n"
+        f"Dear colleague,\n\n"
+        f"Our records show that the STEM Education and Training Strategy progress return "
+        f"for {period} was due on {due} and has not yet been received (as at "
+        f"{fmt.long_date(as_at)}).\n\n"
+        f"Please download the template for your council from the tracker, complete it and "
+        f"upload it as soon as you can. If you have already sent it, or expect a delay, "
+        f"please reply to let us know.\n\n"
+        f"Councils this reminder is for:\n{names}\n\n"
+        f"Thank you,\nSTEM Strategy team, Scottish Government"
+    )
+
+
+def milestone_table(
+    milestones: pd.DataFrame, statuses: list[str] = (), commitment: str | None = None
+) -> pd.DataFrame:
+    """Milestones (optionally only some statuses or one commitment), soonest due first."""
+    frame = milestones
+    if statuses:
+        frame = frame[frame["status"].isin(statuses)]
+    if commitment:
+        frame = frame[frame["commitment_id"] == commitment]
+    return frame.sort_values(["due", "id"]).reset_index(drop=True)
+
+
+def milestone_rows(milestones: pd.DataFrame) -> pd.DataFrame:
+    """The table under a timeline: deadline in the strategy's words and any rebaselining."""
+    return pd.DataFrame(
+        {
+            "Milestone": milestones["id"],
+            "Title": milestones["title"],
+            "Deadline": [
+                fmt.due_text(d, o).capitalize() + (f" ({t})" if t else "")
+                for d, o, t in zip(
+                    milestones["due"],
+                    milestones["original_due"],
+                    milestones["due_text"],
+                    strict=True,
+                )  # fmt: skip
+            ],
+            "Completed": [fmt.long_date(c) for c in milestones["completed"]],
+            "Status": [
+                fmt.milestone_text(s, t)
+                for s, t in zip(milestones["status"], milestones["on_time"], strict=True)
+            ],
+        }
+    )
+
+
+def indicator_detail(indicators: pd.DataFrame, strategy_indicators: pd.DataFrame, id_: str):
+    """One indicator's report row joined with its declaration (baseline, breakdowns)."""
+    row = indicators.set_index("id").loc[id_].to_dict()
+    declared = strategy_indicators.set_index("id").loc[id_].to_dict()
+    row.update(
+        id=id_,
+        baseline_period=declared["baseline_period"],
+        baseline_value=declared["baseline_value"],
+        breakdowns=list(
+            declared.get("breakdowns") if declared.get("breakdowns") is not None else []
+        ),  # fmt: skip
+    )
+    return row
+
+
+def indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Indicators as a table: status with coverage, latest figure against trajectory."""
+    return pd.DataFrame(
+        {
+            "Indicator": indicators["id"],
+            "Name": indicators["name"],
+            "Status": [
+                fmt.indicator_status_text(s, n, reported_by=r)
+                for s, n, r in zip(
+                    indicators["status"],
+                    indicators["authorities_reported"],
+                    indicators["reported_by"],
+                    strict=True,
+                )  # fmt: skip
+            ],
+            "Latest quarter": indicators["latest_period"].fillna(""),
+            "Figure": [
+                fmt.number(v, u) if pd.notna(v) else ""
+                for v, u in zip(indicators["actual"], indicators["unit"], strict=True)
+            ],
+            "Trajectory": [
+                fmt.number(v, u) if pd.notna(v) else ""
+                for v, u in zip(indicators["trajectory"], indicators["unit"], strict=True)
+            ],
+        }
+    )
+
+
+def targets_of(targets: pd.DataFrame, changes: pd.DataFrame, indicator_id: str):
+    """(current targets, rebaselined originals) for one indicator."""
+    current = targets[targets["indicator_id"] == indicator_id][["period", "value"]]
+    was = changes[changes["indicator_id"] == indicator_id][["was_period", "was_value", "reason"]]
+    return current.reset_index(drop=True), was.reset_index(drop=True)
+
+
+def council_comparison(
+    council: pd.DataFrame, national: pd.DataFrame, council_name: str, aggregation: str
+) -> pd.DataFrame:
+    """One council beside Scotland: for a sum, Scotland's average per reporting council,
+    so that a council of any size is compared like with like."""
+    scotland = national[national["enough_coverage"].astype(bool)][
+        ["period", "value", "authorities_reported"]
+    ].copy()
+    label = "Scotland"
+    if aggregation == "sum":
+        scotland["value"] = scotland["value"] / scotland["authorities_reported"].astype(float)
+        label = "Scotland (average per council)"
+    frames = [
+        scotland.assign(scope=label)[["period", "scope", "value"]],
+        council.assign(scope=council_name)[["period", "scope", "value"]],
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def equity_series(
+    breakdowns: pd.DataFrame, names: dict[str, str], council: str | None = None
+) -> pd.DataFrame:
+    """Female share (%) and SIMD 5 − 1 gap by quarter for Scotland and, if chosen, a council.
+
+    ``breakdowns``: sql.breakdowns rows (authority_code NULL for Scotland).
+    """
+    columns = ["period", "scope", "female_share", "simd_gap", "authorities_reported"]
+    if breakdowns.empty:
+        return pd.DataFrame(columns=columns)
+    frame = breakdowns.copy()
+    national = frame["authority_code"].isna()
+    keep = national | (frame["authority_code"] == council)
+    frame = frame[keep]
+    both = frame["female"] + frame["male"]
+    frame["female_share"] = (frame["female"] / both.where(both > 0) * 100).astype("float64")
+    frame["simd_gap"] = (frame["simd_5"] - frame["simd_1"]).astype("float64")
+    frame["scope"] = [
+        "Scotland" if pd.isna(code) else names.get(code, code) for code in frame["authority_code"]
+    ]
+    frame["order"] = frame["authority_code"].notna()
+    return frame.sort_values(["order", "period"])[columns].reset_index(drop=True)
+
+
+def themes_table(themes: pd.DataFrame) -> pd.DataFrame:
+    """The four themes' counts with plain column names, for the data expander and CSV."""
+    frame = pd.DataFrame({"Theme": themes["name"]})
+    for s in fmt.COMMITMENT_ORDER:
+        frame[f"Commitments {fmt.word(s).lower()}"] = themes[f"commitments_{s}"]
+    frame["Milestones due"] = themes["milestones_due"]
+    frame["Milestones completed"] = themes["milestones_completed"]
+    frame["Delivery rate (%)"] = (themes["delivery_rate"] * 100).round(1)
+    for s in fmt.INDICATOR_ORDER:
+        frame[f"Indicators {fmt.word(s).lower()}"] = themes[f"indicators_{s}"]
+    return frame
+
+
+def theme_cards(themes: pd.DataFrame) -> list[dict]:
+    """One card per theme: commitments and indicators by status, delivery rate in words."""
+    cards = []
+    for row in themes.to_dict("records"):
+        due, done = int(row["milestones_due"]), int(row["milestones_completed"])
+        cards.append(
+            {
+                "name": row["name"],
+                "commitments": {s: int(row[f"commitments_{s}"]) for s in fmt.COMMITMENT_ORDER},
+                "indicators": {s: int(row[f"indicators_{s}"]) for s in fmt.INDICATOR_ORDER},
+                "delivery": f"{done / due:.0%}" if due else "none due yet",
+                "delivery_detail": f"{done} of {due} milestones due were completed"
+                if due
+                else "no milestone due yet",
+            }
+        )
+    return cards

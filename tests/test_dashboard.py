@@ -1,0 +1,127 @@
+"""The dashboard's pages, run with Streamlit's AppTest against real DuckDB files.
+
+Each page must render on an empty database, on demo data and on a database with
+a single return; the as-at date, filters and URL must change what is shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import queries, views
+from etl import store
+from tests.status_fixture import add_return
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/commitments.py",
+    "app_pages/milestones.py",
+    "app_pages/councils.py",
+    "app_pages/equity.py",
+    "app_pages/about.py",
+]
+EDINBURGH = "S12000036"
+
+
+@pytest.fixture(scope="session")
+def single_return_db(tmp_path_factory, strategy):
+    """The real strategy and one council's return for one quarter."""
+    path = tmp_path_factory.mktemp("single") / "single.duckdb"
+    store.init(path, strategy)
+    indicator = strategy.indicators[0][1].id
+    with store.connect(path) as con:
+        add_return(con, EDINBURGH, "2025-Q3", {indicator: 42}, "2025-10-20 10:00")
+    return path
+
+
+@pytest.fixture(scope="session")
+def session_empty_db(tmp_path_factory, strategy):
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    store.init(path, strategy)
+    return path
+
+
+def run(db, monkeypatch, page: str | None = None, **query) -> AppTest:
+    monkeypatch.setenv("STEM_TRACKER_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [t.value for t in at.title] + [h.value for h in at.header]
+    parts += [str(m.value) + " " + m.label for m in at.metric]
+    parts += [i.value for i in at.info] + [w.value for w in at.warning]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("kind", ["empty", "demo", "single"])
+def test_every_page_renders(kind, page, request, monkeypatch):
+    db = {"empty": "session_empty_db", "demo": "demo_db", "single": "single_return_db"}[kind]
+    at = run(request.getfixturevalue(db), monkeypatch, page)
+    assert at.title, f"{page} shows no title"
+
+
+def test_missing_database_says_what_to_run(tmp_path, monkeypatch):
+    at = run(tmp_path / "nowhere.duckdb", monkeypatch)
+    assert "stem-tracker init" in texts(at)
+    at.switch_page("app_pages/about.py").run()
+    assert not at.exception
+
+
+def test_demo_data_is_labelled(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch)
+    assert "Demo data" in texts(at)
+
+
+def test_overview_as_at_comes_from_the_url_and_changes_what_is_shown(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, as_at="2019-01-01")
+    assert "As at 1 January 2019" in texts(at)
+    early = [m.value for m in at.metric]
+    at = run(demo_db, monkeypatch, as_at="2026-09-30")
+    assert "As at 30 September 2026" in texts(at)
+    assert [m.value for m in at.metric] != early
+
+
+def test_quick_as_at_choice_updates_the_url(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch)
+    end = views.quarter_ends(date.today(), 2)[1]
+    at.sidebar.button(key=f"as_at_{end.isoformat()}").click().run()
+    assert at.query_params["as_at"] == end.isoformat()
+    assert f"As at {end.day} {end:%B %Y}" in texts(at)
+
+
+def test_a_load_in_another_process_shows_on_the_next_run(tmp_path, strategy, monkeypatch):
+    path = tmp_path / "live.duckdb"
+    store.init(path, strategy)
+    at = run(path, monkeypatch, as_at="2026-01-31")
+    assert "0 of 32" in texts(at)
+    with store.connect(path) as con:  # as the CLI would, while the app is open
+        add_return(con, EDINBURGH, "2025-Q4", {strategy.indicators[0][1].id: 5}, "2026-01-05")
+    at.run()
+    assert "1 of 32" in texts(at)
+
+
+def test_clear_forgets_cached_reads(tmp_path, strategy, monkeypatch):
+    path = tmp_path / "clear.duckdb"
+    store.init(path, strategy)
+    monkeypatch.setenv("STEM_TRACKER_DB", str(path))
+    src = queries.source()
+    title = queries.meta(src)["title"]
+    with store.connect(path) as con:  # a change the data version does not see
+        store.set_meta(con, "title", "Renamed")
+    assert queries.meta(queries.source())["title"] == title  # still cached
+    queries.clear()
+    assert queries.meta(queries.source())["title"] == "Renamed"
