@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 import duckdb
 import numpy as np
@@ -67,14 +69,19 @@ def trajectory(
 ) -> float | None:
     """Straight lines by quarter from the baseline to each target in turn; flat at the
     last target after it; None before the baseline."""
-    at = Quarter.parse(period).index
-    points = [(Quarter.parse(p).index, float(v)) for p, v in [baseline, *targets]]
+    at = _quarter_index(period)
+    points = [(_quarter_index(p), float(v)) for p, v in [baseline, *targets]]
     if at < points[0][0]:
         return None
     for (q0, v0), (q1, v1) in zip(points, points[1:], strict=False):
         if at <= q1:
             return v0 + (v1 - v0) * (at - q0) / (q1 - q0)
     return points[-1][1]
+
+
+@cache
+def _quarter_index(period: str) -> int:
+    return Quarter.parse(period).index
 
 
 @dataclass(frozen=True)
@@ -327,16 +334,12 @@ def _milestones(con, basis: _Basis) -> pd.DataFrame:
 def _indicators(con, basis: _Basis) -> pd.DataFrame:
     indicators = status_sql.indicators(con)
     series = _series(con, basis, indicators)
-    latest = (
-        series[series["enough_coverage"]]
-        .sort_values("period")
-        .groupby("indicator_id")
-        .tail(1)
-        .set_index("indicator_id")
-    )
+    # The latest quarter with enough coverage (for a national indicator: with a figure).
+    counted = series[series["enough_coverage"]].sort_values("period")
+    latest = counted.groupby("indicator_id").tail(1).set_index("indicator_id").to_dict("index")
     rows = []
     for ind in indicators.itertuples(index=False):
-        at = latest.loc[ind.id] if ind.id in latest.index else None
+        at = latest.get(ind.id)
         actual = None if at is None else at["compared_value"]
         traj = None if at is None else at["trajectory"]
         ratio, status = indicator_status(
@@ -388,16 +391,26 @@ def _indicators(con, basis: _Basis) -> pd.DataFrame:
     )
 
 
+def _by_commitment(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """commitment id → [(id, status), …] for milestones or indicators."""
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for commitment_id, item_id, status in zip(
+        frame["commitment_id"], frame["id"], frame["status"], strict=True
+    ):
+        grouped[commitment_id].append((item_id, status))
+    return grouped
+
+
 def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.DataFrame):
+    milestones_of, indicators_of = _by_commitment(milestones), _by_commitment(indicators)
     rows = []
     for c in status_sql.commitments(con).itertuples(index=False):
-        ms = milestones[milestones["commitment_id"] == c.id]
-        inds = indicators[indicators["commitment_id"] == c.id]
-        data_gap = bool((inds["status"] == "no_data").any())
+        ms, inds = milestones_of[c.id], indicators_of[c.id]
+        data_gap = any(status == "no_data" for _, status in inds)
         if override_applies(c.override_status, c.override_date, basis.as_at):
             status, manual, reason = c.override_status, True, c.override_reason
         else:
-            status = commitment_status(list(ms["status"]), list(inds["status"]))
+            status = commitment_status([s for _, s in ms], [s for _, s in inds])
             manual, reason = False, _rollup_reason(status, ms, inds)
         rows.append(
             {
@@ -421,11 +434,11 @@ def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.Da
     return pd.DataFrame(rows, columns=columns).astype({"manual": "bool", "data_gap": "bool"})
 
 
-def _rollup_reason(status: str, milestones: pd.DataFrame, indicators: pd.DataFrame) -> str | None:
+def _rollup_reason(status: str, milestones: list, indicators: list) -> str | None:
     """Which milestones and indicators decided a computed status, in plain words."""
 
-    def named(frame, wanted, kind, words):
-        return [f"{kind} {i} {words}" for i in frame.loc[frame["status"] == wanted, "id"]]
+    def named(items, wanted, kind, words):
+        return [f"{kind} {item_id} {words}" for item_id, s in items if s == wanted]
 
     if status == "off_track":
         parts = named(milestones, "overdue", "milestone", "overdue") + named(
@@ -441,23 +454,28 @@ def _rollup_reason(status: str, milestones: pd.DataFrame, indicators: pd.DataFra
 
 
 def _themes(con, basis: _Basis, commitments, milestones, indicators) -> pd.DataFrame:
+    def count(frame, *, where=None) -> Counter:
+        pairs = zip(frame["theme"], frame["status"], strict=True)
+        if where is not None:
+            pairs = (pair for pair, keep in zip(pairs, where, strict=True) if keep)
+        return Counter(pairs)
+
+    commitment_counts = count(commitments)
+    indicator_counts = count(indicators)
+    # Milestones due by D (due ≤ D), and of those the ones complete by D.
+    due_counts = count(milestones, where=[due <= basis.as_at for due in milestones["due"]])
     rows = []
-    due = milestones[[d <= basis.as_at for d in milestones["due"]]]
     for theme in status_sql.themes(con).itertuples(index=False):
         row = {"id": theme.id, "name": theme.name}
-        in_theme = commitments[commitments["theme"] == theme.id]
         for s in COMMITMENT_STATUSES:
-            row[f"commitments_{s}"] = int((in_theme["status"] == s).sum())
-        # Milestones due by D (due ≤ D), and of those the ones complete by D.
-        theme_due = due[due["theme"] == theme.id]
-        row["milestones_due"] = len(theme_due)
-        row["milestones_completed"] = int((theme_due["status"] == "complete").sum())
+            row[f"commitments_{s}"] = commitment_counts[theme.id, s]
+        row["milestones_due"] = sum(n for (t, _), n in due_counts.items() if t == theme.id)
+        row["milestones_completed"] = due_counts[theme.id, "complete"]
         row["delivery_rate"] = (
             row["milestones_completed"] / row["milestones_due"] if row["milestones_due"] else None
         )
-        theme_indicators = indicators[indicators["theme"] == theme.id]
         for s in INDICATOR_STATUSES:
-            row[f"indicators_{s}"] = int((theme_indicators["status"] == s).sum())
+            row[f"indicators_{s}"] = indicator_counts[theme.id, s]
         rows.append(row)
     columns = [
         "id", "name", *(f"commitments_{s}" for s in COMMITMENT_STATUSES), "milestones_due",
