@@ -13,6 +13,7 @@ the same identity again on every ingest, whatever a page shows.
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import yaml
 
 from etl.config import PROJECT_ROOT
 from etl.councils import authorities, council_name
+from etl.returns import Submitter
 from etl.strategy import NATIONAL_CODE
 
 ADMINISTRATOR = "administrator"
@@ -70,8 +72,9 @@ class User:
         return COUNCIL_UPLOADER in self.roles and authority_code == self.authority_code
 
     def authorities(self) -> list[str]:
-        """The authority codes this person may send returns for, councils first."""
-        return [a.code for a in authorities() if self.may_submit_for(a.code)]
+        """The authority codes this person may send returns for: councils A to Z, then Scotland."""
+        found = [a for a in authorities() if self.may_submit_for(a.code)]
+        return [a.code for a in sorted(found, key=lambda a: (a.kind == "national", a.name))]
 
     @property
     def role_text(self) -> str:
@@ -82,6 +85,15 @@ class User:
         if self.authority_code:
             text += f" for {council_name(self.authority_code)}"
         return text
+
+
+def submitter(user: User) -> Submitter:
+    """The identity the back end checks every file against, whatever the page offered."""
+    name = f"{getpass.getuser()} (local mode)" if user.local else user.email
+    if user.any_authority:
+        return Submitter(name, authorities=None, national=True)
+    own = frozenset({user.authority_code}) if COUNCIL_UPLOADER in user.roles else frozenset()
+    return Submitter(name, authorities=own, national=False)
 
 
 LOCAL_USER = User(email=LOCAL_EMAIL, name="Local user", roles=frozenset(ROLES), local=True)
@@ -149,9 +161,9 @@ def user_from_claims(claims: dict, roles: dict[str, User]) -> User | None:
     return User(listed.email, str(name), listed.roles, listed.authority_code)
 
 
-def is_local_connection(ip_address: str | None) -> bool:
-    """Streamlit reports no address for a browser on this computer."""
-    return ip_address is None or ip_address in {"127.0.0.1", "::1", "localhost"}
+def is_local_connection(ip_address: object) -> bool:
+    """Streamlit reports no address for a browser on this computer (and AppTest has no peer)."""
+    return not isinstance(ip_address, str) or ip_address in {"127.0.0.1", "::1", "localhost"}
 
 
 # --- Streamlit: the only part of this module that touches st -----------------------------
@@ -215,7 +227,18 @@ def require_user() -> User:
         if st.button("Sign out"):
             st.logout()
         st.stop()
+    st.session_state[USER_KEY] = user
     return user
+
+
+USER_KEY = "_user"
+
+
+def page_user() -> User:
+    """The person streamlit_app.py let in (pages run only after require_user())."""
+    import streamlit as st
+
+    return st.session_state[USER_KEY]
 
 
 def show_account(user: User) -> None:

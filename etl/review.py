@@ -10,13 +10,16 @@ the figures later sees the explanation beside them.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from etl import store
+from etl import returns, store
 from etl.periods import Quarter
+from etl.strategy import StrategyFile
 
 LARGE_CHANGE = 0.5  # ±50 %
 MIN_EXPLANATION = 5  # characters: "typo" is not an explanation; "new school opened" is
@@ -29,6 +32,8 @@ class QueriesUnanswered(ValueError):
 
 @dataclass(frozen=True)
 class Query:
+    authority_code: str
+    period: str
     indicator_id: str
     sex: str
     simd_quintile: str
@@ -39,7 +44,10 @@ class Query:
 
     @property
     def key(self) -> str:
-        return f"{self.indicator_id}/{self.sex}/{self.simd_quintile}"
+        return (
+            f"{self.authority_code} {self.period} {self.indicator_id}/{self.sex}/"
+            f"{self.simd_quintile}"
+        )
 
     @property
     def change_text(self) -> str:
@@ -77,10 +85,12 @@ def compare(previous: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return merged.sort_values(KEY, ignore_index=True)
 
 
-def queries(comparison: pd.DataFrame) -> list[Query]:
+def queries(comparison: pd.DataFrame, authority_code: str, period: str) -> list[Query]:
     flagged = comparison[comparison["query"]]
     return [
         Query(
+            authority_code,
+            period,
             r.indicator_id,
             r.sex,
             r.simd_quintile,
@@ -110,3 +120,43 @@ def answer(raised: list[Query], explanations: dict[str, str], ticked: set[str]) 
 def to_json(answered: list[Query]) -> str | None:
     """What ``submissions.queries`` holds: the answered queries, or NULL when none."""
     return json.dumps([asdict(q) for q in answered]) if answered else None
+
+
+@dataclass
+class Preview:
+    """A checked file: its report and, when it is valid, each submission beside last quarter."""
+
+    report: returns.Report
+    comparisons: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def queries(self) -> list[Query]:
+        return [
+            q for (code, period), c in self.comparisons.items() for q in queries(c, code, period)
+        ]
+
+
+def preview(
+    db_path: str | Path,
+    data: bytes,
+    file_name: str,
+    strategy: StrategyFile,
+    submitter: returns.Submitter,
+    *,
+    today: date | None = None,
+) -> Preview:
+    """Check a file as ``submitter`` (storing nothing) and compare it with the previous quarter."""
+    with duckdb.connect() as con:
+        report = returns.check_return(
+            con, data, file_name, strategy, today=today or date.today(), submitter=submitter
+        )
+        if not report.valid:
+            return Preview(report)
+        # check_return leaves a valid file's interpreted rows in the temp table `checked`.
+        rows = con.execute(
+            "SELECT authority_code, period, indicator_id, sex, simd_quintile, value FROM checked"
+        ).df()
+    result = Preview(report)
+    for (code, period), new in rows.groupby(["authority_code", "period"], sort=True):
+        result.comparisons[(code, period)] = compare(previous_figures(db_path, code, period), new)
+    return result

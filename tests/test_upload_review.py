@@ -36,7 +36,10 @@ def test_changes_over_half_either_way_are_queries_and_smaller_ones_are_not():
         ]
     )
     comparison = review.compare(PREVIOUS, new)
-    flagged = {(q.indicator_id, q.sex): q.change_text for q in review.queries(comparison)}
+    flagged = {
+        (q.indicator_id, q.sex): q.change_text
+        for q in review.queries(comparison, "S12000036", "2025-Q3")
+    }
     assert flagged == {
         ("C01-I1", "female"): "+52%",
         ("C01-I1", "male"): "-52%",
@@ -46,9 +49,11 @@ def test_changes_over_half_either_way_are_queries_and_smaller_ones_are_not():
 
 
 def test_every_query_needs_a_tick_and_an_explanation():
-    raised = review.queries(review.compare(PREVIOUS, frame([("C01-I1", "all", "all", 300.0)])))
+    raised = review.queries(
+        review.compare(PREVIOUS, frame([("C01-I1", "all", "all", 300.0)])), "S12000036", "2025-Q3"
+    )
     key = raised[0].key
-    assert key == "C01-I1/all/all"
+    assert key == "S12000036 2025-Q3 C01-I1/all/all"
     with pytest.raises(review.QueriesUnanswered, match="C01-I1/all/all"):
         review.answer(raised, {key: "A new STEM hub opened"}, ticked=set())
     with pytest.raises(review.QueriesUnanswered, match="at least 5 characters"):
@@ -57,6 +62,8 @@ def test_every_query_needs_a_tick_and_an_explanation():
     stored = json.loads(review.to_json(answered))
     assert stored == [
         {
+            "authority_code": "S12000036",
+            "period": "2025-Q3",
             "indicator_id": "C01-I1",
             "sex": "all",
             "simd_quintile": "all",

@@ -1,0 +1,63 @@
+"""All submissions across councils, and restoring an earlier version (administrators).
+
+Layout only. Restoring copies the chosen version's figures into a new current
+version (etl.ingest.restore_version); nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, queries
+from dashboard import upload_view as view
+from etl import ingest, receipts
+from etl.councils import council_name
+
+user = auth.page_user()
+st.title("All submissions")
+if not user.can_administer:  # the page is not offered to others; this guards a stale link
+    st.error("Only administrators can see every council's submissions.")
+    st.stop()
+try:
+    db = queries.source().db
+except queries.NotReady as error:
+    st.error(str(error))
+    st.stop()
+
+log = receipts.submissions(db)
+if log.empty:
+    st.write("No council has sent a return yet.")
+    st.stop()
+st.caption(view.log_summary(log))
+authority = st.selectbox(
+    "Authority",
+    ["all", *view.authorities_in(log)],
+    format_func=lambda code: (
+        "Every authority" if code == "all" else f"{council_name(code)} ({code})"
+    ),
+    key="admin_authority",
+)
+shown = view.only_authority(log, authority)
+st.dataframe(view.history_table(shown), hide_index=True, width="stretch")
+
+st.header("Download or restore a version")
+versions = view.version_choices(shown)
+picked = st.selectbox("Version", list(versions), key="admin_version")
+chosen = view.version_row(shown, versions[picked])
+st.download_button(
+    f"Download {picked} (CSV)",
+    receipts.version_csv(db, versions[picked]),
+    file_name=view.version_file_name(shown, versions[picked]),
+    mime="text/csv",
+    key="admin_download",
+)
+if chosen["is_current"]:
+    st.caption("This is the current version.")
+elif st.button(f"Make {picked} current again", type="primary", key="restore"):
+    with st.status("Restoring…") as progress:
+        outcome = ingest.restore_version(
+            db, chosen["authority_code"], chosen["period"], int(chosen["version"]), user.email
+        )
+        queries.clear()
+        progress.update(label="Restored", state="complete")
+    st.success(view.restore_text(outcome))

@@ -1,0 +1,164 @@
+"""Send a return: template, upload, what to fix, large changes explained, receipt, history.
+
+Layout only. The back end checks the signed-in person again on every check and
+every load (etl.ingest), so this page offering only their own council is a
+convenience, not the protection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+from dashboard import auth, queries
+from dashboard import upload_view as view
+from etl import config, ingest, receipts, review
+from etl.contract import template
+from etl.councils import council_name
+from etl.strategy import load_strategy
+
+user = auth.page_user()
+submitter = auth.submitter(user)
+st.title("Send a quarterly return")
+try:
+    db = queries.source().db
+except queries.NotReady as error:
+    st.error(str(error))
+    st.stop()
+strategy = load_strategy(config.commitments_path())
+today = date.today()
+
+st.header("1. Download the template")
+left, right = st.columns(2)
+choices = user.authorities()
+authority = left.selectbox(
+    "Authority",
+    choices,
+    format_func=lambda code: f"{council_name(code)} ({code})",
+    disabled=len(choices) == 1,
+    key="upload_authority",
+)
+period = right.selectbox(
+    "Quarter",
+    view.quarter_choices(strategy.strategy.start, today),
+    help="The latest quarter that has ended is chosen for you.",
+    key="upload_period",
+)
+st.download_button(
+    f"Download the template for {council_name(authority)}, {period} (CSV)",
+    template(strategy, authority, period),
+    file_name=f"return-{authority}-{period}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="template",
+)
+st.caption(
+    "One row per indicator and breakdown, values blank. Fill in the value column in Excel, "
+    'save as "CSV UTF-8" and upload it below. Leave a value blank to leave that figure out.'
+)
+
+st.header("2. Upload your return")
+uploaded = st.file_uploader(
+    f"Your return as a CSV file (at most {view.MAX_UPLOAD_MB} MB)",
+    type=["csv"],
+    max_upload_size=view.MAX_UPLOAD_MB,
+    key="upload_file",
+)
+done = st.session_state.setdefault("upload_done", {})  # sha256 → receipts of a stored file
+
+if uploaded is not None:
+    data = uploaded.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    if problem := view.too_large(len(data)):
+        st.error(problem)
+        st.stop()
+    checked = st.session_state.setdefault("upload_checked", {})
+    if sha not in checked:
+        with st.status(f"Checking {uploaded.name}…", expanded=False) as progress:
+            checked.clear()
+            checked[sha] = review.preview(db, data, uploaded.name, strategy, submitter, today=today)
+            report = checked[sha].report
+            progress.update(
+                label=view.status_label(report), state="complete" if report.valid else "error"
+            )
+    result = checked[sha]
+    report = result.report
+    if not report.valid:
+        with st.container(border=True):
+            st.subheader(":red[There is a problem]")
+            st.markdown(f"**{report.errors[0].message}**")
+            st.write(view.summary_line(report))
+            st.dataframe(view.problem_table(report.errors), hide_index=True, width="stretch")
+    if report.warnings:
+        with st.expander(f"Warnings ({len(report.warnings)}): these do not stop the load"):
+            st.dataframe(view.problem_table(report.warnings), hide_index=True, width="stretch")
+
+    if report.valid and sha not in done:
+        st.header("3. Check the figures and send them")
+        explanations, ticked = {}, set()
+        for (code, quarter), comparison in result.comparisons.items():
+            st.subheader(view.submission_text(code, quarter, len(comparison)))
+            st.dataframe(view.preview_table(comparison), hide_index=True, width="stretch")
+            for query in review.queries(comparison, code, quarter):
+                with st.container(border=True):
+                    st.markdown(view.query_text(query))
+                    if st.checkbox("I have checked this figure and it is right", key=query.key):
+                        ticked.add(query.key)
+                    explanations[query.key] = st.text_input(
+                        "Why it changed so much", key=f"why {query.key}", max_chars=500
+                    )
+        if st.button("Send the return", type="primary", key="send"):
+            try:
+                answered = review.answer(result.queries, explanations, ticked)
+            except review.QueriesUnanswered as error:
+                st.error(f"Not sent yet: {error}.")
+            else:
+                with st.status("Storing your return…") as progress:
+                    stored = ingest.ingest_return(
+                        db,
+                        data,
+                        uploaded.name,
+                        strategy,
+                        submitter=submitter,
+                        today=today,
+                        queries=review.to_json(answered),
+                    )
+                    if not stored.stored:  # e.g. refused since it was checked
+                        progress.update(label="Not stored", state="error")
+                        st.error(stored.report.errors[0].message)
+                        st.stop()
+                    done[sha] = [receipts.receipt(db, o.submission_id) for o in stored.outcomes]
+                    for outcome, held in zip(stored.outcomes, done[sha], strict=True):
+                        held["action"] = outcome.action
+                    queries.clear()
+                    progress.update(label="Stored", state="complete")
+
+    for receipt in done.get(sha, []) if uploaded is not None else []:
+        with st.container(border=True):
+            st.success(view.receipt_heading(receipt), icon=":material/task_alt:")
+            st.code(view.receipt_text(receipt), language=None)
+            st.download_button(
+                "Download this receipt",
+                view.receipt_text(receipt).encode("utf-8"),
+                file_name=view.receipt_file_name(receipt),
+                mime="text/plain",
+                key=f"receipt {receipt['submission_id']}",
+            )
+
+st.header("Submissions sent for " + council_name(authority))
+history = receipts.submissions(db, authority)
+if history.empty:
+    st.write("Nothing has been sent for this authority yet.")
+else:
+    st.dataframe(view.history_table(history), hide_index=True, width="stretch")
+    versions = view.version_choices(history)
+    picked = st.selectbox("Download a version as sent", list(versions), key="history_pick")
+    st.download_button(
+        f"Download {picked} (CSV)",
+        receipts.version_csv(db, versions[picked]),
+        file_name=view.version_file_name(history, versions[picked]),
+        mime="text/csv",
+        key="history_download",
+    )

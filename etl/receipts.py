@@ -1,0 +1,81 @@
+"""What a sender keeps and what an administrator looks back on: receipts, versions, the log.
+
+A receipt says what the tracker holds for one version of a submission (its
+time, who sent it, the file's SHA-256 and row count, any large changes
+explained), and any version can be downloaded again in the return's own format,
+so a council can check exactly what it sent last quarter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from etl import contract, store
+
+_SUBMISSION_COLUMNS = (
+    "id AS submission_id, authority_code, period, version, received_at, submitted_by, sha256, "
+    "row_count AS rows, file_name, action, is_current, queries"
+)
+
+
+def receipt(db_path: str | Path, submission_id: int) -> dict:
+    """One version of a submission, as the sender's receipt shows it."""
+    with store.connect(db_path) as con:
+        cursor = con.execute(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id]
+        )
+        names = [d[0] for d in cursor.description]
+        row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"there is no submission {submission_id}")
+    found = dict(zip(names, row, strict=True))
+    found["queries"] = json.loads(found["queries"]) if found["queries"] else []
+    return found
+
+
+def submissions(db_path: str | Path, authority_code: str | None = None) -> pd.DataFrame:
+    """Every version of every submission (one authority's, or all), newest quarter first."""
+    where, params = ("WHERE authority_code = ?", [authority_code]) if authority_code else ("", [])
+    with store.connect(db_path) as con:
+        return con.execute(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions {where} "
+            "ORDER BY period DESC, authority_code, version DESC",
+            params,
+        ).df()
+
+
+def _number(value: float) -> str:
+    """1234.0 → 1234, 12.5 → 12.5: the contract's plain numbers, exact on reading back."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def version_csv(db_path: str | Path, submission_id: int) -> bytes:
+    """One version's figures in the return's own format, ready to open in Excel or re-send."""
+    with store.connect(db_path) as con:
+        rows = con.execute(
+            """
+            SELECT s.authority_code, s.period, f.indicator_id, i.name, i.unit, f.sex,
+                f.simd_quintile, f.value, f.comment
+            FROM figures f JOIN submissions s ON s.id = f.submission_id
+            LEFT JOIN indicators i ON i.id = f.indicator_id
+            WHERE f.submission_id = ?
+            ORDER BY i.position NULLS LAST, f.indicator_id,
+                array_position(['all', 'female', 'male'], f.sex),
+                array_position(['all', '1', '2', '3', '4', '5'], f.simd_quintile)
+            """,
+            [submission_id],
+        ).fetchall()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(contract.FILE_ORDER)
+    for code, period, indicator, name, unit, sex, simd, value, comment in rows:
+        writer.writerow(
+            [code, period, indicator, contract.neutralise(name), unit, sex, simd,
+             _number(value), contract.neutralise(comment) or ""]
+        )  # fmt: skip
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
