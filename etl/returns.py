@@ -49,13 +49,14 @@ MESSAGES = {
     "missing_column": "the header has no {value} column (every return needs "
     + ", ".join(contract.REQUIRED)
     + ")",
-    "unnamed_column": "column {letter} has values but no name in the header row",
+    "unnamed_column": "this column has values but no name in the header row",
     # the shape of a row
     "row_width": "the row has {value} values but the header has {extra} columns",
     "unclosed_quote": 'a quoted value starts here (") but is never closed',
     "unreadable_row": "the row cannot be read as CSV ({extra})",
+    "unreadable_file": "the file cannot be read as CSV ({extra})",
     # cells
-    "missing": "is blank; every row with a value needs {extra}",
+    "missing": "the cell is blank; every row with a value needs {extra}",
     "unknown_authority": '"{value}" is not a council\'s GSS code (e.g. S12000036 for City of '
     f"Edinburgh) or Scotland's {NATIONAL_CODE}",
     "not_allowed": '"{value}" is {extra}',
@@ -209,7 +210,9 @@ def _decode(data: bytes, file_name: str) -> _Text | Problem:
         encoding = "windows-1252"
     if b"\x00" in data:
         return Problem("not_text", file_name)
-    data = data.rstrip(b"\r\n")
+    if b"\r" in data:  # CRLF, or a mix of CRLF and LF (DuckDB wants one kind)
+        data = data.replace(b"\r\n", b"\n")
+    data = data.rstrip(b"\n")
     if not data.strip():
         return Problem("empty", file_name)
     return _Text(data + b"\n", encoding)
@@ -480,7 +483,7 @@ def _check_rows(con) -> None:
                 CASE WHEN suffix(r.value_raw, '%')
                      THEN rtrim(left(r.value_raw, length(r.value_raw) - 1))
                      ELSE r.value_raw END AS n,
-                replace(r.comment_raw, chr(13) || chr(10), chr(10)) AS c
+                r.comment_raw AS c
             FROM rows r WHERE r.value_raw <> ''
         )
         SELECT p.excel_row, p.authority_raw, p.period_raw, p.indicator_raw, p.value_raw,
@@ -672,8 +675,14 @@ def check_return(
     if problems:  # the most fundamental problem: nothing below makes sense without columns
         report.errors = problems
         return report
-    with _csv_file(text) as path:
-        rejects = _load_raw(con, path, text)
+    try:
+        with _csv_file(text) as path:
+            rejects = _load_raw(con, path, text)
+    except duckdb.Error as error:  # a file DuckDB's reader cannot follow at all
+        problems, _ = _record_rows(text, file_name)
+        reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
+        report.errors = problems or [Problem("unreadable_file", file_name, extra=reason)]
+        return report
     excel_rows = None
     if rejects or text.has_blank_lines:
         problems, excel_rows = _record_rows(text, file_name)
