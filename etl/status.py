@@ -75,7 +75,8 @@ def trajectory(
         return None
     for (q0, v0), (q1, v1) in zip(points, points[1:], strict=False):
         if at <= q1:
-            return v0 + (v1 - v0) * (at - q0) / (q1 - q0)
+            share = (at - q0) / (q1 - q0)
+            return v0 * (1 - share) + v1 * share  # exactly v0 and v1 at the ends
     return points[-1][1]
 
 
@@ -268,9 +269,8 @@ SERIES_COLUMNS = [
 
 def _series(con, basis: _Basis, indicators: pd.DataFrame, indicator_id=None) -> pd.DataFrame:
     totals = status_sql.headline_totals(con, str(basis.last), indicator_id)
-    by_key = {
-        (t.indicator_id, t.period): t for t in totals.itertuples(index=False)
-    }  # one per indicator and quarter: small
+    # One row per indicator and quarter with any figure: a small table, whatever the figures.
+    by_key = {(t.indicator_id, t.period): t for t in totals.itertuples(index=False)}
     rows = []
     for ind in indicators.itertuples(index=False):
         baseline = (ind.baseline_period, ind.baseline_value)

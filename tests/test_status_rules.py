@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from etl.periods import Quarter
 from etl.status import (
     commitment_status,
     indicator_status,
@@ -241,3 +244,29 @@ def test_return_status(due_date, received, as_at, expected):
 )
 def test_a_return_is_due_a_set_number_of_days_after_its_quarter_ends(period, days, expected):
     assert return_due_date(period, days) == day(expected)
+
+
+@given(
+    start=st.integers(2015 * 4, 2030 * 4),
+    steps=st.lists(st.integers(1, 12), min_size=1, max_size=4),
+    values=st.lists(st.floats(0, 1e6), min_size=5, max_size=5),
+    offset=st.integers(-3, 60),
+)
+def test_trajectory_passes_through_every_point_and_stays_between_them(start, steps, values, offset):
+    indexes = [start]
+    for step in steps:
+        indexes.append(indexes[-1] + step)
+    points = [(str(Quarter.from_index(i)), v) for i, v in zip(indexes, values, strict=False)]
+    baseline, targets = points[0], points[1:]
+    for period, value in points:
+        assert trajectory(baseline, targets, period) == pytest.approx(value)
+    at = start + offset
+    got = trajectory(baseline, targets, str(Quarter.from_index(at)))
+    if at < start:
+        assert got is None
+    elif at >= indexes[-1]:
+        assert got == pytest.approx(points[-1][1])
+    else:
+        n = max(k for k, i in enumerate(indexes) if i <= at)
+        low, high = sorted((points[n][1], points[n + 1][1]))
+        assert low - 1e-6 <= got <= high + 1e-6
