@@ -180,6 +180,8 @@ def table_schema(strategy: StrategyFile) -> dict:
             "simd_quintile) may appear once per submission."
         ),
         "fields": fields,
-        "fieldsMatch": "subset",
+        # Any of these columns in any order, none other (names case-insensitive, per the
+        # contract); a blank value is a row left out, so ``value`` is not "required".
+        "fieldsMatch": "superset",
         "missingValues": [""],
     }
