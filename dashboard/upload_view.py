@@ -21,6 +21,7 @@ from etl.review import Query
 
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+PLAIN_TABLE_ROWS = 300  # longer problem lists go in a scrolling data grid
 
 
 def quarter_choices(start: str, today: date) -> list[str]:
@@ -99,12 +100,20 @@ def preview_table(comparison: pd.DataFrame) -> pd.DataFrame:
             "Indicator": comparison["indicator_id"],
             "Sex": comparison["sex"],
             "SIMD quintile": comparison["simd_quintile"],
-            "Previous quarter": comparison["previous"],
-            "This return": comparison["value"],
+            "Previous quarter": comparison["previous"].map(_figure),
+            "This return": comparison["value"].map(_figure),
             "Change": change,
             "Query": comparison["query"].map({True: "⚠ Large change: explain", False: ""}),
         }
     )
+
+
+def _figure(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:,g}"
+
+
+def _when(value) -> str:
+    return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def receipt_text(receipt: dict) -> str:
@@ -116,7 +125,7 @@ def receipt_text(receipt: dict) -> str:
         f"Quarter:      {receipt['period']}",
         f"Version:      {receipt['version']}",
         f"Outcome:      {receipt['action']}",
-        f"Received at:  {receipt['received_at']}",
+        f"Received at:  {_when(receipt['received_at'])}",
         f"Submitted by: {receipt['submitted_by']}",
         f"File:         {receipt.get('file_name') or ''}",
         f"Rows:         {receipt['rows']}",

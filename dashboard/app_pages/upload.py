@@ -19,6 +19,15 @@ from etl.contract import template
 from etl.councils import council_name
 from etl.strategy import load_strategy
 
+
+def view_table(table) -> None:
+    """A plain HTML table (read by screen readers) unless it is too long for one."""
+    if len(table) <= view.PLAIN_TABLE_ROWS:
+        st.table(table, hide_index=True)
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
 user = auth.page_user()
 submitter = auth.submitter(user)
 st.title("Send a quarterly return")
@@ -90,10 +99,10 @@ if uploaded is not None:
             st.subheader(":red[There is a problem]")
             st.markdown(f"**{report.errors[0].message}**")
             st.write(view.summary_line(report))
-            st.dataframe(view.problem_table(report.errors), hide_index=True, width="stretch")
+            view_table(view.problem_table(report.errors))
     if report.warnings:
         with st.expander(f"Warnings ({len(report.warnings)}): these do not stop the load"):
-            st.dataframe(view.problem_table(report.warnings), hide_index=True, width="stretch")
+            view_table(view.problem_table(report.warnings))
 
     if report.valid and sha not in done:
         st.header("3. Check the figures and send them")
@@ -134,6 +143,7 @@ if uploaded is not None:
                         held["action"] = outcome.action
                     queries.clear()
                     progress.update(label="Stored", state="complete")
+                st.rerun()  # show the receipt in place of the preview
 
     for receipt in done.get(sha, []) if uploaded is not None else []:
         with st.container(border=True):

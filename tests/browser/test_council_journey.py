@@ -1,0 +1,208 @@
+"""A council's data officer does the quarterly return in a real browser, signed in via OIDC.
+
+A mock OpenID Connect provider (oidc-provider-mock) runs in a thread; a real
+``streamlit run`` server reads a temporary secrets.toml pointing at it and a
+temporary database. Debian's chromium cannot download files here, so the
+download buttons are checked for presence (their bytes are checked by AppTest
+in tests/test_upload_page.py). Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from etl import contract, receipts, store
+from etl.periods import last_ended
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+EDINBURGH, GLASGOW = "S12000036", "S12000049"
+PERIOD = str(last_ended(date.today()))
+OFFICER = "officer@edinburgh.example"
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+playwright = pytest.importorskip("playwright.sync_api")
+oidc = pytest.importorskip("oidc_provider_mock")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            socket.create_connection(("localhost", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on port {port}")
+
+
+def template_with(strategy, code: str, values: list[str]) -> bytes:
+    """The council's template with its values filled in from ``values`` (cycled)."""
+    text = contract.template(strategy, code, PERIOD).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for n, row in enumerate(rows):
+        writer.writerow({**row, "value": values[n % len(values)]})
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def server(tmp_path, strategy):
+    """The dashboard with sign-in configured against a mock provider; yields its URL and DB."""
+    db = tmp_path / "tracker.duckdb"
+    store.init(db, strategy)
+    (tmp_path / "users.yaml").write_text(
+        f"users:\n  {OFFICER}: {{role: council_uploader, authority: {EDINBURGH}}}\n"
+    )
+    officer = oidc.User(sub="officer", claims={"email": OFFICER, "name": "Ada Officer"})
+    with oidc.run_server_in_thread(user_claims=[officer]) as provider:
+        port = free_port()
+        (tmp_path / ".streamlit").mkdir()
+        # The server reads .streamlit/ from its working directory: the project's look, test secrets.
+        (tmp_path / ".streamlit" / "config.toml").write_bytes(
+            (ROOT / ".streamlit" / "config.toml").read_bytes()
+        )
+        (tmp_path / ".streamlit" / "secrets.toml").write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+            'cookie_secret = "a-test-cookie-secret-of-some-length"\n'
+            'client_id = "stem-tracker"\n'
+            'client_secret = "test-secret"\n'
+            f'server_metadata_url = "http://localhost:{provider.server_port}'
+            '/.well-known/openid-configuration"\n'
+        )
+        env = {
+            **os.environ,
+            "STEM_TRACKER_DB": str(db),
+            "STEM_TRACKER_USERS": str(tmp_path / "users.yaml"),
+        }
+        log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 (closed below)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+             "--server.port", str(port), "--server.address", "localhost",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_for_port(port, process)
+            yield f"http://localhost:{port}", db, provider.server_port
+        finally:
+            process.terminate()
+            process.wait(10)
+            log.close()
+
+
+@pytest.fixture
+def page():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.set_default_timeout(20_000)
+        yield tab
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"council-journey-{name}.png", full_page=True)
+
+
+def upload(page, name: str, data: bytes) -> None:
+    page.locator("input[type=file]").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": data}
+    )
+
+
+def test_council_data_officer_sends_a_return(server, page, strategy):
+    url, db, provider_port = server
+    expect = playwright.expect
+
+    # Sign in through the identity provider.
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"http://localhost:{provider_port}/**")
+    page.get_by_role("button", name="officer").click()
+    page.wait_for_url(f"{url}/**")
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+    # The upload page, with the council's own template.
+    page.get_by_role("link", name="Send a return").click()
+    expect(page.get_by_role("heading", name="Send a quarterly return")).to_be_visible()
+    template = page.get_by_role(
+        "button", name=f"Download the template for City of Edinburgh, {PERIOD}"
+    )
+    expect(template).to_be_visible()
+    expect(page.get_by_text("at most 5 MB")).to_be_visible()
+    shot(page, "1-upload-page")
+
+    # A file with mistakes: every problem listed, the most fundamental first, nothing stored.
+    upload(page, "edinburgh.csv", template_with(strategy, EDINBURGH, ["twelve", "5", "-3"]))
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(
+        page.get_by_text('edinburgh.csv row 2, column H (value): "twelve" is not a number')
+    ).to_be_visible()
+    expect(page.get_by_text("Nothing from edinburgh.csv has been stored")).to_be_visible()
+    shot(page, "2-problems")
+    assert receipts.submissions(db).empty
+
+    # The corrected file: preview, send, receipt.
+    upload(page, "edinburgh-fixed.csv", template_with(strategy, EDINBURGH, ["12", "5", "3"]))
+    send = page.get_by_role("button", name="Send the return")
+    expect(send).to_be_visible()
+    expect(page.get_by_text("There is a problem")).to_have_count(0)
+    send.click()
+    expect(page.get_by_text("Received. City of Edinburgh")).to_be_visible()
+    expect(page.get_by_role("button", name="Download this receipt")).to_be_visible()
+    shot(page, "3-receipt")
+    (held,) = receipts.submissions(db).itertuples()
+    assert (held.authority_code, held.submitted_by, held.version) == (EDINBURGH, OFFICER, 1)
+    expect(page.get_by_text(held.sha256).first).to_be_visible()
+
+    # Another council's file is refused.
+    upload(page, "glasgow.csv", template_with(strategy, GLASGOW, ["4"]))
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(
+        page.get_by_text("you may send returns only for City of Edinburgh").first
+    ).to_be_visible()
+    shot(page, "4-refused")
+    assert len(receipts.submissions(db)) == 1
+
+    # Sign out: the provider ends the session and the app asks to sign in again.
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"http://localhost:{provider_port}/**")
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{url}/**")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+    shot(page, "5-signed-out")
