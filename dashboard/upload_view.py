@@ -212,11 +212,16 @@ def version_file_name(history: pd.DataFrame, submission_id: int) -> str:
 
 
 def log_summary(log: pd.DataFrame) -> str:
-    pairs = log[["authority_code", "period"]].drop_duplicates()
+    pairs = len(log[["authority_code", "period"]].drop_duplicates())
+    bodies = log["authority_code"].nunique()
     return (
-        f"{len(log):,} versions of {len(pairs):,} submissions from "
-        f"{log['authority_code'].nunique()} authorities."
+        f"{_count(len(log), 'version')} of {_count(pairs, 'submission')} from "
+        f"{_count(bodies, 'authority', 'authorities')}."
     )
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def authorities_in(log: pd.DataFrame) -> list[str]:

@@ -90,3 +90,10 @@ def test_receipt_names_version_time_sender_hash_rows_and_explanations():
         assert line in text.splitlines()
     assert view.receipt_file_name(receipt) == "receipt-S12000036-2025-Q3-v2.txt"
     assert view.receipt_heading(receipt).startswith("Received: replaces the earlier version.")
+
+
+def test_log_summary_counts_versions_submissions_and_authorities_in_words():
+    log = pd.DataFrame(
+        {"authority_code": ["S12000049", "S12000049"], "period": ["2025-Q3", "2025-Q3"]}
+    )
+    assert view.log_summary(log) == "2 versions of 1 submission from 1 authority."
