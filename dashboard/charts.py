@@ -55,13 +55,18 @@ def finish(
     data_name: str = "chart",
 ) -> go.Figure:
     """Shared look: finding as title, what is shown under it, source line at the foot."""
+    lines = _wrap(source)
     fig.update_layout(
         title={
-            "text": f"<b>{title}</b><br><span style='font-size:13px'>{subtitle}</span>",
+            "text": f"<b>{title}</b>",
+            "subtitle": {"text": subtitle, "font": {"size": 13, "color": fmt.TEXT}},
             "x": 0,
+            "xref": "paper",
             "xanchor": "left",
-            "y": 0.97,
+            "y": 1,
+            "yref": "container",
             "yanchor": "top",
+            "pad": {"t": 12},
             "font": {"size": 17, "color": fmt.TEXT},
         },
         font={"family": FONT, "color": fmt.TEXT, "size": 12},
@@ -69,17 +74,17 @@ def finish(
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 10, "r": 30, "t": 90, "b": 80},
+        margin={"l": 10, "r": 30, "t": 95, "b": 70 + 14 * len(lines)},
         showlegend=False,
         meta={"summary": text_summary, "title": title, "source": source, "name": data_name},
     )
     fig.add_annotation(
-        text=source,
+        text="<br>".join(lines),
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-62,
+        yshift=-58,
         xanchor="left",
         yanchor="top",
         showarrow=False,
@@ -89,6 +94,17 @@ def finish(
     fig.update_xaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
     fig.update_yaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
     return fig
+
+
+def _wrap(source: str, width: int = 110) -> list[str]:
+    """The source line in lines of at most ``width`` characters, broken at its dots."""
+    lines: list[str] = []
+    for part in source.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def empty(title: str, message: str, source: str) -> go.Figure:
@@ -209,7 +225,10 @@ def delivery_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Figu
         f"completed ({overall:.0f}%)"
         + (f"; {best} has the highest delivery rate." if best else ".")
     )
-    fig.update_xaxes(title_text="Milestones due that were completed (%)", range=[0, 125])
+    fig.update_xaxes(
+        title_text="Milestones due that were completed (%)", range=[0, 118],
+        tickvals=[0, 25, 50, 75, 100],
+    )  # fmt: skip
     return finish(
         fig, title, "Milestone delivery rate by theme", source, text, height=360,
         data_name="delivery-by-theme",
@@ -249,9 +268,9 @@ def milestone_timeline(
                 "line": {"color": "white", "width": 1},
             },
             text=words,
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": "white"},
+            textposition="outside",
+            textfont={"color": fmt.TEXT},
+            cliponaxis=False,
             customdata=[
                 fmt.due_text(d, o) for d, o in zip(frame["due"], frame["original_due"], strict=True)
             ],
@@ -316,12 +335,15 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
         index="authority_name", columns="period", values="status", aggfunc="first"
     ).reindex(index=names, columns=periods)
     codes = {s: n for n, s in enumerate(fmt.RETURN_ORDER)}
+    # A return not yet due is neutral here, not the green of a milestone not yet due.
+    look = {s: (fmt.icon(s), fmt.colour(s)) for s in fmt.RETURN_ORDER}
+    look["not_yet_due"] = ("○", fmt.NO_DATA)
     z = wide.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
-    text = wide.apply(lambda col: col.map(fmt.icon)).fillna("").to_numpy()
+    text = wide.apply(lambda col: col.map(lambda s: look[s][0])).fillna("").to_numpy()
     steps = len(fmt.RETURN_ORDER)
     scale = []
     for n, status in enumerate(fmt.RETURN_ORDER):
-        scale += [[n / steps, fmt.colour(status)], [(n + 1) / steps, fmt.colour(status)]]
+        scale += [[n / steps, look[status][1]], [(n + 1) / steps, look[status][1]]]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -349,7 +371,7 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
     title = (
         f"{received} of {grid['authority_name'].nunique()} councils have sent their {latest} return"
     )
-    key = "   ".join(fmt.label(s) for s in fmt.RETURN_ORDER)
+    key = "   ".join(f"{look[s][0]} {fmt.word(s)}" for s in fmt.RETURN_ORDER)
     text_summary = (
         f"As at {fmt.long_date(as_at)}, for {latest} {received} councils have sent a return "
         f"and {overdue} are overdue."

@@ -56,13 +56,18 @@ def indicator_vs_trajectory(
     fig.add_scatter(
         x=[quarter_end(p) for p in targets["period"]],
         y=targets["value"].tolist(),
-        mode="markers+text",
+        mode="markers",
         marker={"symbol": "diamond", "size": 12, "color": fmt.PALETTE[1]},
-        text=[f"Target {p}: {fmt.number(v, unit)}" for p, v in path[1:]],
-        textposition="top center",
         name="Target",
+        text=[f"Target {p}: {fmt.number(v, unit)}" for p, v in path[1:]],
         hoverinfo="text",
     )
+    for period, value in path[1:]:
+        fig.add_annotation(
+            x=quarter_end(period), y=value, text=f"Target {period}: {fmt.number(value, unit)}",
+            showarrow=True, arrowhead=0, ax=0, ay=-34, bgcolor="rgba(255,255,255,0.85)",
+            font={"color": fmt.PALETTE[1]},
+        )  # fmt: skip
     fig.add_scatter(
         x=[quarter_end(path[0][0])],
         y=[path[0][1]],
@@ -143,6 +148,10 @@ def indicator_vs_trajectory(
                 font={"color": fmt.PALETTE[0]},
             )
     fig.add_vline(x=pd.Timestamp(as_at).value / 1e6, line={"color": "#888888", "dash": "dot"})
+    fig.add_annotation(
+        x=pd.Timestamp(as_at), y=0, yref="paper", yanchor="bottom", xanchor="right",
+        text="as at", showarrow=False, font={"size": 11, "color": "#555555"},
+    )  # fmt: skip
     fig.update_xaxes(type="date", title_text="Quarter")
     fig.update_yaxes(title_text=fmt.axis_title(unit), rangemode="tozero")
     status_text = fmt.indicator_status_text(
@@ -152,7 +161,7 @@ def indicator_vs_trajectory(
     latest = _value(indicator, "latest_period")
     if status == "no_data" or actual is None:
         title = f"{name}: not enough data to judge progress yet"
-        text = f"As at {fmt.long_date(as_at)}, {name.lower()} has no quarter with enough data."
+        text = f"As at {fmt.long_date(as_at)}, {name} has no quarter with enough data."
     else:
         title = f"{name}: {fmt.word(status).lower()}"
         if expected is not None:
@@ -163,7 +172,10 @@ def indicator_vs_trajectory(
             + (f" against a trajectory of {fmt.number(expected, unit)}" if expected else "")
             + f", so the indicator is {status_text.lstrip('●▲✖○✔ ').lower()}."
         )
-    subtitle = f"{status_text}. National figure (solid) against trajectory (dashed) and targets"
+    subtitle = (
+        f"{status_text}. National figure (solid; hollow points estimated for all 32 councils) "
+        "against trajectory (dashed) and targets"
+    )
     if data.empty:
         subtitle = "No figures reported yet. Trajectory (dashed) and targets"
     return finish(fig, title, subtitle, source, text, height=440, data_name=indicator.get("id", ""))
@@ -182,7 +194,7 @@ def council_bars(
     reported = frame["value"].notna()
     if not reported.any():
         return empty(
-            f"No council has reported {name.lower()} for {period}",
+            f"No council has reported {name} for {period}",
             f"No council figures for {period}.",
             source,
         )
@@ -210,7 +222,7 @@ def council_bars(
     top = frame[reported].iloc[-1]
     title = f"{top['authority_name']} reported the highest figure for {period}"
     text = (
-        f"{int(reported.sum())} of {len(frame)} councils reported {name.lower()} for {period}; "
+        f"{int(reported.sum())} of {len(frame)} councils reported {name} for {period}; "
         f"the highest was {top['authority_name']} ({fmt.number(top['value'], unit)}) and the "
         f"council average {fmt.number(average, unit)}."
     )
@@ -255,7 +267,7 @@ def council_vs_national(
     council = frame[frame["scope"] == council_name].dropna(subset=["value"])
     if council.empty:
         return empty(
-            f"{council_name} has not reported {name.lower()} yet",
+            f"{council_name} has not reported {name} yet",
             f"No figures from {council_name} for this indicator.",
             source,
         )
@@ -271,7 +283,7 @@ def council_vs_national(
         title = f"{council_name} was {side} the national picture in {last['period']}"
     text = (
         f"In {last['period']} {council_name} reported {fmt.number(last['value'], unit)} for "
-        f"{name.lower()}"
+        f"{name}"
         + (
             f", against {fmt.number(national, unit)} for Scotland."
             if national is not None and not pd.isna(national)
@@ -286,19 +298,22 @@ def council_vs_national(
 _SHORT = {
     "Na h-Eileanan Siar": "Eilean Siar",
     "City of Edinburgh": "Edinburgh",
-    "Dumfries and Galloway": "Dumfries & Gall.",
-    "East Dunbartonshire": "E Dunbarton",
-    "West Dunbartonshire": "W Dunbarton",
-    "East Renfrewshire": "E Renfrew",
-    "Perth and Kinross": "Perth & Kinross",
-    "North Lanarkshire": "N Lanark",
-    "South Lanarkshire": "S Lanark",
+    "Dumfries and Galloway": "Dumfries & G",
+    "Argyll and Bute": "Argyll & B",
+    "Perth and Kinross": "Perth & K",
+    "East Dunbartonshire": "E Dunbart.",
+    "West Dunbartonshire": "W Dunbart.",
+    "Aberdeenshire": "Aberdeensh.",
+    "Aberdeen City": "Aberdeen",
+    "Scottish Borders": "Borders",
     "Clackmannanshire": "Clacks",
 }
 
 
 def short_name(name: str) -> str:
-    name = _SHORT.get(name, name)
+    """A name short enough for a tile: 'N Lanark', 'E Renfrew', 'Dundee'."""
+    if name in _SHORT:
+        return _SHORT[name]
     for old, new in (("North ", "N "), ("South ", "S "), ("East ", "E "), ("West ", "W ")):
         name = name.replace(old, new)
     return name.replace(" Islands", "").replace(" City", "").replace("shire", "")
@@ -324,8 +339,9 @@ def tile_map(
     for (_, row), band in zip(frame.iterrows(), bands, strict=True):
         fill = fmt.NO_DATA if pd.isna(band) else fmt.SEQUENTIAL[int(band)]
         fig.add_shape(
-            type="rect", x0=row["col"] - 0.47, x1=row["col"] + 0.47, y0=-row["row"] - 0.47,
-            y1=-row["row"] + 0.47, fillcolor=fill, line={"color": "white", "width": 2},
+            type="rect", layer="below", x0=row["col"] - 0.47, x1=row["col"] + 0.47,
+            y0=-row["row"] - 0.47, y1=-row["row"] + 0.47, fillcolor=fill,
+            line={"color": "white", "width": 2},
         )  # fmt: skip
     dark = [pd.notna(b) and int(b) >= 2 for b in bands]
     fig.add_scatter(
@@ -336,7 +352,7 @@ def tile_map(
             f"{short_name(str(n))}<br><b>{fmt.number(v, unit) if pd.notna(v) else 'no figure'}</b>"
             for n, v in zip(frame["authority_name"].fillna(frame["code"]), values, strict=True)
         ],
-        textfont={"size": 10, "color": ["white" if d else fmt.TEXT for d in dark]},
+        textfont={"size": 9, "color": ["white" if d else fmt.TEXT for d in dark]},
         hovertext=[
             f"{n}: {fmt.number(v, unit) if pd.notna(v) else 'no figure'}"
             for n, v in zip(frame["authority_name"], values, strict=True)
@@ -351,7 +367,7 @@ def tile_map(
     reported = int(values.notna().sum())
     if reported:
         top = frame.loc[values.idxmax()]
-        title = f"{top['authority_name']} has the highest {name.lower()} ({period})"
+        title = f"{top['authority_name']} has the highest {name} ({period})"
         text = (
             f"Tile map of Scotland's 32 councils for {period}: {reported} reported; the highest "
             f"was {top['authority_name']} ({fmt.number(top['value'], unit)}), the lowest "
@@ -359,7 +375,7 @@ def tile_map(
             f"({fmt.number(values.min(), unit)})."
         )
     else:
-        title = f"No council has reported {name.lower()} for {period}"
+        title = f"No council has reported {name} for {period}"
         text = f"Tile map of Scotland's 32 councils for {period}: no figures yet."
     return finish(
         fig, title,
@@ -374,9 +390,7 @@ def female_share(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: s
     name = indicator["name"]
     data = frame.dropna(subset=["female_share"])
     if data.empty:
-        return empty(
-            f"No figures by sex for {name.lower()} yet", "No breakdown by sex reported.", source
-        )
+        return empty(f"No figures by sex for {name} yet", "No breakdown by sex reported.", source)
     fig = go.Figure()
     fig.add_hline(y=50, line={"color": "#888888", "dash": "dash"})
     fig.add_annotation(
@@ -394,7 +408,7 @@ def female_share(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: s
     )
     text = (
         f"In {latest['period']} women and girls made up {latest['female_share']:.1f}% of "
-        f"{name.lower()} ({first_scope}), {abs(gap):.1f} percentage points {side} parity."
+        f"{name} ({first_scope}), {abs(gap):.1f} percentage points {side} parity."
     )
     fig.update_yaxes(title_text="Female share (%)", range=[0, 100])
     return finish(fig, title, f"{name}: female share", source, text,
@@ -410,7 +424,7 @@ def simd_gap(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: str) 
     data = frame.dropna(subset=["simd_gap"])
     if data.empty:
         return empty(
-            f"No figures by deprivation for {name.lower()} yet",
+            f"No figures by deprivation for {name} yet",
             "No breakdown by SIMD quintile reported.",
             source,
         )
@@ -433,7 +447,7 @@ def simd_gap(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: str) 
     else:
         title = f"No gap between the most and least deprived areas ({latest['period']})"
     text = (
-        f"In {latest['period']} the gap in {name.lower()} between SIMD quintile 5 (least "
+        f"In {latest['period']} the gap in {name} between SIMD quintile 5 (least "
         f"deprived) and quintile 1 (most deprived) was {fmt.number(gap, unit)}{points} "
         f"({first_scope})."
     )

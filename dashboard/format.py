@@ -42,7 +42,7 @@ STATUS: dict[str, tuple[str, str, str]] = {
     "not_yet_due": ("Not yet due", "●", "#428542"),
     # returns
     "submitted_on_time": ("On time", "✔", "#428542"),
-    "submitted_late": ("Late", "◐", "#e5682a"),
+    "submitted_late": ("Late", "▲", "#e5682a"),
     # returns reuse "overdue" and "not_yet_due" above
 }
 # Worst first: the order statuses are listed and stacked in.
@@ -123,7 +123,11 @@ def indicator_status_text(
         else int(authorities_reported)
     )
     if status == "no_data":
-        return f"○ Insufficient data ({n} of {total} councils)" if n else "○ No data yet"
+        return (
+            f"○ Insufficient data ({n} of {total} councils)"
+            if n
+            else "○ Insufficient data (too few councils have reported)"
+        )
     if n < total:
         return f"{label(status)} (provisional: {n} of {total} councils)"
     return f"{label(status)} (all {total} councils)"
@@ -134,3 +138,8 @@ def milestone_text(status: str, on_time) -> str:
         late = on_time is not None and not pd.isna(on_time) and not bool(on_time)
         return f"{label(status)} ({'late' if late else 'on time'})"
     return label(status)
+
+
+def return_label(status: str) -> str:
+    """A return's status: a return not yet due is neutral (○), not a milestone's green."""
+    return "○ Not yet due" if status == "not_yet_due" else label(status)

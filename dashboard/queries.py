@@ -105,3 +105,9 @@ def council_series(src: Source, indicator_id: str, authority_code: str, last_per
 @st.cache_data(show_spinner=False, max_entries=64)
 def breakdowns(src: Source, indicator_id: str, last_period: str, aggregation: str):
     return _frame(src, sql.breakdowns(indicator_id, last_period, aggregation))
+
+
+@st.cache_data(show_spinner=False)
+def council_tiles() -> pd.DataFrame:
+    """The hand-made grid of the 32 councils for the tile map (code, row, col)."""
+    return pd.read_csv(config.PROJECT_ROOT / "data" / "council_tiles.csv")

@@ -79,15 +79,20 @@ def choose(
     container=st,
     **kwargs,
 ) -> str | None:
-    """A selectbox whose choice lives in the URL under ``key`` and survives page switches."""
+    """A selectbox whose choice lives in the URL as ``?key=id`` and is kept across pages.
+
+    (Streamlit's own ``bind="query-params"`` would put the formatted label in the URL.)
+    """
+    options = list(options)
     if not options:
         return None
-    return container.selectbox(
-        label,
-        list(options),
-        key=key,
-        format_func=format_func,
-        bind="query-params",
-        persist_state="session",
-        **kwargs,
-    )
+    widget, kept = f"_{key}_choice", f"_{key}_kept"
+    if st.session_state.get(widget) not in options:
+        wanted = st.query_params.get(key)
+        if wanted not in options:
+            wanted = st.session_state.get(kept)
+        st.session_state[widget] = wanted if wanted in options else options[0]
+    value = container.selectbox(label, options, key=widget, format_func=format_func, **kwargs)
+    st.session_state[kept] = value
+    st.query_params[key] = value
+    return value

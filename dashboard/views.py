@@ -143,7 +143,7 @@ def completeness_grid(returns: pd.DataFrame, quarters: int = 8) -> pd.DataFrame:
     grid = recent.pivot_table(
         index="authority_name", columns="period", values="status", aggfunc="first"
     ).reindex(columns=periods)
-    return grid.apply(lambda column: column.map(fmt.label)).rename_axis(
+    return grid.apply(lambda column: column.map(fmt.return_label)).rename_axis(
         index="Council", columns=None
     )
 
@@ -193,10 +193,15 @@ def reminder_text(chasing: pd.DataFrame, as_at: date) -> str:
 
 
 def milestone_table(
-    milestones: pd.DataFrame, statuses: list[str] = (), commitment: str | None = None
+    milestones: pd.DataFrame,
+    statuses: list[str] = (),
+    commitment: str | None = None,
+    themes: list[str] = (),
 ) -> pd.DataFrame:
-    """Milestones (optionally only some statuses or one commitment), soonest due first."""
+    """Milestones (optionally only some statuses, themes or one commitment), soonest first."""
     frame = milestones
+    if themes:
+        frame = frame[frame["theme"].isin(themes)]
     if statuses:
         frame = frame[frame["status"].isin(statuses)]
     if commitment:
@@ -307,13 +312,8 @@ def equity_series(
     columns = ["period", "scope", "female_share", "simd_gap", "authorities_reported"]
     if breakdowns.empty:
         return pd.DataFrame(columns=columns)
-    frame = breakdowns.copy()
-    national = frame["authority_code"].isna()
-    keep = national | (frame["authority_code"] == council)
-    frame = frame[keep]
-    both = frame["female"] + frame["male"]
-    frame["female_share"] = (frame["female"] / both.where(both > 0) * 100).astype("float64")
-    frame["simd_gap"] = (frame["simd_5"] - frame["simd_1"]).astype("float64")
+    frame = equity_series_all(breakdowns, names)
+    frame = frame[frame["authority_code"].isna() | (frame["authority_code"] == council)]
     frame["scope"] = [
         "Scotland" if pd.isna(code) else names.get(code, code) for code in frame["authority_code"]
     ]
@@ -351,3 +351,105 @@ def theme_cards(themes: pd.DataFrame) -> list[dict]:
             }
         )
     return cards
+
+
+def commitment_detail(report_commitments: pd.DataFrame, declared: pd.DataFrame, id_: str) -> dict:
+    """One commitment's status row joined with its declaration (source text, override)."""
+    row = report_commitments.set_index("id").loc[id_].to_dict()
+    more = declared.set_index("id").loc[id_].to_dict()
+    row.update(
+        id=id_,
+        source_title=more.get("source_title"),
+        source_text=more.get("source_text"),
+        also_themes=list(more["also_themes"]) if more.get("also_themes") is not None else [],
+        status_text=fmt.label(row["status"]) + (" (manual)" if row["manual"] else ""),
+    )
+    return row
+
+
+def indicator_source(indicator: dict, as_at: date, demo: bool) -> str:
+    """The source line for an indicator's charts: who reported and how many councils."""
+    from dashboard.charts import source_line
+
+    if indicator.get("reported_by") == "national":
+        return source_line(as_at, demo=demo, what="Scottish Government national figures")
+    n = indicator.get("authorities_reported")
+    return source_line(
+        as_at,
+        None if n is None or pd.isna(n) else int(n),
+        indicator.get("latest_period") or None,
+        demo,
+        what="councils' quarterly progress returns",
+    )
+
+
+def series_table(series: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """An indicator's national series as a plain table for the data expander."""
+    return pd.DataFrame(
+        {
+            "Quarter": series["period"],
+            "Reported figure": series["value"],
+            "Councils reporting": series["authorities_reported"],
+            "Figure compared (estimated for 32 councils when marked)": series["compared_value"],
+            "Estimated": series["estimated"].map({True: "yes", False: "no"}),
+            "Enough councils": series["enough_coverage"].map({True: "yes", False: "no"}),
+            "Trajectory": series["trajectory"],
+            "Unit": fmt.UNITS.get(unit, unit),
+        }
+    )
+
+
+def council_indicators(indicators: pd.DataFrame) -> dict[str, str]:
+    """Indicators councils report (id → name), for council comparisons and the tile map."""
+    local = indicators[indicators["reported_by"] != "national"]
+    return dict(zip(local["id"], local["name"], strict=True))
+
+
+def latest_quarter(indicator: dict, returns: pd.DataFrame) -> str | None:
+    """The quarter to map: the indicator's latest with enough data, else the latest ended."""
+    if indicator.get("latest_period"):
+        return indicator["latest_period"]
+    return max(returns["period"]) if not returns.empty else None
+
+
+def breakdown_indicators(declared: pd.DataFrame) -> dict[str, list[str]]:
+    """Indicators councils report with a breakdown: id → the breakdowns it declares."""
+    found = {}
+    for row in declared.itertuples(index=False):
+        breakdowns = list(row.breakdowns) if row.breakdowns is not None else []
+        if breakdowns and row.reported_by != "national":
+            found[row.id] = breakdowns
+    return found
+
+
+def equity_by_council(
+    breakdowns: pd.DataFrame, names: dict[str, str], period: str, measure: str
+) -> pd.DataFrame:
+    """Every council's female share or SIMD gap (``measure``) for one quarter."""
+    frame = equity_series_all(breakdowns, names)
+    frame = frame[(frame["period"] == period) & frame["authority_code"].notna()]
+    result = pd.DataFrame({"authority_code": list(names), "authority_name": list(names.values())})
+    values = dict(zip(frame["authority_code"], frame[measure], strict=True))
+    result["value"] = [values.get(code) for code in result["authority_code"]]
+    return result.astype({"value": "float64"})
+
+
+def equity_series_all(breakdowns: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    frame = breakdowns.copy()
+    both = frame["female"] + frame["male"]
+    frame["female_share"] = (frame["female"] / both.where(both > 0) * 100).astype("float64")
+    frame["simd_gap"] = (frame["simd_5"] - frame["simd_1"]).astype("float64")
+    return frame
+
+
+def target_changes(changes: pd.DataFrame, targets: pd.DataFrame, unit: str) -> list[str]:
+    """'Target now 60.0% by 2025-Q4, originally 50.0% by 2022-Q4: <reason>' for each change."""
+    if changes.empty:
+        return []
+    last = targets.iloc[-1] if not targets.empty else None
+    now = f"now {fmt.number(last['value'], unit)} by {last['period']}, " if last is not None else ""
+    return [
+        f"**Target changed:** {now}originally {fmt.number(c.was_value, unit)} by "
+        f"{c.was_period}. {c.reason}"
+        for c in changes.itertuples(index=False)
+    ]

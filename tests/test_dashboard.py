@@ -49,11 +49,11 @@ def session_empty_db(tmp_path_factory, strategy):
 def run(db, monkeypatch, page: str | None = None, **query) -> AppTest:
     monkeypatch.setenv("STEM_TRACKER_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60)
+    if page:
+        at.switch_page(page)  # opened directly, as from a link
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    if page:
-        at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
 

@@ -1,5 +1,115 @@
-"""Placeholder."""
+"""Commitments: a filterable table, then one commitment: milestones, indicators, councils."""
 
 import streamlit as st
 
-st.title("commitments")
+from dashboard import charts, queries, state, ui, views
+from dashboard import charts_indicators as ichart
+from dashboard import format as fmt
+
+src = state.require_source()
+as_at = state.as_at()
+report = queries.status(src, as_at)
+meta = queries.meta(src)
+declared = queries.strategy_table(src, "commitments")
+
+st.title("Commitments")
+st.markdown(f"Every commitment in the strategy and its status as at **{fmt.long_date(as_at)}**.")
+
+choices = views.commitment_filters(report.commitments)
+with st.container(border=True):
+    search = st.text_input("Search titles, ids and leads", key="search")
+    columns = st.columns(4)
+    themes = columns[0].multiselect(
+        "Theme", choices["theme"], key="f_theme", format_func=lambda t: fmt.THEME_NAMES.get(t, t)
+    )
+    leads = columns[1].multiselect("Lead", choices["lead"], key="f_lead")
+    sectors = columns[2].multiselect("Sector", choices["sector"], key="f_sector")
+    statuses = columns[3].multiselect(
+        "Status", choices["status"], key="f_status", format_func=fmt.label
+    )
+table = views.commitment_table(report.commitments, themes, leads, sectors, statuses, search)
+st.markdown(f"**{len(table)} of {len(report.commitments)} commitments** match.")
+st.dataframe(table, hide_index=True, width="stretch")
+
+if report.commitments.empty:
+    st.stop()
+titles = dict(zip(report.commitments["id"], report.commitments["title"], strict=True))
+chosen = state.choose(
+    "Open a commitment",
+    list(table["Commitment"]) or list(titles),
+    key="commitment",
+    format_func=lambda c: f"{c}: {titles.get(c, '')}",
+)
+commitment = views.commitment_detail(report.commitments, declared, chosen)
+
+st.header(f"{chosen}: {commitment['title']}")
+st.markdown(f"### {commitment['status_text']}")
+if commitment["manual"]:
+    st.info(
+        f"**Status set by hand** by {commitment['override_by']} on "
+        f"{fmt.long_date(commitment['override_date'])}: {commitment['reason']}"
+    )
+elif commitment["reason"]:
+    st.markdown(f"**Why:** {commitment['reason']}")
+if commitment["data_gap"]:
+    st.warning("**Data gap:** at least one indicator has too few figures to judge.")
+st.markdown(
+    f"**Theme:** {fmt.THEME_NAMES.get(commitment['theme'], commitment['theme'])}"
+    + (
+        f" (also {', '.join(fmt.THEME_NAMES.get(t, t) for t in commitment['also_themes'])})"
+        if commitment["also_themes"]
+        else ""
+    )
+    + f"  \n**Lead:** {commitment['lead']}  \n**Sectors:** {', '.join(commitment['sectors'])}"
+)
+if commitment["source_text"]:
+    with st.container(border=True):
+        st.markdown(f"**What the strategy says** ({commitment['source_title']}):")
+        st.markdown(f"> {commitment['source_text']}")
+
+st.subheader("Milestones")
+milestones = views.milestone_table(report.milestones, commitment=chosen)
+if milestones.empty:
+    st.markdown("This commitment has no dated milestones.")
+else:
+    line = charts.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+    fig = charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
+    ui.chart(fig, views.milestone_rows(milestones), f"milestones_{chosen}")
+    st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")
+
+st.subheader("Indicators")
+indicators = report.indicators[report.indicators["commitment_id"] == chosen]
+if indicators.empty:
+    st.markdown("This commitment has no indicator with figures.")
+    st.stop()
+st.dataframe(views.indicator_rows(indicators), hide_index=True, width="stretch")
+names = dict(zip(indicators["id"], indicators["name"], strict=True))
+indicator_id = state.choose(
+    "Indicator", list(names), key="indicator", format_func=lambda i: f"{i}: {names[i]}"
+)
+indicator = views.indicator_detail(
+    report.indicators, queries.strategy_table(src, "indicators"), indicator_id
+)
+targets, changes = views.targets_of(
+    queries.strategy_table(src, "indicator_targets"),
+    queries.strategy_table(src, "indicator_changes"),
+    indicator_id,
+)
+series = queries.national_series(src, as_at, indicator_id)
+source = views.indicator_source(indicator, as_at, meta["demo"])
+ui.chart(
+    ichart.indicator_vs_trajectory(series, indicator, targets, as_at, source, changes),
+    views.series_table(series, indicator["unit"]),
+    f"indicator_{indicator_id}",
+)
+for text in views.target_changes(changes, targets, indicator["unit"]):
+    st.markdown(text)
+
+if indicator["reported_by"] != "national" and indicator["latest_period"]:
+    period = indicator["latest_period"]
+    figures = queries.council_figures(src, indicator_id, period)
+    ui.chart(
+        ichart.council_bars(figures, indicator, period, as_at, source),
+        figures.rename(columns={"authority_name": "Council", "value": f"Figure ({period})"}),
+        f"councils_{indicator_id}",
+    )

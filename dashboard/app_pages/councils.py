@@ -1,5 +1,97 @@
-"""Placeholder."""
+"""Councils: returns completeness, who to chase, one council against Scotland, the tile map."""
 
 import streamlit as st
 
-st.title("councils")
+from dashboard import charts, queries, state, ui, views
+from dashboard import charts_indicators as ichart
+from dashboard import format as fmt
+
+src = state.require_source()
+as_at = state.as_at()
+report = queries.status(src, as_at)
+meta = queries.meta(src)
+returns = report.returns
+
+st.title("Councils")
+st.markdown(
+    f"Quarterly returns and figures from Scotland's 32 councils, as at **{fmt.long_date(as_at)}**."
+)
+
+st.header("Returns received")
+cover = views.coverage(returns)
+source = charts.source_line(as_at, cover["received"], cover["period"], meta["demo"],
+                            what="councils' quarterly progress returns")  # fmt: skip
+quarters = st.slider("Quarters shown", 4, 16, 8, key="quarters")
+recent = views.recent_returns(returns, quarters)
+ui.chart(charts.returns_grid(recent, as_at, source), views.completeness_grid(returns, quarters)
+         .reset_index(), "returns_grid")  # fmt: skip
+st.dataframe(views.completeness_grid(returns, quarters), width="stretch")
+
+st.header("Councils to chase")
+chasing = views.chasing_list(returns, as_at)
+period = views.latest_due_period(returns)
+if period is None:
+    st.markdown("No return is due yet.")
+elif chasing.empty:
+    st.success(f"Every council has sent its return for {period}.")
+else:
+    st.markdown(f"**{len(chasing)} councils** have not sent their return for {period}.")
+    st.dataframe(chasing, hide_index=True, width="stretch")
+    st.download_button(
+        "Download the chasing list (CSV)",
+        chasing.to_csv(index=False).encode("utf-8"),
+        file_name=f"chasing-list-{period}.csv",
+        mime="text/csv",
+        key="chasing_csv",
+    )
+    st.text_area("Reminder, ready to send", views.reminder_text(chasing, as_at), height=320)
+
+st.header("One council against Scotland")
+names = views.council_indicators(report.indicators)
+if not names:
+    st.markdown("No indicator is reported by councils.")
+    st.stop()
+councils = dict(zip(returns["authority_code"], returns["authority_name"], strict=True)) or {
+    code: name
+    for code, name in queries.strategy_table(src, "authorities")[["code", "name"]].itertuples(
+        index=False
+    )
+    if code != views.NATIONAL_CODE
+}
+left, right = st.columns(2)
+council = state.choose(
+    "Council", sorted(councils, key=councils.get), key="council", format_func=councils.get,
+    container=left,
+)  # fmt: skip
+indicator_id = state.choose(
+    "Indicator", list(names), key="indicator", format_func=lambda i: f"{i}: {names[i]}",
+    container=right,
+)  # fmt: skip
+indicator = views.indicator_detail(
+    report.indicators, queries.strategy_table(src, "indicators"), indicator_id
+)
+last = views.latest_quarter(indicator, returns) or "0000-Q0"
+comparison = views.council_comparison(
+    queries.council_series(src, indicator_id, council, last),
+    queries.national_series(src, as_at, indicator_id),
+    councils[council],
+    indicator["aggregation"],
+)
+line = views.indicator_source(indicator, as_at, meta["demo"])
+ui.chart(
+    ichart.council_vs_national(comparison, indicator, councils[council], as_at, line),
+    comparison,
+    "council_vs_national",
+)
+
+st.header("Map of the councils")
+period = views.latest_quarter(indicator, returns)
+if period is None:
+    st.markdown("No quarter has ended yet.")
+else:
+    figures = queries.council_figures(src, indicator_id, period)
+    ui.chart(
+        ichart.tile_map(figures, queries.council_tiles(), indicator, period, as_at, line),
+        figures.rename(columns={"authority_name": "Council", "value": f"Figure ({period})"}),
+        "tile_map",
+    )

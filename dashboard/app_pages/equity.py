@@ -1,5 +1,65 @@
-"""Placeholder."""
+"""Equity: female share against parity and the SIMD quintile gap, nationally and by council."""
 
 import streamlit as st
 
-st.title("equity")
+from dashboard import charts, queries, state, ui, views
+from dashboard import charts_indicators as ichart
+from dashboard import format as fmt
+
+src = state.require_source()
+as_at = state.as_at()
+report = queries.status(src, as_at)
+meta = queries.meta(src)
+
+st.title("Equity")
+st.markdown(
+    "Who takes part: women and girls' share against parity, and the gap between the least "
+    "(SIMD quintile 5) and most (quintile 1) deprived areas, as at "
+    f"**{fmt.long_date(as_at)}**."
+)
+with_breakdowns = views.breakdown_indicators(queries.strategy_table(src, "indicators"))
+if not with_breakdowns:
+    st.markdown("No indicator is reported with a breakdown by sex or deprivation.")
+    st.stop()
+names = dict(zip(report.indicators["id"], report.indicators["name"], strict=True))
+councils = dict(
+    zip(report.returns["authority_code"], report.returns["authority_name"], strict=True)
+)
+left, right = st.columns(2)
+indicator_id = state.choose(
+    "Indicator", list(with_breakdowns), key="indicator", container=left,
+    format_func=lambda i: f"{i}: {names.get(i, i)}",
+)  # fmt: skip
+council = state.choose(
+    "Council to compare with Scotland", [views.NATIONAL_CODE, *sorted(councils, key=councils.get)],
+    key="council", container=right,
+    format_func=lambda c: "None (Scotland only)" if c == views.NATIONAL_CODE else councils[c],
+)  # fmt: skip
+indicator = views.indicator_detail(
+    report.indicators, queries.strategy_table(src, "indicators"), indicator_id
+)
+period = views.latest_quarter(indicator, report.returns)
+if period is None:
+    st.markdown("No quarter has ended yet.")
+    st.stop()
+breakdowns = queries.breakdowns(src, indicator_id, period, indicator["aggregation"])
+series = views.equity_series(breakdowns, councils, council)
+line = charts.source_line(
+    as_at, indicator.get("authorities_reported"), period, meta["demo"],
+    what="councils' quarterly progress returns (breakdowns)",
+)  # fmt: skip
+
+if "sex" in with_breakdowns[indicator_id]:
+    st.header("Women and girls' share")
+    ui.chart(ichart.female_share(series, indicator, as_at, line), series, "female_share")
+    by_council = views.equity_by_council(breakdowns, councils, period, "female_share")
+    share = {**indicator, "name": f"Female share of {indicator['name']}", "unit": "percent"}
+    ui.chart(ichart.council_bars(by_council, share, period, as_at, line), by_council,
+             "female_share_councils")  # fmt: skip
+if "simd_quintile" in with_breakdowns[indicator_id]:
+    st.header("Gap between the least and most deprived areas")
+    ui.chart(ichart.simd_gap(series, indicator, as_at, line), series, "simd_gap")
+    by_council = views.equity_by_council(breakdowns, councils, period, "simd_gap")
+    gap = {**indicator, "name": f"SIMD quintile 5 minus 1, {indicator['name']}"}
+    ui.chart(ichart.council_bars(by_council, gap, period, as_at, line), by_council,
+             "simd_gap_councils")  # fmt: skip

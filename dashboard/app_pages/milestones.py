@@ -1,5 +1,46 @@
-"""Placeholder."""
+"""Milestones: every milestone on one timeline, the page to check before a stocktake."""
 
 import streamlit as st
 
-st.title("milestones")
+from dashboard import charts, queries, state, ui, views
+from dashboard import format as fmt
+
+src = state.require_source()
+as_at = state.as_at()
+report = queries.status(src, as_at)
+meta = queries.meta(src)
+
+st.title("Milestones")
+st.markdown(f"Every milestone in the strategy, as at **{fmt.long_date(as_at)}**.")
+
+counts = report.milestones["status"].value_counts().to_dict()
+for column, status in zip(st.columns(4), fmt.MILESTONE_ORDER, strict=True):
+    column.metric(fmt.label(status), counts.get(status, 0))
+
+with st.container(border=True):
+    slipping = st.toggle("Only overdue and due soon", key="m_slipping")
+    left, right = st.columns(2)
+    statuses = left.multiselect(
+        "Status",
+        fmt.MILESTONE_ORDER,
+        default=None,
+        key="m_status",
+        format_func=fmt.label,
+        disabled=slipping,
+        placeholder="All statuses",
+    )
+    themes = right.multiselect(
+        "Theme",
+        list(fmt.THEME_NAMES),
+        key="m_theme",
+        format_func=fmt.THEME_NAMES.get,
+        placeholder="All themes",
+    )
+chosen = ["overdue", "due_soon"] if slipping else statuses
+milestones = views.milestone_table(report.milestones, chosen, themes=themes)
+st.markdown(f"**{len(milestones)} of {len(report.milestones)} milestones** shown.")
+
+line = charts.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+fig = charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
+ui.chart(fig, views.milestone_rows(milestones), "all_milestones")
+st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")
