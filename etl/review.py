@@ -56,15 +56,26 @@ class Query:
         return f"{self.change:+.0%}"
 
 
-def previous_figures(db_path: str | Path, authority_code: str, period: str) -> pd.DataFrame:
-    """The authority's current figures for the quarter before ``period`` (KEY + value)."""
-    previous = str(Quarter.parse(period).previous())
+def previous_figures(db_path: str | Path, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """Current figures for the quarter before each (authority, period), in one connection.
+
+    Columns: authority_code, period (the *later* quarter, to join on), KEY, value.
+    """
+    later = {str(Quarter.parse(p).previous()): str(Quarter.parse(p)) for _, p in pairs}
+    wanted = pd.DataFrame(
+        [(code, str(Quarter.parse(p).previous())) for code, p in pairs],
+        columns=["authority_code", "previous_period"],
+    )
     with store.connect(db_path) as con:
-        return con.execute(
-            "SELECT indicator_id, sex, simd_quintile, value FROM current_figures "
-            "WHERE authority_code = ? AND period = ? ORDER BY indicator_id, sex, simd_quintile",
-            [authority_code, previous],
+        con.register("wanted", wanted)
+        found = con.execute(
+            "SELECT f.authority_code, f.period, f.indicator_id, f.sex, f.simd_quintile, f.value "
+            "FROM current_figures f JOIN wanted w "
+            "ON w.authority_code = f.authority_code AND w.previous_period = f.period "
+            "ORDER BY ALL"
         ).df()
+    found["period"] = found["period"].map(later)
+    return found
 
 
 def compare(previous: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -156,7 +167,11 @@ def preview(
         rows = con.execute(
             "SELECT authority_code, period, indicator_id, sex, simd_quintile, value FROM checked"
         ).df()
+    pairs = sorted(set(zip(rows["authority_code"], rows["period"], strict=True)))
+    previous = previous_figures(db_path, pairs)
+    before = dict(iter(previous.groupby(["authority_code", "period"])))
+    empty = previous.iloc[0:0]
     result = Preview(report)
     for (code, period), new in rows.groupby(["authority_code", "period"], sort=True):
-        result.comparisons[(code, period)] = compare(previous_figures(db_path, code, period), new)
+        result.comparisons[(code, period)] = compare(before.get((code, period), empty), new)
     return result

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
 
-from etl import review, store
-from etl.periods import Quarter
+from etl import contract, ingest, review, store
+from etl.periods import Quarter, last_ended
 
 
 def frame(rows):
@@ -83,6 +86,41 @@ def test_previous_figures_are_the_councils_current_figures_for_the_quarter_befor
             "WHERE authority_code <> 'S92000003' GROUP BY ALL ORDER BY period DESC LIMIT 1"
         ).fetchone()
     later = str(Quarter.parse(period).next())
-    previous = review.previous_figures(demo_db, code, later)
+    previous = review.previous_figures(demo_db, [(code, later), ("S12000036", "2000-Q1")])
     assert len(previous) == count
-    assert list(previous.columns) == ["indicator_id", "sex", "simd_quintile", "value"]
+    assert set(previous["period"]) == {later} and set(previous["authority_code"]) == {code}
+    assert list(previous.columns) == [
+        "authority_code",
+        "period",
+        "indicator_id",
+        "sex",
+        "simd_quintile",
+        "value",
+    ]
+
+
+def test_preview_compares_each_submission_with_its_own_previous_quarter(empty_db, strategy):
+    period = last_ended(date.today())
+
+    def filled(code, quarter, value):
+        text = contract.template(strategy, code, str(quarter)).decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, "value": value} for r in rows)
+        return out.getvalue()
+
+    ingest.ingest_return(
+        empty_db, filled("S12000036", period.previous(), "10").encode(), "a", strategy
+    )
+    both = filled("S12000036", period, "30") + filled("S12000049", period, "30").split("\r\n", 1)[1]
+    checked = review.preview(
+        empty_db, both.encode(), "both.csv", strategy, ingest.default_submitter()
+    )
+    assert checked.report.valid
+    edinburgh = checked.comparisons[("S12000036", str(period))]
+    glasgow = checked.comparisons[("S12000049", str(period))]
+    assert edinburgh["query"].all() and (edinburgh["previous"] == 10).all()
+    assert not glasgow["query"].any() and glasgow["previous"].isna().all()
+    assert {q.authority_code for q in checked.queries} == {"S12000036"}
