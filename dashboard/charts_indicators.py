@@ -439,7 +439,7 @@ def simd_gap(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: str) 
     latest = data[data["scope"] == first_scope].iloc[-1]
     points = " percentage points" if unit == "percent" else ""
     gap = latest["simd_gap"]
-    size = f"{fmt.number(abs(gap), 'count' if unit == 'percent' else unit)}{points}"
+    size = f"{abs(gap):.1f}{points}" if unit == "percent" else fmt.number(abs(gap), unit)
     if gap > 0:
         title = f"The most deprived areas trail the least deprived by {size} ({latest['period']})"
     elif gap < 0:
@@ -448,7 +448,8 @@ def simd_gap(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: str) 
         title = f"No gap between the most and least deprived areas ({latest['period']})"
     text = (
         f"In {latest['period']} the gap in {name} between SIMD quintile 5 (least "
-        f"deprived) and quintile 1 (most deprived) was {fmt.number(gap, unit)}{points} "
+        f"deprived) and quintile 1 (most deprived) was "
+        f"{f'{gap:.1f}' if unit == 'percent' else fmt.number(gap, unit)}{points} "
         f"({first_scope})."
     )
     axis = (

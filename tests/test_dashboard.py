@@ -125,3 +125,72 @@ def test_clear_forgets_cached_reads(tmp_path, strategy, monkeypatch):
     assert queries.meta(queries.source())["title"] == title  # still cached
     queries.clear()
     assert queries.meta(queries.source())["title"] == "Renamed"
+
+
+def test_commitment_filters_change_the_table(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, "app_pages/commitments.py", as_at="2026-09-30")
+    everything = len(at.dataframe[0].value)
+    at.multiselect(key="f_theme").set_value(["equity"]).run()
+    equity = at.dataframe[0].value
+    assert 0 < len(equity) < everything
+    assert set(equity["Theme"]) == {"Equity"}
+    at.text_input(key="search").input("zzz-no-such-commitment").run()
+    assert len(at.dataframe[0].value) == 0
+
+
+def test_a_commitment_link_opens_that_commitment_and_indicator(demo_db, strategy, monkeypatch):
+    commitment = next(c for c in strategy.commitments if len(c.indicators) > 1)
+    indicator = commitment.indicators[1]
+    at = run(
+        demo_db,
+        monkeypatch,
+        "app_pages/commitments.py",
+        as_at="2026-09-30",
+        commitment=commitment.id,
+        indicator=indicator.id,
+    )
+    assert at.header[0].value.startswith(f"{commitment.id}: ")
+    assert at.selectbox(key="_indicator_choice").value == indicator.id
+    assert any(indicator.name in c.value for c in at.caption)
+    other = next(c for c in strategy.commitments if c.id != commitment.id and c.milestones)
+    at.selectbox(key="_commitment_choice").select(other.id).run()
+    assert at.query_params["commitment"] == other.id  # the URL follows the choice
+    assert at.header[0].value.startswith(f"{other.id}: ")
+
+
+def test_as_at_changes_a_commitments_status(demo_db, strategy, monkeypatch):
+    first = strategy.commitments[0]
+    statuses = set()
+    for day in ("2018-03-31", "2026-09-30"):
+        at = run(demo_db, monkeypatch, "app_pages/commitments.py", as_at=day, commitment=first.id)
+        statuses.add(at.markdown[2].value)
+    assert len(statuses) == 2
+
+
+def test_milestones_can_be_narrowed_to_overdue_and_due_soon(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, "app_pages/milestones.py", as_at="2026-09-30")
+    every = len(at.dataframe[0].value)
+    at.toggle(key="m_slipping").set_value(True).run()
+    slipping = at.dataframe[0].value
+    assert 0 < len(slipping) < every
+    assert all(s.startswith(("✖ Overdue", "▲ Due soon")) for s in slipping["Status"])
+
+
+def test_councils_page_lists_who_to_chase_with_a_reminder(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, "app_pages/councils.py", council=EDINBURGH)
+    assert at.selectbox(key="_council_choice").value == EDINBURGH
+    columns = ["Council", "Code", "Quarter", "Due", "Days overdue"]
+    chasing = next(d.value for d in at.dataframe if list(d.value.columns) == columns)
+    assert len(chasing) > 0
+    reminder = at.text_area[0].value
+    assert all(name in reminder for name in chasing["Council"])
+    assert any("City of Edinburgh" in c.value for c in at.caption)
+
+
+def test_equity_page_follows_the_chosen_indicator_and_council(demo_db, strategy, monkeypatch):
+    indicator = next(i for _, i in strategy.indicators if "simd_quintile" in i.breakdowns)
+    at = run(demo_db, monkeypatch, "app_pages/equity.py", indicator=indicator.id, council=EDINBURGH)
+    assert at.selectbox(key="_indicator_choice").value == indicator.id
+    headers = [h.value for h in at.header]
+    assert "Gap between the least and most deprived areas" in headers
+    assert any("SIMD quintile 5" in c.value for c in at.caption)
