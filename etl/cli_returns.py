@@ -4,6 +4,7 @@ the same functions the dashboard's upload page calls."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from datetime import date, datetime
@@ -14,7 +15,9 @@ import typer
 from etl import contract, ingest, store
 from etl.cli import CliError, app, strategy_of
 from etl.returns import Report, Submitter, validate_return
+from etl.strategy import StrategyFile
 
+STRATEGY_SOURCE = "strategy_source_sha256"  # meta: the commitments file strategy_json came from
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
 )
@@ -67,6 +70,37 @@ def _write(data: bytes, out: Path | None) -> None:
         out.write_bytes(data)
 
 
+def _loaded_strategy(context) -> StrategyFile:
+    """The strategy, set up in the database: ``store.init`` unless the database already
+    holds this very file's strategy, which is then read back from it.
+
+    Parsing a large commitments.yaml with line numbers takes seconds; a back-fill
+    loaded twice in a row should not pay that each time.
+    """
+    try:
+        source = hashlib.sha256(context.commitments.read_bytes()).hexdigest()
+    except OSError:
+        source = None
+    if source:
+        with store.connect(context.db) as con:
+            if store.schema_version(con) == store.SCHEMA_VERSION:
+                held = store.get_meta(con, "strategy_json") or ""
+                if store.get_meta(con, STRATEGY_SOURCE) == _fingerprint(source, held):
+                    return StrategyFile.model_validate_json(held)
+    strategy = strategy_of(context)
+    store.init(context.db, strategy)
+    if source:
+        with store.connect(context.db) as con:
+            held = store.get_meta(con, "strategy_json") or ""
+            store.set_meta(con, STRATEGY_SOURCE, _fingerprint(source, held))
+    return strategy
+
+
+def _fingerprint(source: str, strategy_json: str) -> str:
+    """The file's hash with the held strategy's: a later `init` from another file breaks it."""
+    return f"{source}:{hashlib.sha256(strategy_json.encode()).hexdigest()}"
+
+
 @app.command()
 def validate(
     ctx: typer.Context,
@@ -113,9 +147,8 @@ def ingest_command(
 ) -> None:
     """Check and load return files, each in one transaction. A file with any error stores
     nothing (the others still load); exit 1 when any file had an error."""
-    strategy = strategy_of(ctx.obj)
     day = _today(today)
-    store.init(ctx.obj.db, strategy)
+    strategy = _loaded_strategy(ctx.obj)
     submitter = ingest.default_submitter()
     if submitted_by:
         submitter = Submitter(submitted_by)
@@ -125,7 +158,13 @@ def ingest_command(
         if isinstance(data, str):
             raise CliError(data)
         result = ingest.ingest_return(
-            ctx.obj.db, data, str(path), strategy, submitter=submitter, today=day
+            ctx.obj.db,
+            data,
+            str(path),
+            strategy,
+            submitter=submitter,
+            today=day,
+            source_path=str(path),
         )
         ok &= result.stored
         if as_json:

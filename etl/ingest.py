@@ -78,20 +78,28 @@ def ingest_return(
     submitter: Submitter | None = None,
     today: date | None = None,
     queries: str | None = None,
+    source_path: str | None = None,
 ) -> IngestResult:
     """Check one file and, when it has no error, store each of its submissions.
 
     ``submitter`` says who sends it and what they may send (default: the OS user,
     anything); a file with any error, including a refused authority, stores
     nothing. ``queries`` (JSON from ``etl.review``) is kept with each submission
-    written. The database must be set up (``store.init``).
+    written. ``source_path`` may name a file holding exactly ``data`` (the command
+    line), read in place rather than copied. The database must be set up (``store.init``).
     """
     submitter = submitter or default_submitter()
     sha256 = hashlib.sha256(data).hexdigest()
     with store.connect(db_path) as con:
         store.require_schema(con)
         report = check_return(
-            con, data, file_name, strategy, today=today or date.today(), submitter=submitter
+            con,
+            data,
+            file_name,
+            strategy,
+            today=today or date.today(),
+            submitter=submitter,
+            source_path=source_path,
         )
         result = IngestResult(report, sha256=sha256)
         if not report.valid:
@@ -121,22 +129,19 @@ def _store_checked(con, file_name: str, submitted_by: str, sha256: str, queries)
             ON v.authority_code = n.authority_code AND v.period = n.period
         """
     )
-    # Only a pair with a current version of the same size can be unchanged: compare rows.
+    # Only a pair with a current version of the same size can be unchanged. Keys are unique
+    # within a submission, so it is unchanged when every row finds its equal by key.
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE differing AS
-        WITH candidates AS (
-            SELECT authority_code, period, current_id FROM incoming WHERE rows = current_rows),
-        new_rows AS (
-            SELECT k.authority_code, k.period, {", ".join(f"k.{c}" for c in ROW)}
-            FROM checked k JOIN candidates USING (authority_code, period)),
-        old_rows AS (
-            SELECT k.authority_code, k.period, {", ".join(f"f.{c}" for c in ROW)}
-            FROM figures f JOIN candidates k ON f.submission_id = k.current_id)
-        SELECT DISTINCT authority_code, period FROM (
-            (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)
-            UNION ALL
-            (SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows))
+        """
+        CREATE OR REPLACE TEMP TABLE matching AS
+        SELECT i.authority_code, i.period, count(*) AS same
+        FROM incoming i
+        JOIN checked k ON k.authority_code = i.authority_code AND k.period = i.period
+        JOIN figures f ON f.submission_id = i.current_id AND f.indicator_id = k.indicator_id
+            AND f.sex = k.sex AND f.simd_quintile = k.simd_quintile AND f.value = k.value
+            AND f.comment IS NOT DISTINCT FROM k.comment
+        WHERE i.rows = i.current_rows
+        GROUP BY ALL
         """
     )
     con.execute(
@@ -144,10 +149,10 @@ def _store_checked(con, file_name: str, submitted_by: str, sha256: str, queries)
         CREATE OR REPLACE TEMP TABLE plan AS
         SELECT i.*,
             CASE WHEN i.current_id IS NULL THEN 'new'
-                 WHEN i.rows = i.current_rows AND d.period IS NULL THEN 'unchanged'
+                 WHEN m.same = i.rows THEN 'unchanged'
                  ELSE 'replaced' END AS action
         FROM incoming i
-        LEFT JOIN differing d USING (authority_code, period)
+        LEFT JOIN matching m USING (authority_code, period)
         """
     )
     con.execute(

@@ -212,10 +212,11 @@ def _decode(data: bytes, file_name: str) -> _Text | Problem:
         return Problem("not_text", file_name)
     if b"\r" in data:  # CRLF, or a mix of CRLF and LF (DuckDB wants one kind)
         data = data.replace(b"\r\n", b"\n")
-    data = data.rstrip(b"\n")
-    if not data.strip():
+    if not data.endswith(b"\n") or data.endswith(b"\n\n"):  # copies: only when needed
+        data = data.rstrip(b"\n") + b"\n"
+    if not re.search(rb"\S", data):  # (data.strip() would copy the whole file)
         return Problem("empty", file_name)
-    return _Text(data + b"\n", encoding)
+    return _Text(data, encoding)
 
 
 def _find_header(text: _Text) -> None:
@@ -227,7 +228,7 @@ def _find_header(text: _Text) -> None:
     counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
     text.separator = max(counts, key=lambda sep: (counts[sep], sep == ","))
     text.header = next(csv.reader([decoded], delimiter=text.separator))
-    text.has_blank_lines = start > 0 or b"\n\n" in text.utf8 or b"\n\r\n" in text.utf8
+    text.has_blank_lines = start > 0 or b"\n\n" in text.utf8  # CRLF is LF by now
 
 
 def _header_problems(text: _Text, file_name: str) -> tuple[list[Problem], dict[str, int]]:
@@ -390,37 +391,7 @@ _NUMBER = """
 
 
 def _cell(positions: dict[str, int], name: str) -> str:
-    return f"c{positions[name]}" if name in positions else "NULL::VARCHAR"
-
-
-def _build_rows(con, text: _Text, positions: dict[str, int], excel_rows: list[int] | None):
-    width = len(text.header)
-    not_blank = " OR ".join(f"trim(coalesce(c{i}, '')) <> ''" for i in range(width))
-    if excel_rows is None:
-        row_expr = f"rowid + {text.header_line + 2}"
-        source = "raw"
-    else:
-        _register(con, "excel_rows", {"excel_row": ("INTEGER", excel_rows)})
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE raw_numbered AS "
-            "SELECT * FROM excel_rows POSITIONAL JOIN raw"
-        )
-        row_expr, source = "excel_row", "raw_numbered"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE rows AS
-        SELECT {row_expr} AS excel_row,
-            coalesce({_cell(positions, "authority_code")}, '') AS authority_raw,
-            coalesce({_cell(positions, "period")}, '') AS period_raw,
-            coalesce({_cell(positions, "indicator_id")}, '') AS indicator_raw,
-            trim({_cell(positions, "value")}) AS value_raw,
-            coalesce({_cell(positions, "sex")}, '') AS sex_raw,
-            coalesce({_cell(positions, "simd_quintile")}, '') AS simd_raw,
-            {_cell(positions, "comment")} AS comment_raw
-        FROM {source}
-        WHERE {not_blank}
-        """
-    )
+    return f"r.c{positions[name]}" if name in positions else "NULL::VARCHAR"
 
 
 def _unnamed_problems(con, text: _Text, file_name: str) -> list[Problem]:
@@ -437,69 +408,84 @@ def _unnamed_problems(con, text: _Text, file_name: str) -> list[Problem]:
     return problems
 
 
-def _interpret(con, strategy: StrategyFile, today: date) -> None:
+def _interpret(con, positions: dict[str, int], strategy: StrategyFile, today: date) -> None:
     """Lookup tables for the distinct codes, periods, ids and breakdowns in the file."""
 
     def distinct(column: str) -> list[str]:
-        return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM rows").fetchall()]
+        cell = _cell(positions, column)
+        query = f"SELECT DISTINCT coalesce({cell}, '') FROM raw r"
+        return [value for (value,) in con.execute(query).fetchall()]
 
-    raws, codes, superseded = _authority_map(distinct("authority_raw"))
+    raws, codes, superseded = _authority_map(distinct("authority_code"))
+    problems = [None if c else ("missing" if not r.strip() else "unknown_authority")
+                for r, c in zip(raws, codes, strict=True)]  # fmt: skip
     _register(con, "authority_map", {"raw": ("VARCHAR", raws), "code": ("VARCHAR", codes),
-                                     "superseded": ("VARCHAR", superseded)})  # fmt: skip
-    raws, periods, problems, extras = _period_map(distinct("period_raw"), strategy, today)
+                                     "superseded": ("VARCHAR", superseded),
+                                     "problem": ("VARCHAR", problems)})  # fmt: skip
+    raws, periods, problems, extras = _period_map(distinct("period"), strategy, today)
     _register(con, "period_map", {"raw": ("VARCHAR", raws), "period": ("VARCHAR", periods),
                                   "problem": ("VARCHAR", problems),
                                   "extra": ("VARCHAR", extras)})  # fmt: skip
     indicators = [i for _, i in strategy.indicators]
-    by_key = {i.id.lower(): i for i in indicators}
-    raws = distinct("indicator_raw")
-    _register(con, "indicator_map", {
-        "raw": ("VARCHAR", raws),
-        "id": ("VARCHAR", [by_key[r.strip().lower()].id if r.strip().lower() in by_key else None
-                           for r in raws]),
-    })  # fmt: skip
+    by_key = {i.id.lower(): i.id for i in indicators}
+    raws = distinct("indicator_id")
+    ids = [by_key.get(r.strip().lower()) for r in raws]
+    problems = [None if i else ("missing" if not r.strip() else "unknown_indicator")
+                for r, i in zip(raws, ids, strict=True)]  # fmt: skip
+    _register(con, "indicator_map", {"raw": ("VARCHAR", raws), "id": ("VARCHAR", ids),
+                                     "problem": ("VARCHAR", problems)})  # fmt: skip
     _register(con, "indicator_info", {
         "id": ("VARCHAR", [i.id for i in indicators]),
         "unit": ("VARCHAR", [i.unit for i in indicators]),
         "national": ("BOOLEAN", [i.reported_by == "national" for i in indicators]),
         "has_sex": ("BOOLEAN", ["sex" in i.breakdowns for i in indicators]),
         "has_simd": ("BOOLEAN", ["simd_quintile" in i.breakdowns for i in indicators]),
-        "position": ("INTEGER", list(range(len(indicators)))),
     })  # fmt: skip
-    raws, values = _choice_map(distinct("sex_raw"), contract.SEX_VALUES)
+    raws, values = _choice_map(distinct("sex"), contract.SEX_VALUES)
     _register(con, "sex_map", {"raw": ("VARCHAR", raws), "sex": ("VARCHAR", values)})
-    raws, values = _choice_map(distinct("simd_raw"), contract.SIMD_VALUES)
+    raws, values = _choice_map(distinct("simd_quintile"), contract.SIMD_VALUES)
     _register(con, "simd_map", {"raw": ("VARCHAR", raws), "simd": ("VARCHAR", values)})
 
 
-def _check_rows(con) -> None:
-    """``checked``: every row with a value, interpreted; NULL where a cell is wrong."""
+def _check_rows(con, text: _Text, positions: dict[str, int], excel_rows: list[int] | None):
+    """``checked``: every row with a value, interpreted; NULL where a cell is wrong.
+
+    A row whose value is blank is left out (and so is a blank row)."""
+    if excel_rows is None:
+        row_expr, join = f"r.rowid + {text.header_line + 2}", ""
+    else:
+        _register(con, "excel_rows", {"excel_row": ("INTEGER", excel_rows)})
+        row_expr, join = "e.excel_row", "JOIN excel_rows e ON e.rowid = r.rowid"
     formula = ", ".join(f"chr({ord(c)})" for c in contract.FORMULA_STARTS)
+    value = f"trim({_cell(positions, 'value')})"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         WITH parsed AS (
-            SELECT r.*, suffix(r.value_raw, '%') AS is_percent,
-                CASE WHEN suffix(r.value_raw, '%')
-                     THEN rtrim(left(r.value_raw, length(r.value_raw) - 1))
-                     ELSE r.value_raw END AS n,
-                r.comment_raw AS c
-            FROM rows r WHERE r.value_raw <> ''
-        )
-        SELECT p.excel_row, p.authority_raw, p.period_raw, p.indicator_raw, p.value_raw,
-            p.sex_raw, p.simd_raw, p.comment_raw,
-            a.code AS authority_code, a.superseded,
-            pm.period, pm.problem AS period_problem,
-            pm.extra AS period_extra,
-            i.id AS indicator_id, info.unit, info.national, info.has_sex, info.has_simd,
-            s.sex, q.simd AS simd_quintile, p.is_percent,
-            CASE WHEN isfinite(v.x) THEN v.x END AS value,
+            SELECT r.rowid AS rid, {row_expr} AS excel_row,
+                coalesce({_cell(positions, "authority_code")}, '') AS authority_raw,
+                coalesce({_cell(positions, "period")}, '') AS period_raw,
+                coalesce({_cell(positions, "indicator_id")}, '') AS indicator_raw,
+                coalesce({_cell(positions, "sex")}, '') AS sex_raw,
+                coalesce({_cell(positions, "simd_quintile")}, '') AS simd_raw,
+                suffix({value}, '%') AS is_percent,
+                CASE WHEN suffix({value}, '%') THEN rtrim(left({value}, length({value}) - 1))
+                     ELSE {value} END AS n,
+                {_cell(positions, "comment")} AS c
+            FROM raw r {join}
+            WHERE {value} <> ''
+        ),
+        numbers AS (SELECT *, {_NUMBER} AS x FROM parsed)
+        SELECT p.rid, p.excel_row, a.code AS authority_code, a.superseded,
+            a.problem AS authority_problem, pm.period, pm.problem AS period_problem,
+            i.id AS indicator_id, i.problem AS indicator_problem, info.unit, info.national,
+            info.has_sex, info.has_simd, s.sex, q.simd AS simd_quintile, p.is_percent,
+            CASE WHEN isfinite(p.x) THEN p.x END AS value,
             CASE WHEN p.c IS NULL OR trim(p.c, ' ' || chr(9) || chr(10) || chr(13)) = ''
                  THEN NULL
-                 WHEN p.c[1] = '''' AND p.c[2] IN ({formula}) THEN p.c[2:]
+                 WHEN p.c[1] = chr(39) AND p.c[2] IN ({formula}) THEN p.c[2:]
                  ELSE p.c END AS comment
-        FROM parsed p
-        CROSS JOIN LATERAL (SELECT {_NUMBER} AS x) v
+        FROM numbers p
         LEFT JOIN authority_map a ON a.raw = p.authority_raw
         LEFT JOIN period_map pm ON pm.raw = p.period_raw
         LEFT JOIN indicator_map i ON i.raw = p.indicator_raw
@@ -513,18 +499,17 @@ def _check_rows(con) -> None:
 # Each rule: (code, column, condition on ``checked``, extra text). Conditions assume the
 # cells they depend on are valid, so one mistake gives one message.
 _RULES: list[tuple[str, str, str, str]] = [
-    ("missing", "authority_code", "trim(authority_raw) = ''", "'a GSS code such as S12000036'"),
-    ("unknown_authority", "authority_code", "trim(authority_raw) <> '' AND authority_code IS NULL",
-     "NULL"),
+    ("missing", "authority_code", "authority_problem = 'missing'",
+     "'a GSS code such as S12000036'"),
+    ("unknown_authority", "authority_code", "authority_problem = 'unknown_authority'", "NULL"),
     ("missing", "period", "period_problem = 'missing'", "'a quarter such as 2025-Q3'"),
     ("bad_period", "period", "period_problem = 'bad_period'", "NULL"),
     ("period_not_ended", "period", "period_problem = 'period_not_ended'", "period_extra"),
     ("period_before_start", "period", "period_problem = 'period_before_start'", "period_extra"),
-    ("missing", "indicator_id", "trim(indicator_raw) = ''", "'an indicator id'"),
-    ("unknown_indicator", "indicator_id", "trim(indicator_raw) <> '' AND indicator_id IS NULL",
+    ("missing", "indicator_id", "indicator_problem = 'missing'", "'an indicator id'"),
+    ("unknown_indicator", "indicator_id", "indicator_problem = 'unknown_indicator'", "NULL"),
+    ("national_indicator", "indicator_id", f"national AND authority_code <> '{NATIONAL_CODE}'",
      "NULL"),
-    ("national_indicator", "indicator_id",
-     f"national AND authority_code IS NOT NULL AND authority_code <> '{NATIONAL_CODE}'", "NULL"),
     ("council_indicator", "indicator_id", f"NOT national AND authority_code = '{NATIONAL_CODE}'",
      "NULL"),
     ("not_a_number", "value", "value IS NULL", "NULL"),
@@ -541,41 +526,53 @@ _RULES: list[tuple[str, str, str, str]] = [
     ("comment_too_long", "comment", f"length(comment) > {contract.MAX_COMMENT}",
      "format('{:,}', length(comment))"),
 ]  # fmt: skip
+_KEY = "authority_code, period, indicator_id, sex, simd_quintile"
+_CELLS = ("authority_code", "period", "indicator_id", "value", "sex", "simd_quintile", "comment")
 
-_RAW_OF = {
-    "authority_code": "authority_raw",
-    "period": "period_raw",
-    "indicator_id": "indicator_raw",
-    "value": "value_raw",
-    "sex": "sex_raw",
-    "simd_quintile": "simd_raw",
-    "comment": "comment_raw",
-}
+
+def _any_problem(con, positions: dict[str, int]) -> bool:
+    """One pass over ``checked``: is any rule broken, or any key there twice?
+
+    Equal keys always hash alike, so fewer distinct hashes than rows is the only
+    way a duplicate can hide; a rare collision merely runs the exact check."""
+    broken = " OR ".join(f"({condition})" for _, column, condition, _ in _RULES
+                         if column in positions)  # fmt: skip
+    rows, bad, keys = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {broken}), "
+        f"count(DISTINCT hash({_KEY})) FROM checked"
+    ).fetchone()
+    return bool(bad) or keys < rows
 
 
 def _rule_problems(con, positions: dict[str, int], file_name: str) -> list[Problem]:
+    """Every broken rule, row by row (run only when ``_any_problem`` found one)."""
+    cells = ", ".join(f"{_cell(positions, column)} AS {column}_cell" for column in _CELLS)
     rules = [r for r in _RULES if r[1] in positions]
     union = " UNION ALL ".join(
         f"SELECT '{code}' AS code, '{column}' AS column_name, excel_row, "
-        f"{_RAW_OF[column]} AS value, {extra} AS extra FROM checked WHERE {condition}"
+        f"{column}_cell AS value, {extra} AS extra FROM detail WHERE {condition}"
         for code, column, condition, extra in rules
     )
     # Same (indicator, breakdown) twice in one submission: name both rows.
-    union += """ UNION ALL
-        SELECT 'duplicate', 'indicator_id', c.excel_row, c.indicator_raw,
+    union += f""" UNION ALL
+        SELECT 'duplicate', 'indicator_id', c.excel_row, c.indicator_id_cell,
             '(sex ' || c.sex || ', simd_quintile ' || c.simd_quintile || ') for '
             || c.authority_code || ' ' || c.period || ' is already in row ' || d.first_row
-        FROM checked c JOIN (
-            SELECT authority_code, period, indicator_id, sex, simd_quintile,
-                min(excel_row) AS first_row
+        FROM detail c JOIN (
+            SELECT {_KEY}, min(excel_row) AS first_row
             FROM checked
             WHERE authority_code IS NOT NULL AND period IS NOT NULL
                 AND indicator_id IS NOT NULL AND sex IS NOT NULL AND simd_quintile IS NOT NULL
             GROUP BY ALL HAVING count(*) > 1
-        ) d USING (authority_code, period, indicator_id, sex, simd_quintile)
+        ) d USING ({_KEY})
         WHERE c.excel_row > d.first_row"""
     found = con.execute(
         f"""
+        WITH detail AS (
+            SELECT c.*, {cells}, pm.extra AS period_extra
+            FROM checked c JOIN raw r ON r.rowid = c.rid
+            LEFT JOIN period_map pm ON pm.raw = coalesce({_cell(positions, "period")}, '')
+        )
         SELECT code, column_name, excel_row, value, extra, n, total FROM (
             SELECT *, row_number() OVER (PARTITION BY code, column_name ORDER BY excel_row) AS n,
                 count(*) OVER (PARTITION BY code, column_name) AS total
@@ -591,61 +588,81 @@ def _rule_problems(con, positions: dict[str, int], file_name: str) -> list[Probl
             problems.append(
                 Problem("more", file_name, None, letter, column, f"{total - n:,}", str(n))
             )
-    order = {name: position for name, position in positions.items()}
+    order = dict(positions)
     problems.sort(key=lambda p: (p.row is None, p.row or 0, order.get(p.column_name or "", 0)))
     return problems
 
 
-def _permission_problems(con, positions, file_name, submitter: Submitter | None) -> list[Problem]:
+def _may_send(submitter: Submitter | None, code: str) -> str | None:
+    """None when the submitter may send figures for ``code``, else the reason."""
     if submitter is None:
+        return None
+    if code == NATIONAL_CODE:
+        if submitter.national:
+            return None
+        return "Scotland: national figures come only from policy officers"
+    if submitter.authorities is None or code in submitter.authorities:
+        return None
+    own = ", ".join(f"{council_name(c)} ({c})" for c in sorted(submitter.authorities))
+    return f"{council_name(code)}; you may send returns only for {own or 'no council'}"
+
+
+def _permission_problems(con, positions, file_name, submitter, codes) -> list[Problem]:
+    refused = {code: reason for code in codes if (reason := _may_send(submitter, code))}
+    if not refused:
         return []
     found = con.execute(
-        "SELECT authority_code, min(excel_row), arg_min(authority_raw, excel_row) FROM checked "
-        "WHERE authority_code IS NOT NULL GROUP BY ALL ORDER BY 2"
+        f"SELECT c.authority_code, min(c.excel_row), "
+        f"arg_min({_cell(positions, 'authority_code')}, c.excel_row) "
+        "FROM checked c JOIN raw r ON r.rowid = c.rid "
+        "WHERE list_contains($codes, c.authority_code) GROUP BY ALL ORDER BY 2",
+        {"codes": sorted(refused)},
     ).fetchall()
     letter = excel_column(positions["authority_code"])
-    problems = []
-    for code, row, raw in found:
-        if code == NATIONAL_CODE:
-            if submitter.national:
-                continue
-            reason = "Scotland: national figures come only from policy officers"
-        else:
-            if submitter.authorities is None or code in submitter.authorities:
-                continue
-            own = ", ".join(f"{council_name(c)} ({c})" for c in sorted(submitter.authorities))
-            reason = f"{council_name(code)}; you may send returns only for {own or 'no council'}"
-        problems.append(
-            Problem("not_allowed", file_name, row, letter, "authority_code", raw, reason)
-        )
-    return problems
+    return [
+        Problem("not_allowed", file_name, row, letter, "authority_code", raw, refused[code])
+        for code, row, raw in found
+    ]
 
 
-def _warnings(con, positions, file_name: str, strategy: StrategyFile) -> list[Problem]:
-    warnings = []
+def _superseded_warnings(con, positions, file_name: str) -> list[Problem]:
     letter = excel_column(positions["authority_code"])
-    for old, new, row in con.execute(
-        "SELECT superseded, authority_code, min(excel_row) FROM checked "
-        "WHERE superseded IS NOT NULL GROUP BY ALL ORDER BY 3"
+    return [
+        Problem("superseded_code", file_name, row, letter, "authority_code", old,
+                f"{new} ({council_name(new)})")
+        for old, new, row in con.execute(
+            "SELECT superseded, authority_code, min(excel_row) FROM checked "
+            "WHERE superseded IS NOT NULL GROUP BY ALL ORDER BY 3"
+        ).fetchall()
+    ]  # fmt: skip
+
+
+def _submissions(con, file_name: str, strategy: StrategyFile):
+    """Each (authority, period) with its row count, and a warning for indicators left out."""
+    counts: dict[tuple[str, str], int] = {}
+    present: dict[tuple[str, str], set[str]] = {}
+    for code, period, indicator, rows in con.execute(
+        "SELECT authority_code, period, indicator_id, count(*) FROM checked "
+        "WHERE authority_code IS NOT NULL AND period IS NOT NULL GROUP BY ALL"
     ).fetchall():
-        extra = f"{new} ({council_name(new)})"
-        warnings.append(
-            Problem("superseded_code", file_name, row, letter, "authority_code", old, extra)
-        )
-    present = con.execute(
-        "SELECT authority_code, period, list(DISTINCT indicator_id) FROM checked "
-        "GROUP BY ALL ORDER BY ALL"
-    ).fetchall()
-    for code, period, ids in present:
-        expected = [i.id for _, i in strategy.indicators if contract.reports(i, code)]
-        missing = [i for i in expected if i not in set(ids)]
+        counts[code, period] = counts.get((code, period), 0) + rows
+        present.setdefault((code, period), set()).add(indicator)
+    indicators = [i for _, i in strategy.indicators]
+    expected = {
+        national: [i.id for i in indicators if (i.reported_by == "national") == national]
+        for national in (False, True)
+    }
+    summaries, warnings = [], []
+    for (code, period), rows in sorted(counts.items()):
+        summaries.append(SubmissionSummary(code, period, rows))
+        missing = [i for i in expected[code == NATIONAL_CODE] if i not in present[code, period]]
         if missing:
             shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if
                                                len(missing) > 10 else "")  # fmt: skip
             noun = "indicator" if len(missing) == 1 else "indicators"
             extra = f"{len(missing)} {noun} left out ({shown})"
             warnings.append(Problem("left_out", file_name, value=f"{code} {period}", extra=extra))
-    return warnings
+    return summaries, warnings
 
 
 def check_return(
@@ -656,11 +673,14 @@ def check_return(
     *,
     today: date,
     submitter: Submitter | None = None,
+    source_path: str | None = None,
 ) -> Report:
-    """Check one file on ``con``; when valid, leave the rows in the temp table ``checked``.
+    """Check one file on ``con``; when valid, leave its rows in the temp table ``checked``
+    (authority_code, period, indicator_id, sex, simd_quintile, value, comment, excel_row).
 
     The ingest runs this on the database's own connection so that the checked
-    rows go straight into ``figures`` without another copy.
+    rows go straight into ``figures`` without another copy. ``source_path`` may
+    name a file holding exactly ``data``, which DuckDB then reads in place.
     """
     report = Report(file_name)
     text = _decode(data, file_name)
@@ -676,8 +696,11 @@ def check_return(
         report.errors = problems
         return report
     try:
-        with _csv_file(text) as path:
-            rejects = _load_raw(con, path, text)
+        if source_path and text.utf8 is data:
+            rejects = _load_raw(con, source_path, text)
+        else:
+            with _csv_file(text) as path:
+                rejects = _load_raw(con, path, text)
     except duckdb.Error as error:  # a file DuckDB's reader cannot follow at all
         problems, _ = _record_rows(text, file_name)
         reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
@@ -696,25 +719,20 @@ def check_return(
     if problems:
         report.errors = problems
         return report
-    _build_rows(con, text, positions, excel_rows)
-    if con.execute("SELECT count(*) FROM rows").fetchone()[0] == 0:
-        report.errors.append(Problem("no_rows", file_name))
-        return report
-    _interpret(con, strategy, today)
-    _check_rows(con)
+    _interpret(con, positions, strategy, today)
+    _check_rows(con, text, positions, excel_rows)
     if con.execute("SELECT count(*) FROM checked").fetchone()[0] == 0:
-        report.errors.append(Problem("no_values", file_name))
+        width = len(text.header)
+        not_blank = " OR ".join(f"trim(coalesce(c{i}, '')) <> ''" for i in range(width))
+        has_rows = con.execute(f"SELECT count(*) FROM raw WHERE {not_blank}").fetchone()[0]
+        report.errors.append(Problem("no_values" if has_rows else "no_rows", file_name))
         return report
-    report.errors = _rule_problems(con, positions, file_name)
-    report.errors += _permission_problems(con, positions, file_name, submitter)
-    report.warnings += _warnings(con, positions, file_name, strategy)
-    report.submissions = [
-        SubmissionSummary(*row)
-        for row in con.execute(
-            "SELECT authority_code, period, count(*) FROM checked "
-            "WHERE authority_code IS NOT NULL AND period IS NOT NULL GROUP BY ALL ORDER BY ALL"
-        ).fetchall()
-    ]
+    if _any_problem(con, positions):
+        report.errors = _rule_problems(con, positions, file_name)
+    report.submissions, left_out = _submissions(con, file_name, strategy)
+    codes = {s.authority_code for s in report.submissions}
+    report.errors += _permission_problems(con, positions, file_name, submitter, codes)
+    report.warnings += _superseded_warnings(con, positions, file_name) + left_out
     return report
 
 
