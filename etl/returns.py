@@ -212,6 +212,8 @@ def _decode(data: bytes, file_name: str) -> _Text | Problem:
         return Problem("not_text", file_name)
     if b"\r" in data:  # CRLF, or a mix of CRLF and LF (DuckDB wants one kind)
         data = data.replace(b"\r\n", b"\n")
+        if b"\n" not in data:  # classic Mac OS line endings: CR alone
+            data = data.replace(b"\r", b"\n")
     if not data.endswith(b"\n") or data.endswith(b"\n\n"):  # copies: only when needed
         data = data.rstrip(b"\n") + b"\n"
     if not re.search(rb"\S", data):  # (data.strip() would copy the whole file)
@@ -223,7 +225,8 @@ def _find_header(text: _Text) -> None:
     first = re.search(rb"\S", text.utf8).start()  # _decode refused an all-blank file
     start = text.utf8.rfind(b"\n", 0, first) + 1
     text.header_line = text.utf8.count(b"\n", 0, start)
-    decoded = text.utf8[start : text.utf8.index(b"\n", start)].decode("utf-8").rstrip("\r")
+    decoded = text.utf8[start : text.utf8.index(b"\n", start)].decode("utf-8")
+    decoded = decoded.replace("\r", " ")  # a stray CR in the header row is not a line break
     unquoted = re.sub(r'"[^"]*"', "", decoded)
     counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
     text.separator = max(counts, key=lambda sep: (counts[sep], sep == ","))
@@ -303,8 +306,11 @@ def _record_rows(text: _Text, file_name: str) -> tuple[list[Problem], list[int]]
             record = next(reader)
         except StopIteration:
             break
-        except csv.Error:
-            problems.append(Problem("unclosed_quote", file_name, excel_row))
+        except csv.Error as error:
+            if "end of data" in str(error) or "EOF" in str(error):
+                problems.append(Problem("unclosed_quote", file_name, excel_row))
+            else:
+                problems.append(Problem("unreadable_row", file_name, excel_row, extra=str(error)))
             break
         if excel_row <= text.header_line + 1:
             continue
