@@ -1,0 +1,281 @@
+"""The briefing pack as PowerPoint: native, editable charts (python-pptx), alt text on every
+chart, each chart's data in the speaker notes and the as-at date on every slide.
+
+Layout boxes (inches on a 16:9 slide) are in ``LAYOUT`` so the PDF draws the same page.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Emu, Inches, Pt
+
+from dashboard import format as fmt
+from dashboard.briefing import Chart, Pack, Slide
+
+WIDTH, HEIGHT = 13.333, 7.5
+# (left, top, width, height) in inches
+LAYOUT = {
+    "title": (0.5, 0.3, 12.3, 0.8),
+    "footer": (0.5, 6.95, 11.3, 0.4),
+    "number": (11.9, 6.95, 0.9, 0.4),
+    "messages": (0.5, 1.15, 12.3, 1.75),
+    "chart_left": (0.5, 3.0, 6.05, 3.85),
+    "chart_right": (6.75, 3.0, 6.05, 3.85),
+    "chart_wide_left": (0.5, 1.95, 6.05, 4.9),
+    "chart_wide_right": (6.75, 1.95, 6.05, 4.9),
+    "indicator_messages": (0.5, 1.1, 12.3, 0.8),
+    "table": (0.5, 1.6, 12.3, 5.2),
+    "table_messages": (0.5, 1.05, 12.3, 0.5),
+    "cover_title": (0.8, 2.0, 11.7, 1.6),
+    "cover_lines": (0.8, 3.7, 11.7, 2.0),
+}
+TEXT = RGBColor.from_string(fmt.TEXT.lstrip("#"))
+DARK_BLUE = RGBColor.from_string(fmt.PALETTE[0].lstrip("#"))
+
+
+def chart_boxes(slide: Slide) -> list[tuple[float, float, float, float]]:
+    if slide.kind == "indicators":
+        boxes = [LAYOUT["chart_wide_left"], LAYOUT["chart_wide_right"]]
+    else:
+        boxes = [LAYOUT["chart_left"], LAYOUT["chart_right"]]
+    return boxes[: len(slide.charts)]
+
+
+def messages_box(slide: Slide) -> tuple[float, float, float, float]:
+    if slide.kind == "indicators":
+        return LAYOUT["indicator_messages"]
+    if slide.table is not None:
+        return LAYOUT["table_messages"]
+    return LAYOUT["messages"]
+
+
+def pptx(pack: Pack) -> bytes:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(WIDTH), Inches(HEIGHT)
+    blank = deck.slide_layouts[6]
+    for number, slide in enumerate(pack.slides, start=1):
+        page = deck.slides.add_slide(blank)
+        if slide.kind == "title":
+            _cover(page, slide)
+        else:
+            _text(page, LAYOUT["title"], [slide.title], size=26, bold=True, colour=DARK_BLUE)
+            if slide.messages:
+                _text(page, messages_box(slide), slide.messages, size=14, bullets=True)
+            for chart, box in zip(slide.charts, chart_boxes(slide), strict=True):
+                _chart(page, chart, box)
+            if slide.table is not None:
+                _table(page, slide.table, LAYOUT["table"])
+        _text(page, LAYOUT["footer"], [pack.source], size=10, colour=TEXT)
+        _text(
+            page,
+            LAYOUT["number"],
+            [f"{number} of {len(pack.slides)}"],
+            size=10,
+            align=PP_ALIGN.RIGHT,
+        )
+        if slide.notes:
+            page.notes_slide.notes_text_frame.text = slide.notes
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _cover(page, slide: Slide) -> None:
+    _text(
+        page,
+        LAYOUT["cover_title"],
+        [slide.title],
+        size=36,
+        bold=True,
+        colour=DARK_BLUE,
+        anchor=MSO_ANCHOR.BOTTOM,
+    )
+    _text(page, LAYOUT["cover_lines"], slide.messages, size=20)
+
+
+def _text(
+    page,
+    box,
+    lines,
+    *,
+    size=14,
+    bold=False,
+    colour=TEXT,
+    bullets=False,
+    align=None,
+    anchor=MSO_ANCHOR.TOP,
+):
+    shape = page.shapes.add_textbox(*(Inches(v) for v in box))
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = f"• {line}" if bullets else line
+        paragraph.font.size = Pt(size)
+        paragraph.font.bold = bold
+        paragraph.font.color.rgb = colour
+        paragraph.space_after = Pt(4)
+        if align is not None:
+            paragraph.alignment = align
+    return shape
+
+
+CHART_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "stacked": XL_CHART_TYPE.BAR_STACKED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+}
+
+
+def _chart(page, chart: Chart, box) -> None:
+    number_format = '0"%"' if chart.unit == "percent" else "#,##0"
+    data = CategoryChartData(number_format=number_format)
+    data.categories = chart.categories
+    for name, values in chart.series.items():
+        data.add_series(name, values)
+    frame = page.shapes.add_chart(CHART_TYPES[chart.kind], *(Inches(v) for v in box), data)
+    # Alt text: screen readers read the graphic frame's description.
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.summary)
+    frame._element.nvGraphicFramePr.cNvPr.set("title", chart.title)
+    native = frame.chart
+    native.font.size = Pt(11)
+    native.font.color.rgb = TEXT
+    native.has_title = True
+    title = native.chart_title.text_frame
+    title.text = chart.title
+    title.paragraphs[0].font.size = Pt(13)
+    title.paragraphs[0].font.bold = True
+    plot = native.plots[0]
+    if chart.kind == "line":
+        _line_style(native, chart)
+    else:
+        _bar_style(native, plot, chart)
+    value_axis = native.value_axis
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xD9, 0xD9, 0xD9)
+    value_axis.tick_labels.font.size = Pt(10)
+    value_axis.minimum_scale = 0
+    if chart.value_axis:
+        value_axis.has_title = True
+        value_axis.axis_title.text_frame.text = chart.value_axis
+        value_axis.axis_title.text_frame.paragraphs[0].font.size = Pt(10)
+        value_axis.axis_title.text_frame.paragraphs[0].font.bold = False
+    native.category_axis.tick_labels.font.size = Pt(10)
+
+
+def _bar_style(native, plot, chart: Chart) -> None:
+    plot.gap_width = 60
+    # Bar charts list categories bottom-up; reverse so the slide reads top-down like the table.
+    native.category_axis.reverse_order = True
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.font.size = Pt(10)
+    labels.number_format = '0"%"' if chart.unit == "percent" else "#,##0"
+    labels.number_format_is_linked = False
+    labels.show_value = True
+    if chart.kind == "bar":
+        plot.vary_by_categories = False
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        series = plot.series[0]
+        for point, colour in zip(series.points, chart.colours, strict=False):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        native.has_legend = False
+        if chart.unit == "percent":
+            native.value_axis.maximum_scale = max(
+                150, *(v + 20 for v in chart.series[next(iter(chart.series))] if v is not None)
+            )
+    else:  # stacked: one series per status, the status word in the legend and labels
+        plot.overlap = 100
+        labels.position = XL_LABEL_POSITION.CENTER
+        labels.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        for series, colour in zip(plot.series, chart.colours, strict=True):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        native.has_legend = True
+        native.legend.position = XL_LEGEND_POSITION.BOTTOM
+        native.legend.include_in_layout = False
+        native.legend.font.size = Pt(10)
+        native.value_axis.major_unit = 1 if _largest_total(chart) <= 10 else None
+
+
+def _largest_total(chart: Chart) -> float:
+    totals = [sum(v or 0 for v in values) for values in zip(*chart.series.values(), strict=True)]
+    return max(totals, default=0)
+
+
+def _line_style(native, chart: Chart) -> None:
+    native.has_legend = True
+    native.legend.position = XL_LEGEND_POSITION.BOTTOM
+    native.legend.include_in_layout = False
+    native.legend.font.size = Pt(10)
+    for series, colour in zip(native.plots[0].series, chart.colours, strict=True):
+        series.smooth = False
+        line = series.format.line
+        line.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        if series.name == "Trajectory":  # dashed and unmarked: told apart without colour
+            line.width = Pt(2)
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.style = XL_MARKER_STYLE.NONE
+        else:
+            line.width = Pt(2.75)
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    native.category_axis.tick_labels.font.size = Pt(9)
+    # Label every fourth quarter so the years stay legible (python-pptx has no property).
+    skip = OxmlElement("c:tickLblSkip")
+    skip.set("val", "4")
+    native.category_axis._element.insert_element_before(
+        skip, "c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst"
+    )
+
+
+def _table(page, table: pd.DataFrame, box) -> None:
+    rows, columns = len(table) + 1, len(table.columns)
+    left, top, width, height = box
+    row_height = min(0.4, height / max(rows, 1))
+    shape = page.shapes.add_table(
+        rows, columns, Inches(left), Inches(top), Inches(width), Inches(row_height * rows)
+    )
+    grid = shape.table
+    widths = _column_widths(table, width)
+    for i, w in enumerate(widths):
+        grid.columns[i].width = Emu(int(Inches(w)))
+    for c, name in enumerate(table.columns):
+        _cell(grid.cell(0, c), str(name), bold=True)
+    for r, row in enumerate(table.itertuples(index=False), start=1):
+        for c, value in enumerate(row):
+            _cell(
+                grid.cell(r, c),
+                ""
+                if value is None or (not isinstance(value, str) and pd.isna(value))
+                else str(value),
+            )
+
+
+def _column_widths(table: pd.DataFrame, total: float) -> list[float]:
+    lengths = [
+        max([len(str(table.columns[i]))] + [len(str(v)) for v in table.iloc[:, i]])
+        for i in range(len(table.columns))
+    ]
+    weights = [min(max(n, 6), 60) for n in lengths]
+    return [total * w / sum(weights) for w in weights]
+
+
+def _cell(cell, text: str, bold: bool = False) -> None:
+    cell.text = text
+    paragraph = cell.text_frame.paragraphs[0]
+    paragraph.font.size = Pt(11)
+    paragraph.font.bold = bold
+    cell.margin_top = cell.margin_bottom = Inches(0.03)

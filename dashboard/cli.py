@@ -1,0 +1,97 @@
+"""`stem-tracker` with the dashboard's commands added: `briefing` and `charts`.
+
+etl/ never imports dashboard/, so the commands that draw charts live here: this
+module adds them to etl's typer app and is the console entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from etl import cli as etl_cli
+from etl.cli import CliError, app
+from etl.cli_status import AS_AT, parse_as_at
+
+
+def _inputs(ctx: typer.Context, as_at: dt.date):
+    from dashboard import briefing
+
+    return briefing.read(ctx.obj.db, as_at)
+
+
+@app.command("briefing")
+def briefing_command(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="The PowerPoint file to write, e.g. pack.pptx."),
+    as_at: str = AS_AT,
+    theme: list[str] = typer.Option(
+        None, "--theme", help="A theme to include (repeat for several; default: all four)."
+    ),
+    commitment: list[str] = typer.Option(
+        None, "--commitment", help="Only these commitments (repeat for several; default: all)."
+    ),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write the pack as PDF beside it."),
+    charts_zip: bool = typer.Option(
+        False, "--zip", help="Also write a ZIP of every chart as PNG and SVG beside it."
+    ),
+    pdf_engine: str = typer.Option(
+        "auto", "--pdf-engine", help="auto (LibreOffice when installed), libreoffice or direct."
+    ),
+) -> None:
+    """Build the ministers' briefing pack (PowerPoint with editable charts) as at a date."""
+    from dashboard import briefing, briefing_pdf, export
+
+    day = parse_as_at(as_at)
+    if out.suffix.lower() != ".pptx":
+        raise CliError(f"--out must name a .pptx file, not {out.name}", code=2)
+    try:
+        pack = briefing.build(_inputs(ctx, day), theme or None, commitment or None)
+        made = briefing.files(pack, pdf=pdf, images=charts_zip, pdf_engine=pdf_engine)
+    except (briefing.BriefingError, export.ExportError, briefing_pdf.PdfError) as error:
+        raise CliError(str(error)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, suffix in (("pptx", ".pptx"), ("pdf", ".pdf"), ("zip", "-charts.zip")):
+        if kind in made:
+            path = out if kind == "pptx" else out.with_name(out.stem + suffix)
+            path.write_bytes(made[kind])
+            written.append(str(path))
+    typer.echo(
+        f"Briefing as at {day.isoformat()}: {len(pack.slides)} slides, "
+        f"{len(pack.charts())} charts" + ("; demo data" if pack.demo else "")
+    )
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command("charts")
+def charts_command(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="Folder to write the charts into."),
+    as_at: str = AS_AT,
+    image_format: list[str] = typer.Option(
+        ["png"], "--format", help="png (2× scale) or svg; repeat for both."
+    ),
+) -> None:
+    """Export every dashboard chart as at a date, as PNG or SVG files."""
+    from dashboard import briefing, export
+
+    day = parse_as_at(as_at)
+    unknown = [f for f in image_format if f not in export.FORMATS]
+    if unknown:
+        raise CliError(f"--format must be png or svg, not {', '.join(unknown)}", code=2)
+    try:
+        written = export.write_images(
+            briefing.dashboard_figures(_inputs(ctx, day)), out, image_format
+        )
+    except export.ExportError as error:
+        raise CliError(str(error)) from None
+    typer.echo(f"wrote {len(written)} charts as at {day.isoformat()} to {out}")
+
+
+def main() -> None:
+    """Console entry point: etl's commands and these, with etl's plain error messages."""
+    etl_cli.main()
