@@ -58,15 +58,20 @@ def finish(
     lines = _wrap(source)
     fig.update_layout(
         title={
-            "text": f"<b>{title}</b>",
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": fmt.TEXT}},
+            "text": "<br>".join(f"<b>{line}</b>" for line in _wrap_words(title, 78))
+            + "".join(
+                f"<br><span style='font-size:13px'>{line}</span>"
+                for line in _wrap_words(subtitle, 120)
+                if line
+            ),
             "x": 0,
-            "xref": "paper",
+            "xref": "container",
             "xanchor": "left",
             "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 12},
+            "yref": "paper",
+            "yanchor": "bottom",
+            "pad": {"b": 18, "l": 10},
+            "automargin": True,
             "font": {"size": 17, "color": fmt.TEXT},
         },
         font={"family": FONT, "color": fmt.TEXT, "size": 12},
@@ -74,9 +79,15 @@ def finish(
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 10, "r": 30, "t": 95, "b": 70 + 14 * len(lines)},
+        margin={"l": 10, "r": 30, "t": 30, "b": 70 + 14 * len(lines)},
         showlegend=False,
-        meta={"summary": text_summary, "title": title, "source": source, "name": data_name},
+        meta={
+            "summary": text_summary,
+            "title": title,
+            "subtitle": subtitle,
+            "source": source,
+            "name": data_name,
+        },
     )
     fig.add_annotation(
         text="<br>".join(lines),
@@ -94,6 +105,16 @@ def finish(
     fig.update_xaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
     fig.update_yaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
     return fig
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _wrap(source: str, width: int = 110) -> list[str]:
@@ -378,7 +399,9 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
     )
     fig.update_xaxes(side="top", title_text=None, showgrid=False)
     fig.update_yaxes(showgrid=False)
-    return finish(
+    fig = finish(
         fig, title, f"Quarterly returns by council. Key: {key}", source, text_summary,
         height=200 + 22 * len(names), data_name="returns-completeness",
     )  # fmt: skip
+    fig.update_layout(title_pad_b=32)  # room for the quarters along the top
+    return fig

@@ -172,13 +172,19 @@ def indicator_vs_trajectory(
             + (f" against a trajectory of {fmt.number(expected, unit)}" if expected else "")
             + f", so the indicator is {status_text.lstrip('●▲✖○✔ ').lower()}."
         )
+    estimated = (
+        ""
+        if indicator.get("reported_by") == "national"
+        else ("; hollow points estimated for all 32 councils")
+    )
     subtitle = (
-        f"{status_text}. National figure (solid; hollow points estimated for all 32 councils) "
-        "against trajectory (dashed) and targets"
+        f"{status_text}. National figure (solid{estimated}) against trajectory (dashed) and targets"
     )
     if data.empty:
         subtitle = "No figures reported yet. Trajectory (dashed) and targets"
-    return finish(fig, title, subtitle, source, text, height=440, data_name=indicator.get("id", ""))
+    fig = finish(fig, title, subtitle, source, text, height=440, data_name=indicator.get("id", ""))
+    fig.update_layout(margin={"r": 150})  # room for the direct label at the line's end
+    return fig
 
 
 def council_bars(
@@ -235,7 +241,9 @@ def council_bars(
 
 
 def _lines(fig: go.Figure, frame: pd.DataFrame, column: str, unit: str) -> None:
-    """One line per scope (Scotland first, in palette order), each labelled at its end."""
+    """One line per scope (Scotland first, in palette order), each labelled at its end;
+    labels whose ends are close are nudged apart so they stay readable."""
+    ends = []
     for n, (scope, part) in enumerate(frame.groupby("scope", sort=False)):
         part = part.dropna(subset=[column])
         if part.empty:
@@ -247,10 +255,17 @@ def _lines(fig: go.Figure, frame: pd.DataFrame, column: str, unit: str) -> None:
             line={"color": colour, "width": 3 if n == 0 else 2}, marker={"size": 6},
             hovertemplate=f"{scope} %{{x|%b %Y}}: %{{y:,.1f}}<extra></extra>",
         )  # fmt: skip
+        ends.append((float(part[column].iloc[-1]), x[-1], scope, colour))
+    values = frame[column].dropna()
+    close = 0.06 * max(float(values.max() - values.min()), abs(float(values.max())), 1e-9)
+    shift, previous = 0, None
+    for value, x, scope, colour in sorted(ends, key=lambda end: end[0]):
+        shift = shift + 16 if previous is not None and value - previous < close else 0
+        previous = value
         fig.add_annotation(
-            x=x[-1], y=part[column].iloc[-1], xanchor="left", xshift=8, showarrow=False,
-            text=f"<b>{scope}</b> {fmt.number(part[column].iloc[-1], unit)}",
-            font={"color": colour},
+            x=x, y=value, xanchor="left", xshift=8, yshift=shift, showarrow=False,
+            text=f"<b>{scope}</b> {fmt.number(value, unit)}", font={"color": colour},
+            bgcolor="rgba(255,255,255,0.85)",
         )  # fmt: skip
     fig.update_xaxes(type="date", title_text="Quarter")
     fig.update_layout(margin={"r": 170})

@@ -27,17 +27,17 @@ returns_pages = auth.pages(user)  # none for a viewer
 
 pages = {
     "Progress": [
-        st.Page("app_pages/overview.py", title="Overview", icon="🏠", default=True),
-        st.Page("app_pages/commitments.py", title="Commitments", icon="📋"),
-        st.Page("app_pages/milestones.py", title="Milestones", icon="🗓️"),
-        st.Page("app_pages/councils.py", title="Councils", icon="🏛️"),
-        st.Page("app_pages/equity.py", title="Equity", icon="⚖️"),
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("app_pages/commitments.py", title="Commitments", icon=":material/checklist:"),
+        st.Page("app_pages/milestones.py", title="Milestones", icon=":material/event:"),
+        st.Page("app_pages/councils.py", title="Councils", icon=":material/account_balance:"),
+        st.Page("app_pages/equity.py", title="Equity", icon=":material/balance:"),
     ],
     # --- Upload (issue 6) and Briefing (issue 7) pages ---------------------------------------
     # Add them here, e.g. "Returns": [st.Page("app_pages/upload.py", ...)] for uploaders and
     # administrators, and st.Page("app_pages/briefing.py", ...) under "Progress".
     **({"Returns": returns_pages} if returns_pages else {}),
-    "About": [st.Page("app_pages/about.py", title="About the figures", icon="ℹ️")],
+    "About": [st.Page("app_pages/about.py", title="About the figures", icon=":material/info:")],
 }
 page = st.navigation(pages)
 

@@ -18,7 +18,8 @@ PLOTLY_CONFIG = {
 
 def chart(fig: go.Figure, data: pd.DataFrame, key: str) -> None:
     """The chart, its one-sentence summary (charts have no alt text), and its data."""
-    st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, width="stretch")
+    # theme=None: the page shows the figure exactly as it is exported for briefings.
+    st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, width="stretch", theme=None)
     st.caption(charts.summary(fig))
     with st.expander("Data for this chart"):
         st.dataframe(data, hide_index=True, width="stretch")
@@ -32,8 +33,8 @@ def chart(fig: go.Figure, data: pd.DataFrame, key: str) -> None:
 
 
 def status_counts(counts: dict[str, int], order: tuple[str, ...]) -> str:
-    """'✖ 2 off track · ▲ 1 at risk · …' as markdown."""
-    return " · ".join(f"{fmt.icon(s)} {counts.get(s, 0)} {fmt.word(s).lower()}" for s in order)
+    """'✖ 2 off track', '▲ 1 at risk', … one to a line, as markdown."""
+    return "  \n".join(f"{fmt.icon(s)} {counts.get(s, 0)} {fmt.word(s).lower()}" for s in order)
 
 
 def demo_banner() -> None:

@@ -30,6 +30,13 @@ def previous_quarter_end(as_at: date) -> date:
     return last_ended(as_at - timedelta(days=1)).end
 
 
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # arrays: not a single missing value
+        return False
+
+
 def _options(values) -> list[str]:
     return sorted({v for v in values if isinstance(v, str) and v})
 
@@ -125,10 +132,10 @@ def latest_due_period(returns: pd.DataFrame) -> str | None:
 
 
 def coverage(returns: pd.DataFrame) -> dict:
-    """How many councils sent a return for the latest quarter that has ended."""
-    if returns.empty:
+    """How many councils sent a return for the latest quarter whose return is due."""
+    period = latest_due_period(returns)
+    if period is None:
         return {"period": None, "received": 0, "councils": 32}
-    period = max(returns["period"])
     latest = returns[returns["period"] == period]
     received = int(latest["status"].str.startswith("submitted").sum())
     return {"period": period, "received": received, "councils": len(latest)}
@@ -356,7 +363,10 @@ def theme_cards(themes: pd.DataFrame) -> list[dict]:
 def commitment_detail(report_commitments: pd.DataFrame, declared: pd.DataFrame, id_: str) -> dict:
     """One commitment's status row joined with its declaration (source text, override)."""
     row = report_commitments.set_index("id").loc[id_].to_dict()
-    more = declared.set_index("id").loc[id_].to_dict()
+    more = {
+        key: None if not isinstance(value, list | tuple) and _missing(value) else value
+        for key, value in declared.set_index("id").loc[id_].to_dict().items()
+    }
     row.update(
         id=id_,
         source_title=more.get("source_title"),
@@ -453,3 +463,20 @@ def target_changes(changes: pd.DataFrame, targets: pd.DataFrame, unit: str) -> l
         f"{c.was_period}. {c.reason}"
         for c in changes.itertuples(index=False)
     ]
+
+
+def returns_rows(returns: pd.DataFrame) -> pd.DataFrame:
+    """Returns as a long table: council, quarter, due date, received, status in words."""
+    return pd.DataFrame(
+        {
+            "Council": returns["authority_name"],
+            "Code": returns["authority_code"],
+            "Quarter": returns["period"],
+            "Due": [fmt.long_date(d) for d in returns["due_date"]],
+            "Received": [
+                "" if pd.isna(r) else pd.Timestamp(r).strftime("%d/%m/%Y %H:%M")
+                for r in returns["received_at"]
+            ],
+            "Status": [fmt.return_label(s) for s in returns["status"]],
+        }
+    ).reset_index(drop=True)

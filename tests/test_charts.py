@@ -36,6 +36,11 @@ def themes() -> pd.DataFrame:
     )
 
 
+def title(fig: go.Figure) -> str:
+    """The finding as written (the figure's title wraps it over lines in bold)."""
+    return fig.layout.meta["title"]
+
+
 def labelled(fig: go.Figure) -> None:
     """Every chart carries its finding, the as-at date, the source line and a summary."""
     assert fig.layout.title.text
@@ -61,9 +66,7 @@ def test_commitments_by_theme_stacks_statuses_with_words_and_icons():
     assert list(bars["Off track"].y) == ["Equity", "Excellence"]
     assert bars["Off track"].marker.color == fmt.colour("off_track")
     assert "✖ 2 off track" in bars["Off track"].text
-    assert (
-        fig.layout.title.text == "<b>4 of 8 commitments are on track or complete; 3 off track</b>"
-    )
+    assert title(fig) == "4 of 8 commitments are on track or complete; 3 off track"
 
 
 def test_delivery_by_theme_labels_rates_and_says_none_due():
@@ -74,15 +77,13 @@ def test_delivery_by_theme_labels_rates_and_says_none_due():
     assert list(bar.x) == [0, 75]
     assert list(bar.text) == ["none due yet", "75% (3 of 4 due)"]
     assert bar.marker.color == fmt.PALETTE[0]
-    assert "75% of milestones due have been delivered" in fig.layout.title.text
+    assert "75% of milestones due have been delivered" in title(fig)
 
 
 def test_indicators_by_theme_counts_no_data_apart():
     fig = charts.indicators_by_theme(themes(), AS_AT, SOURCE)
     assert [b.name for b in fig.data] == ["Off track", "At risk", "On track", "No data"]
-    assert "1 of 3 measured indicators are on track; 1 without enough data" in (
-        fig.layout.title.text
-    )
+    assert "1 of 3 measured indicators are on track; 1 without enough data" in (title(fig))
 
 
 def test_empty_theme_counts_give_a_message_not_an_error():
@@ -90,11 +91,8 @@ def test_empty_theme_counts_give_a_message_not_an_error():
         **{c: 0 for c in themes().columns if c.startswith(("commitments_", "milestones_"))}
     )
     fig = charts.commitments_by_theme(zero, AS_AT, SOURCE)
-    assert "No commitments" in fig.layout.title.text
-    assert (
-        "No milestones were due yet"
-        in charts.delivery_by_theme(zero, AS_AT, SOURCE).layout.title.text
-    )
+    assert "No commitments" in title(fig)
+    assert "No milestones were due yet" in title(charts.delivery_by_theme(zero, AS_AT, SOURCE))
 
 
 def milestones() -> pd.DataFrame:
@@ -126,7 +124,7 @@ def test_milestone_timeline_puts_status_words_on_bars_and_marks_the_as_at_date()
     moved = fig.data[1]
     assert list(moved.y) == [bars.y[0]] and pd.Timestamp(moved.x[0]) == pd.Timestamp(2018, 12, 31)
     assert any(s.type == "line" for s in fig.layout.shapes)  # the as-at line
-    assert fig.layout.title.text == "<b>1 of 3 milestones are overdue</b>"
+    assert title(fig) == "1 of 3 milestones are overdue"
 
 
 def test_returns_grid_shows_an_icon_in_every_cell():
@@ -141,7 +139,7 @@ def test_returns_grid_shows_an_icon_in_every_cell():
     heat = fig.data[0]
     assert list(heat.y) == ["Fife", "Angus"]
     assert [list(row) for row in heat.text] == [["✔", "✖"], ["▲", "○"]]
-    assert "0 of 2 councils have sent their 2025-Q2 return" in fig.layout.title.text
+    assert "0 of 2 councils have sent their 2025-Q2 return" in title(fig)
 
 
 def indicator(**overrides) -> dict:
@@ -193,9 +191,9 @@ def test_indicator_chart_draws_trajectory_targets_and_only_well_covered_quarters
     assert "insufficient data" in traces["Too few councils reported"].text[0]
     originals = [t for t in fig.data if t.marker.symbol == "diamond-open"]
     assert list(originals[0].y) == [1200]
-    assert "▲ At risk (provisional: 27 of 32 councils)" in fig.layout.title.subtitle.text
-    assert fig.layout.title.text.startswith("<b>Practitioners completing STEM")
-    assert "at risk, 950 against 1,000 expected" in fig.layout.title.text
+    assert "▲ At risk (provisional: 27 of 32 councils)" in fig.layout.meta["subtitle"]
+    assert title(fig).startswith("Practitioners completing STEM")
+    assert "at risk, 950 against 1,000 expected" in title(fig)
     assert fig.layout.yaxis.title.text == "Number"
 
 
@@ -207,8 +205,8 @@ def test_indicator_chart_without_data_says_insufficient_not_a_colour():
         AS_AT,
         SOURCE,
     )
-    assert "not enough data" in fig.layout.title.text
-    assert "No figures reported yet" in fig.layout.title.subtitle.text
+    assert "not enough data" in title(fig)
+    assert "No figures reported yet" in fig.layout.meta["subtitle"]
 
 
 def councils_figures() -> pd.DataFrame:
@@ -226,7 +224,7 @@ def test_council_bars_sort_and_name_councils_without_a_figure():
     bar = fig.data[0]
     assert list(bar.y) == ["Fife", "Clackmannanshire", "Glasgow City"]
     assert list(bar.text) == ["no figure", "10", "30"]
-    assert "Glasgow City reported the highest figure for 2025-Q2" in fig.layout.title.text
+    assert "Glasgow City reported the highest figure for 2025-Q2" in title(fig)
 
 
 def test_tile_map_draws_a_tile_per_council_with_its_value():
@@ -268,12 +266,12 @@ def test_female_share_against_parity_labels_lines_directly():
     assert any(s.y0 == 50 for s in fig.layout.shapes)  # parity
     notes = [a.text for a in fig.layout.annotations]
     assert "<b>Scotland</b> 42.0%" in notes and "<b>Fife</b> 55.0%" in notes
-    assert "42% in 2025-Q2, 8 points below parity" in fig.layout.title.text
+    assert "42% in 2025-Q2, 8 points below parity" in title(fig)
 
 
 def test_simd_gap_states_which_way_the_gap_runs():
     fig = ichart.simd_gap(equity(), indicator(unit="percent"), AS_AT, SOURCE)
-    assert "trail the least deprived by 10.0 percentage points" in fig.layout.title.text
+    assert "trail the least deprived by 10.0 percentage points" in title(fig)
     assert fig.layout.yaxis.title.text.endswith("(percentage points)")
 
 

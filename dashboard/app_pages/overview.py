@@ -22,16 +22,15 @@ for column, card in zip(st.columns(4), views.theme_cards(report.themes), strict=
         st.metric("Milestone delivery rate", card["delivery"], help=card["delivery_detail"])
         st.caption(card["delivery_detail"])
         st.markdown(
-            "**Commitments:** " + ui.status_counts(card["commitments"], fmt.COMMITMENT_ORDER)
+            "**Commitments**  \n" + ui.status_counts(card["commitments"], fmt.COMMITMENT_ORDER)
         )
-        st.markdown("**Indicators:** " + ui.status_counts(card["indicators"], fmt.INDICATOR_ORDER))
+        st.markdown(
+            "**Indicators**  \n" + ui.status_counts(card["indicators"], fmt.INDICATOR_ORDER)
+        )
 
 themes = views.themes_table(report.themes)
-left, right = st.columns(2)
-with left:
-    ui.chart(charts.commitments_by_theme(report.themes, as_at, source), themes, "commitments")
-with right:
-    ui.chart(charts.delivery_by_theme(report.themes, as_at, source), themes, "delivery")
+ui.chart(charts.commitments_by_theme(report.themes, as_at, source), themes, "commitments")
+ui.chart(charts.delivery_by_theme(report.themes, as_at, source), themes, "delivery")
 ui.chart(charts.indicators_by_theme(report.themes, as_at, source), themes, "indicators")
 
 st.header("What changed since the previous quarter")
@@ -51,4 +50,6 @@ if cover["period"]:
     )
 else:
     st.markdown("No quarter has ended since the strategy's start, so no return is due yet.")
-st.page_link("app_pages/councils.py", label="See every council's returns", icon="🏛️")
+st.page_link(
+    "app_pages/councils.py", label="See every council's returns", icon=":material/account_balance:"
+)

@@ -1,0 +1,171 @@
+"""A policy officer's weekly look, in Debian's chromium against a real `streamlit run` server:
+overview → change the as-at date → open a commitment → read its indicator chart, then
+open the shared link again. Screenshots go to tests/artifacts/ (look at them)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard import views
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not come up")
+
+
+@pytest.fixture(scope="module")
+def dashboard(demo_db, tmp_path_factory):
+    """The dashboard on demo data, on a free localhost port."""
+    folder = tmp_path_factory.mktemp("dashboard-server")
+    port = free_port()
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "STEM_TRACKER_DB": str(demo_db)},
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        tab = browser.new_page(viewport={"width": 1400, "height": 1800})
+        tab.set_default_timeout(30_000)
+        yield tab
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)  # let plotly finish drawing
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+
+
+def main(page):
+    return page.get_by_test_id("stMain")
+
+
+def test_policy_officer_journey(dashboard, page, strategy):
+    expect = sync_api.expect
+    expect.set_options(timeout=20_000)
+    page.goto(dashboard)
+    expect(main(page).get_by_text("How the STEM Strategy is doing")).to_be_visible()
+    expect(page.get_by_text("Demo data.", exact=False).first).to_be_visible()
+    expect(main(page).locator(".js-plotly-plot").first).to_be_visible()
+    shot(page, "1-overview")
+
+    # Change the as-at date to the end of an earlier quarter.
+    end = views.quarter_ends(date.today(), 2)[1]
+    page.get_by_role("button", name=f"{end:%d %b %Y}").click()
+    expect(main(page).get_by_text(f"As at {end.day} {end:%B %Y}.")).to_be_visible()
+    expect(page).to_have_url(re.compile(f"as_at={end.isoformat()}"))
+    shot(page, "2-overview-as-at")
+
+    # Open a commitment with more than one indicator.
+    commitment = next(c for c in strategy.commitments if len(c.indicators) > 1)
+    page.get_by_role("link", name="Commitments").click()
+    expect(main(page).get_by_role("heading", name="Commitments")).to_be_visible()
+    box = main(page).get_by_test_id("stSelectbox").filter(has_text="Open a commitment")
+    box.click()
+    page.keyboard.type(commitment.id)
+    page.get_by_role("option", name=re.compile(f"^{commitment.id}: ")).click()
+    expect(
+        main(page).get_by_role("heading", name=re.compile(f"^{commitment.id}: "))
+    ).to_be_visible()
+    expect(page).to_have_url(re.compile(f"commitment={commitment.id}"))
+    shot(page, "3-commitment")
+
+    # Its indicator chart: national figure against trajectory, stating as-at and source.
+    indicator = commitment.indicators[0]
+    chart = main(page).locator(".js-plotly-plot").filter(has_text=indicator.name).first
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_contain_text("Target ")
+    expect(chart).to_contain_text(f"As at {end.day} {end:%B %Y}")
+    page.wait_for_timeout(800)
+    chart.screenshot(path=str(ARTIFACTS / "dashboard-4-indicator-chart.png"))
+    summary = main(page).get_by_text(re.compile(r"the latest quarter with enough data|no quarter"))
+    expect(summary.first).to_be_visible()
+
+    # The link in an e-mail opens the same view.
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    expect(
+        main(page).get_by_role("heading", name=re.compile(f"^{commitment.id}: "))
+    ).to_be_visible()
+    expect(main(page).get_by_text(f"{end.day} {end:%B %Y}").first).to_be_visible()
+    shot(page, "5-shared-link")
+
+
+def test_councils_and_equity_pages_open_from_a_link(dashboard, page, strategy):
+    expect = sync_api.expect
+    expect.set_options(timeout=20_000)
+    page.goto(f"{dashboard}/councils?council=S12000036")
+    expect(main(page).get_by_role("heading", name="Councils to chase")).to_be_visible()
+    chart = main(page).locator(".js-plotly-plot").filter(has_text="City of Edinburgh").first
+    expect(chart).to_be_visible()
+    shot(page, "6-councils")
+    indicator = next(i for _, i in strategy.indicators if "simd_quintile" in i.breakdowns)
+    page.goto(f"{dashboard}/equity?indicator={indicator.id}&council=S12000036")
+    heading = "Gap between the least and most deprived areas"
+    expect(main(page).get_by_role("heading", name=heading)).to_be_visible()
+    shot(page, "7-equity")
