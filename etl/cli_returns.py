@@ -4,7 +4,6 @@ the same functions the dashboard's upload page calls."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from datetime import date, datetime
@@ -12,12 +11,11 @@ from pathlib import Path
 
 import typer
 
-from etl import contract, ingest, store
+from etl import contract, ingest
 from etl.cli import CliError, app, strategy_of
 from etl.returns import Report, Submitter, validate_return
-from etl.strategy import StrategyFile
+from etl.strategy import StrategyError, StrategyFile
 
-STRATEGY_SOURCE = "strategy_source_sha256"  # meta: the commitments file strategy_json came from
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
 )
@@ -71,34 +69,10 @@ def _write(data: bytes, out: Path | None) -> None:
 
 
 def _loaded_strategy(context) -> StrategyFile:
-    """The strategy, set up in the database: ``store.init`` unless the database already
-    holds this very file's strategy, which is then read back from it.
-
-    Parsing a large commitments.yaml with line numbers takes seconds; a back-fill
-    loaded twice in a row should not pay that each time.
-    """
     try:
-        source = hashlib.sha256(context.commitments.read_bytes()).hexdigest()
-    except OSError:
-        source = None
-    if source:
-        with store.connect(context.db) as con:
-            if store.schema_version(con) == store.SCHEMA_VERSION:
-                held = store.get_meta(con, "strategy_json") or ""
-                if store.get_meta(con, STRATEGY_SOURCE) == _fingerprint(source, held):
-                    return StrategyFile.model_validate_json(held)
-    strategy = strategy_of(context)
-    store.init(context.db, strategy)
-    if source:
-        with store.connect(context.db) as con:
-            held = store.get_meta(con, "strategy_json") or ""
-            store.set_meta(con, STRATEGY_SOURCE, _fingerprint(source, held))
-    return strategy
-
-
-def _fingerprint(source: str, strategy_json: str) -> str:
-    """The file's hash with the held strategy's: a later `init` from another file breaks it."""
-    return f"{source}:{hashlib.sha256(strategy_json.encode()).hexdigest()}"
+        return ingest.strategy_in_store(context.db, context.commitments)
+    except StrategyError as error:
+        raise CliError(f"{context.commitments} is not valid:\n{error}") from None
 
 
 @app.command()

@@ -20,10 +20,13 @@ from etl import contract, store
 from etl.councils import superseded_codes
 from etl.periods import Quarter
 from etl.returns import Report, Submitter, check_return
-from etl.strategy import StrategyFile
+from etl.strategy import StrategyFile, load_strategy
 
 KEY = ("indicator_id", "sex", "simd_quintile")
 ROW = (*KEY, "value", "comment")
+
+
+STRATEGY_SOURCE = "strategy_source_sha256"  # meta: which commitments file strategy_json is
 
 
 class SubmissionNotFound(LookupError):
@@ -106,7 +109,7 @@ def ingest_return(
             return result
         con.execute("BEGIN")
         try:
-            result.outcomes = _store_checked(con, file_name, submitter.name, sha256, queries)
+            result.outcomes = _store_checked(con, report, submitter.name, sha256, queries)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -114,20 +117,29 @@ def ingest_return(
     return result
 
 
-def _store_checked(con, file_name: str, submitted_by: str, sha256: str, queries) -> list[Outcome]:
+def _store_checked(
+    con, report: Report, submitted_by: str, sha256: str, queries: str | None
+) -> list[Outcome]:
     """Write the temp table ``checked`` as submissions, set-based whatever its size."""
+    pairs = report.submissions
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE incoming AS
         SELECT n.authority_code, n.period, n.rows, c.id AS current_id, c.row_count AS current_rows,
             coalesce(v.last_version, 0) AS last_version
-        FROM (SELECT authority_code, period, count(*) AS rows FROM checked GROUP BY ALL) n
+        FROM (SELECT unnest($codes) AS authority_code, unnest($periods) AS period,
+                     unnest($rows) AS rows) n
         LEFT JOIN submissions c
             ON c.authority_code = n.authority_code AND c.period = n.period AND c.is_current
         LEFT JOIN (SELECT authority_code, period, max(version) AS last_version
                    FROM submissions GROUP BY ALL) v
             ON v.authority_code = n.authority_code AND v.period = n.period
-        """
+        """,
+        {
+            "codes": [p.authority_code for p in pairs],
+            "periods": [p.period for p in pairs],
+            "rows": [p.rows for p in pairs],
+        },
     )
     # Only a pair with a current version of the same size can be unchanged. Keys are unique
     # within a submission, so it is unchanged when every row finds its equal by key.
@@ -176,7 +188,7 @@ def _store_checked(con, file_name: str, submitted_by: str, sha256: str, queries)
             "now": datetime.now(),
             "by": submitted_by,
             "sha": sha256,
-            "file": file_name,
+            "file": report.file_name,
             "queries": queries,
         },
     )
@@ -199,6 +211,37 @@ def _store_checked(con, file_name: str, submitted_by: str, sha256: str, queries)
         """
     ).fetchall()
     return [Outcome(*row) for row in rows]
+
+
+def strategy_in_store(db_path: str | Path, commitments_path: str | Path) -> StrategyFile:
+    """The strategy, set up in the database: ``store.init`` unless the database already
+    holds this very file's strategy, which is then read back from it.
+
+    Parsing a large commitments.yaml with line numbers takes seconds; a back-fill
+    loaded twice in a row should not pay that each time. Raises StrategyError.
+    """
+    try:
+        source = hashlib.sha256(Path(commitments_path).read_bytes()).hexdigest()
+    except OSError:
+        source = None  # load_strategy says what is wrong with the file
+    if source:
+        with store.connect(db_path) as con:
+            if store.schema_version(con) == store.SCHEMA_VERSION:
+                held = store.get_meta(con, "strategy_json") or ""
+                if store.get_meta(con, STRATEGY_SOURCE) == _fingerprint(source, held):
+                    return StrategyFile.model_validate_json(held)
+    strategy = load_strategy(commitments_path)
+    store.init(db_path, strategy)
+    if source:
+        with store.connect(db_path) as con:
+            held = store.get_meta(con, "strategy_json") or ""
+            store.set_meta(con, STRATEGY_SOURCE, _fingerprint(source, held))
+    return strategy
+
+
+def _fingerprint(source: str, strategy_json: str) -> str:
+    """The file's hash with the held strategy's: a later `init` from another file breaks it."""
+    return f"{source}:{hashlib.sha256(strategy_json.encode()).hexdigest()}"
 
 
 def _pair(authority_code: str, period: str) -> tuple[str, str]:

@@ -536,20 +536,6 @@ _KEY = "authority_code, period, indicator_id, sex, simd_quintile"
 _CELLS = ("authority_code", "period", "indicator_id", "value", "sex", "simd_quintile", "comment")
 
 
-def _any_problem(con, positions: dict[str, int]) -> bool:
-    """One pass over ``checked``: is any rule broken, or any key there twice?
-
-    Equal keys always hash alike, so fewer distinct hashes than rows is the only
-    way a duplicate can hide; a rare collision merely runs the exact check."""
-    broken = " OR ".join(f"({condition})" for _, column, condition, _ in _RULES
-                         if column in positions)  # fmt: skip
-    rows, bad, keys = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {broken}), "
-        f"count(DISTINCT hash({_KEY})) FROM checked"
-    ).fetchone()
-    return bool(bad) or keys < rows
-
-
 def _rule_problems(con, positions: dict[str, int], file_name: str) -> list[Problem]:
     """Every broken rule, row by row (run only when ``_any_problem`` found one)."""
     cells = ", ".join(f"{_cell(positions, column)} AS {column}_cell" for column in _CELLS)
@@ -643,32 +629,58 @@ def _superseded_warnings(con, positions, file_name: str) -> list[Problem]:
     ]  # fmt: skip
 
 
-def _submissions(con, file_name: str, strategy: StrategyFile):
-    """Each (authority, period) with its row count, and a warning for indicators left out."""
-    counts: dict[tuple[str, str], int] = {}
-    present: dict[tuple[str, str], set[str]] = {}
-    for code, period, indicator, rows in con.execute(
-        "SELECT authority_code, period, indicator_id, count(*) FROM checked "
-        "WHERE authority_code IS NOT NULL AND period IS NOT NULL GROUP BY ALL"
-    ).fetchall():
-        counts[code, period] = counts.get((code, period), 0) + rows
-        present.setdefault((code, period), set()).add(indicator)
+def _summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFile):
+    """One pass over ``checked``: each (authority, period) with its rows, whether any rule
+    is broken or any key is there twice, and a warning for indicators left out.
+
+    Duplicates without a DISTINCT: within one (authority, period, indicator) each of the
+    18 (sex, quintile) pairs sets one bit, so rows outnumber the bits set only when a
+    pair is repeated."""
+    broken = " OR ".join(f"({condition})" for _, column, condition, _ in _RULES
+                         if column in positions)  # fmt: skip
+    sexes = ", ".join(f"'{s}'" for s in contract.SEX_VALUES)
+    quintiles = ", ".join(f"'{q}'" for q in contract.SIMD_VALUES)
+    bit = (
+        f"1::BIGINT << ((array_position([{sexes}], sex) - 1) * {len(contract.SIMD_VALUES)}"
+        f" + array_position([{quintiles}], simd_quintile) - 1)"
+    )
+    found = con.execute(
+        f"""
+        WITH per_indicator AS (
+            SELECT authority_code, period, indicator_id, count(*) AS rows,
+                count(*) FILTER (WHERE {broken}) AS broken,
+                count(*) FILTER (WHERE sex IS NOT NULL AND simd_quintile IS NOT NULL) AS keyed,
+                coalesce(bit_count(bit_or(CASE WHEN sex IS NOT NULL
+                    AND simd_quintile IS NOT NULL THEN {bit} END)), 0) AS keys
+            FROM checked GROUP BY ALL
+        )
+        SELECT authority_code, period, sum(rows)::BIGINT, sum(broken)::BIGINT,
+            bool_or(indicator_id IS NOT NULL AND keyed > keys),
+            list(indicator_id) FILTER (WHERE indicator_id IS NOT NULL)
+        FROM per_indicator GROUP BY ALL ORDER BY ALL
+        """
+    ).fetchall()
     indicators = [i for _, i in strategy.indicators]
     expected = {
         national: [i.id for i in indicators if (i.reported_by == "national") == national]
         for national in (False, True)
     }
+    any_problem = False
     summaries, warnings = [], []
-    for (code, period), rows in sorted(counts.items()):
+    for code, period, rows, bad, repeated, present in found:
+        any_problem |= bool(bad) or bool(repeated)
+        if code is None or period is None:
+            continue
         summaries.append(SubmissionSummary(code, period, rows))
-        missing = [i for i in expected[code == NATIONAL_CODE] if i not in present[code, period]]
+        held = set(present or ())
+        missing = [i for i in expected[code == NATIONAL_CODE] if i not in held]
         if missing:
             shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if
                                                len(missing) > 10 else "")  # fmt: skip
             noun = "indicator" if len(missing) == 1 else "indicators"
             extra = f"{len(missing)} {noun} left out ({shown})"
             warnings.append(Problem("left_out", file_name, value=f"{code} {period}", extra=extra))
-    return summaries, warnings
+    return any_problem, summaries, warnings
 
 
 def check_return(
@@ -733,9 +745,9 @@ def check_return(
         has_rows = con.execute(f"SELECT count(*) FROM raw WHERE {not_blank}").fetchone()[0]
         report.errors.append(Problem("no_values" if has_rows else "no_rows", file_name))
         return report
-    if _any_problem(con, positions):
+    any_problem, report.submissions, left_out = _summary(con, positions, file_name, strategy)
+    if any_problem:
         report.errors = _rule_problems(con, positions, file_name)
-    report.submissions, left_out = _submissions(con, file_name, strategy)
     codes = {s.authority_code for s in report.submissions}
     report.errors += _permission_problems(con, positions, file_name, submitter, codes)
     report.warnings += _superseded_warnings(con, positions, file_name) + left_out
