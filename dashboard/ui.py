@@ -17,10 +17,18 @@ PLOTLY_CONFIG = {
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, key: str) -> None:
-    """The chart, its one-sentence summary (charts have no alt text), and its data."""
+    """The chart with its summary as alt text and as a visible sentence, and its data."""
+    summary = charts.summary(fig)
     # theme=None: the page shows the figure exactly as it is exported for briefings.
-    st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, width="stretch", theme=None)
-    st.caption(charts.summary(fig))
+    st.plotly_chart(
+        fig,
+        key=f"chart_{key}",
+        config=PLOTLY_CONFIG,
+        width="stretch",
+        theme=None,
+        alt=f"{fig.layout.meta.get('title', '')}. {summary}",
+    )
+    st.caption(summary)
     with st.expander("Data for this chart"):
         st.dataframe(data, hide_index=True, width="stretch")
         st.download_button(

@@ -194,3 +194,13 @@ def test_equity_page_follows_the_chosen_indicator_and_council(demo_db, strategy,
     headers = [h.value for h in at.header]
     assert "Gap between the least and most deprived areas" in headers
     assert any("SIMD quintile 5" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", PAGES[:-1])
+def test_every_chart_has_alt_text_and_states_the_as_at_date(page, demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, page, as_at="2026-09-30")
+    charts = at.get("plotly_chart")
+    assert charts, f"{page} shows no chart"
+    for chart in charts:
+        assert chart.proto.alt.strip(), "a chart without alt text"
+        assert "As at 30 September 2026" in chart.proto.spec  # the source line, in the figure
