@@ -10,6 +10,10 @@ Streamlit's AppTest on both databases, alternating, in the same run:
 - cold: the data cache cleared first (every query and the status engine run);
 - warm: the same page run again (cached reads; only the data version is read).
 
+(bench/ingest.py's back-fill reaches two million rows by adding 300 generated
+indicators to the strategy, so its pages would show a different strategy rather than
+the same pages over more rows; padding keeps the strategy and grows the figures.)
+
 Prints the medians per page and the ratio large/demo for cold runs (goal: at
 most 1.5×), and warm/cold on the large database (goal: well under 1).
 """

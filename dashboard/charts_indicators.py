@@ -291,16 +291,17 @@ def council_vs_national(
     last = council.iloc[-1]
     scotland = frame[(frame["scope"] != council_name) & (frame["period"] == last["period"])]
     national = scotland["value"].iloc[0] if not scotland.empty else None
+    other = scotland["scope"].iloc[0] if not scotland.empty else "Scotland"
     if national is None or pd.isna(national):
         title = f"{council_name}: {fmt.number(last['value'], unit)} in {last['period']}"
     else:
         side = "above" if last["value"] >= national else "below"
-        title = f"{council_name} was {side} the national picture in {last['period']}"
+        title = f"{council_name} was {side} {other} in {last['period']}"
     text = (
         f"In {last['period']} {council_name} reported {fmt.number(last['value'], unit)} for "
         f"{name}"
         + (
-            f", against {fmt.number(national, unit)} for Scotland."
+            f", against {fmt.number(national, unit)} for {other}."
             if national is not None and not pd.isna(national)
             else "."
         )  # fmt: skip

@@ -291,3 +291,18 @@ def test_nothing_to_draw_gives_a_labelled_message(build):
     fig = build()
     assert fig.layout.title.text and charts.summary(fig)
     assert "As at" in " ".join(a.text for a in fig.layout.annotations)
+
+
+def test_council_against_scotland_names_what_it_is_compared_with():
+    frame = pd.DataFrame(
+        {
+            "period": ["2025-Q1", "2025-Q2", "2025-Q1", "2025-Q2"],
+            "scope": ["Scotland (average per council)"] * 2 + ["Fife"] * 2,
+            "value": [10.0, 11.0, 12.0, 9.0],
+        }
+    )
+    fig = ichart.council_vs_national(frame, indicator(), "Fife", AS_AT, SOURCE)
+    labelled(fig)
+    assert title(fig) == "Fife was below Scotland (average per council) in 2025-Q2"
+    assert "against 11 for Scotland (average per council)" in charts.summary(fig)
+    assert [t.name for t in fig.data] == ["Scotland (average per council)", "Fife"]
