@@ -152,7 +152,9 @@ def indicator_vs_trajectory(
         x=pd.Timestamp(as_at), y=0, yref="paper", yanchor="bottom", xanchor="right",
         text="as at", showarrow=False, font={"size": 11, "color": "#555555"},
     )  # fmt: skip
-    fig.update_xaxes(type="date", title_text="Quarter")
+    first = quarter_end(path[0][0]) - pd.DateOffset(months=6)
+    last = max(quarter_end(path[-1][0]), pd.Timestamp(as_at)) + pd.DateOffset(months=6)
+    fig.update_xaxes(type="date", title_text="Quarter", range=[first, last])
     fig.update_yaxes(title_text=fmt.axis_title(unit), rangemode="tozero")
     status_text = fmt.indicator_status_text(
         status, indicator.get("authorities_reported"), reported_by=indicator.get("reported_by", "")
