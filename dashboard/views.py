@@ -480,3 +480,18 @@ def returns_rows(returns: pd.DataFrame) -> pd.DataFrame:
             "Status": [fmt.return_label(s) for s in returns["status"]],
         }
     ).reset_index(drop=True)
+
+
+def labels(frame: pd.DataFrame, key: str = "id", name: str = "name") -> dict[str, str]:
+    """id → name from a frame, in its order (for choices shown by name)."""
+    return dict(zip(frame[key], frame[name], strict=True))
+
+
+def council_names(authorities: pd.DataFrame) -> dict[str, str]:
+    """The 32 councils' codes → names, alphabetical by name (Scotland left out)."""
+    councils = authorities[authorities["code"] != NATIONAL_CODE].sort_values("name")
+    return labels(councils, "code", "name")
+
+
+def commitment_indicators(indicators: pd.DataFrame, commitment: str) -> pd.DataFrame:
+    return indicators[indicators["commitment_id"] == commitment]

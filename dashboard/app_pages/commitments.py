@@ -33,7 +33,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 
 if report.commitments.empty:
     st.stop()
-titles = dict(zip(report.commitments["id"], report.commitments["title"], strict=True))
+titles = views.labels(report.commitments, name="title")
 chosen = state.choose(
     "Open a commitment",
     list(table["Commitment"]) or list(titles),
@@ -78,12 +78,12 @@ else:
     st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")
 
 st.subheader("Indicators")
-indicators = report.indicators[report.indicators["commitment_id"] == chosen]
+indicators = views.commitment_indicators(report.indicators, chosen)
 if indicators.empty:
     st.markdown("This commitment has no indicator with figures.")
     st.stop()
 st.dataframe(views.indicator_rows(indicators), hide_index=True, width="stretch")
-names = dict(zip(indicators["id"], indicators["name"], strict=True))
+names = views.labels(indicators)
 indicator_id = state.choose(
     "Indicator", list(names), key="indicator", format_func=lambda i: f"{i}: {names[i]}"
 )

@@ -50,16 +50,10 @@ names = views.council_indicators(report.indicators)
 if not names:
     st.markdown("No indicator is reported by councils.")
     st.stop()
-councils = dict(zip(returns["authority_code"], returns["authority_name"], strict=True)) or {
-    code: name
-    for code, name in queries.strategy_table(src, "authorities")[["code", "name"]].itertuples(
-        index=False
-    )
-    if code != views.NATIONAL_CODE
-}
+councils = views.council_names(queries.strategy_table(src, "authorities"))
 left, right = st.columns(2)
 council = state.choose(
-    "Council", sorted(councils, key=councils.get), key="council", format_func=councils.get,
+    "Council", list(councils), key="council", format_func=councils.get,
     container=left,
 )  # fmt: skip
 indicator_id = state.choose(

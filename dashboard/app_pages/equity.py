@@ -21,17 +21,15 @@ with_breakdowns = views.breakdown_indicators(queries.strategy_table(src, "indica
 if not with_breakdowns:
     st.markdown("No indicator is reported with a breakdown by sex or deprivation.")
     st.stop()
-names = dict(zip(report.indicators["id"], report.indicators["name"], strict=True))
-councils = dict(
-    zip(report.returns["authority_code"], report.returns["authority_name"], strict=True)
-)
+names = views.labels(report.indicators)
+councils = views.council_names(queries.strategy_table(src, "authorities"))
 left, right = st.columns(2)
 indicator_id = state.choose(
     "Indicator", list(with_breakdowns), key="indicator", container=left,
     format_func=lambda i: f"{i}: {names.get(i, i)}",
 )  # fmt: skip
 council = state.choose(
-    "Council to compare with Scotland", [views.NATIONAL_CODE, *sorted(councils, key=councils.get)],
+    "Council to compare with Scotland", [views.NATIONAL_CODE, *councils],
     key="council", container=right,
     format_func=lambda c: "None (Scotland only)" if c == views.NATIONAL_CODE else councils[c],
 )  # fmt: skip
