@@ -25,7 +25,6 @@ from etl import status as engine
 from etl import store
 from etl.status import StatusReport
 
-ROWS_PER_TABLE_SLIDE = 12
 INDICATOR_CHARTS_PER_SLIDE = 2
 
 
@@ -121,9 +120,19 @@ def read(db: Path | str, as_at: dt.date) -> Inputs:
         series=series,
         strategy_title=meta.get("title") or "STEM Education and Training Strategy",
         demo=meta.get("figures") == "demo",
-        coverage=views.coverage(report.returns),
+        coverage=coverage(report.returns),
         tables=tables,
     )
+
+
+def coverage(returns: pd.DataFrame) -> dict:
+    """Councils that sent a return for the latest quarter whose return is due (or received)
+    by the as-at date: the dashboard's ``views.coverage`` for that quarter, since the latest
+    ended quarter's returns are usually not due yet."""
+    period = views.latest_due_period(returns)
+    if period is None:
+        return views.coverage(returns.iloc[0:0])
+    return views.coverage(returns[returns["period"] <= period])
 
 
 def source_line(inputs: Inputs) -> str:
@@ -314,7 +323,7 @@ def _theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Sli
         subtitle=f"{theme_name}: latest national figure as % of trajectory (100% = on it)",
         kind="bar",
         categories=[
-            f"{row.id} {_short(row.name)} ({fmt.label(row.status)})"
+            f"{row.id} {_short(row.name, 34)} ({fmt.label(row.status)})"
             for row in with_ratio.itertuples(index=False)
         ],
         series={
@@ -325,7 +334,7 @@ def _theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Sli
         colours=[fmt.colour(s) for s in with_ratio["status"]],
         summary=f"{theme_name}: " + _ratio_sentence(inputs.as_at, with_ratio),
         unit="percent",
-        value_axis="Latest figure as % of trajectory",
+        value_axis="Latest figure as % of trajectory (100% = on trajectory)",
     )
     due_by = milestones[[d <= inputs.as_at for d in milestones["due"]]]
     done = int((due_by["status"] == "complete").sum())
@@ -338,7 +347,8 @@ def _theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Sli
     manual = commitments[commitments["manual"]]
     for row in manual.itertuples(index=False):
         messages.append(
-            f"{row.id} is {fmt.word(row.status).lower()} by manual judgement: {row.reason}"
+            f"{row.id} is {fmt.word(row.status).lower()} by manual judgement: "
+            + _short(row.reason or "no reason given", 160)
         )
     gaps = commitments.loc[commitments["data_gap"], "id"].tolist()
     if gaps:
@@ -485,25 +495,77 @@ def _annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[S
             ],
         }
     )
-    slides = _table_slides("Data annex: commitments", "annex", commitment_table, [])
+    shown = commitment_table.assign(Why=commitment_table["Why"].map(lambda t: _short(t, 120)))
+    slides = _table_slides("Data annex: commitments", "annex", shown, [], commitment_table)
     if not indicator_table.empty:
         slides += _table_slides("Data annex: indicators", "annex", indicator_table, [])
     return slides
 
 
-def _table_slides(title: str, kind: str, table: pd.DataFrame, messages: list[str]) -> list[Slide]:
+def _table_slides(
+    title: str,
+    kind: str,
+    table: pd.DataFrame,
+    messages: list[str],
+    full: pd.DataFrame | None = None,
+) -> list[Slide]:
+    """As many slides as the table needs, by the estimated height of its wrapped rows.
+    ``full``: the same rows untruncated, for the speaker notes."""
+    widths = column_widths(table, TABLE_WIDTH)
+    heights = [
+        max(_lines_needed(str(v), w) for v, w in zip(row, widths, strict=True)) * LINE_HEIGHT
+        + ROW_PADDING
+        for row in table.itertuples(index=False)
+    ]
+    header = max(_lines_needed(str(c), w) for c, w in zip(table.columns, widths, strict=True))
+    budget = TABLE_HEIGHT - header * LINE_HEIGHT - ROW_PADDING
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for i, height in enumerate(heights):
+        if pages[-1] and used + height > budget:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(i)
+        used += height
     slides = []
-    for start in range(0, max(len(table), 1), ROWS_PER_TABLE_SLIDE):
-        part = table.iloc[start : start + ROWS_PER_TABLE_SLIDE].reset_index(drop=True)
+    for n, rows in enumerate(pages):
+        part = table.iloc[rows].reset_index(drop=True)
+        notes = text_table((full if full is not None else table).iloc[rows])
         slides.append(
             Slide(
-                title + (" (continued)" if start else ""),
+                title + (" (continued)" if n else ""),
                 kind,
-                messages if not start else [],
+                messages if not n else [],
                 table=part,
+                notes=notes,
             )
         )
     return slides
+
+
+# Table geometry in inches (10-point text), shared by the PowerPoint and PDF tables.
+TABLE_WIDTH, TABLE_HEIGHT = 12.3, 5.1
+LINE_HEIGHT, ROW_PADDING, CHARS_PER_INCH = 0.19, 0.1, 15
+
+
+def column_widths(table: pd.DataFrame, total: float) -> list[float]:
+    """Widths in inches by content: short codes stay on one line, long text wraps."""
+
+    def longest_word(text: str) -> int:
+        return max((len(w) for w in text.split()), default=0)
+
+    weights = []
+    for i, name in enumerate(table.columns):
+        cells = [str(v) for v in table.iloc[:, i]]
+        longest = max([len(c) for c in cells], default=0)
+        unbreakable = max([longest_word(str(name))] + [longest_word(c) for c in cells])
+        weights.append(max(min(longest, 55), unbreakable + 3, 8))
+    return [total * w / sum(weights) for w in weights]
+
+
+def _lines_needed(text: str, width: float) -> int:
+    per_line = max(int((width - 0.15) * CHARS_PER_INCH), 1)
+    return max(1, -(-len(text) // per_line))
 
 
 # --- Key messages, written from the statuses -------------------------------------------------

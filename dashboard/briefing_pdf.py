@@ -18,7 +18,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from dashboard import format as fmt
-from dashboard.briefing import Pack
+from dashboard.briefing import Pack, column_widths
 from dashboard.briefing_pptx import HEIGHT, LAYOUT, WIDTH, chart_boxes, messages_box
 
 ENGINES = ("auto", "libreoffice", "direct")
@@ -157,9 +157,7 @@ def _table(doc, table: pd.DataFrame, box) -> None:
     doc.set_xy(left, top)
     doc.set_font(doc.family, "", 10)
     doc.set_text_color(*_rgb(fmt.TEXT))
-    from dashboard.briefing_pptx import _column_widths
-
-    widths = tuple(_column_widths(table, width))
+    widths = tuple(column_widths(table, width))
     with doc.table(
         col_widths=widths, width=width, align="LEFT", line_height=0.22, text_align="LEFT"
     ) as grid:

@@ -19,7 +19,7 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from dashboard import format as fmt
-from dashboard.briefing import Chart, Pack, Slide
+from dashboard.briefing import Chart, Pack, Slide, column_widths
 
 WIDTH, HEIGHT = 13.333, 7.5
 # (left, top, width, height) in inches
@@ -27,9 +27,9 @@ LAYOUT = {
     "title": (0.5, 0.3, 12.3, 0.8),
     "footer": (0.5, 6.95, 11.3, 0.4),
     "number": (11.9, 6.95, 0.9, 0.4),
-    "messages": (0.5, 1.15, 12.3, 1.75),
-    "chart_left": (0.5, 3.0, 6.05, 3.85),
-    "chart_right": (6.75, 3.0, 6.05, 3.85),
+    "messages": (0.5, 1.1, 12.3, 2.0),
+    "chart_left": (0.5, 3.2, 4.7, 3.65),
+    "chart_right": (5.4, 3.2, 7.4, 3.65),
     "chart_wide_left": (0.5, 1.95, 6.05, 4.9),
     "chart_wide_right": (6.75, 1.95, 6.05, 4.9),
     "indicator_messages": (0.5, 1.1, 12.3, 0.8),
@@ -180,7 +180,11 @@ def _bar_style(native, plot, chart: Chart) -> None:
     plot.has_data_labels = True
     labels = plot.data_labels
     labels.font.size = Pt(10)
-    labels.number_format = '0"%"' if chart.unit == "percent" else "#,##0"
+    # Zero segments of a stack carry no label (the format's third section is for zero).
+    if chart.kind == "stacked":
+        labels.number_format = "#,##0;-#,##0;;"
+    else:
+        labels.number_format = '0"%"' if chart.unit == "percent" else "#,##0"
     labels.number_format_is_linked = False
     labels.show_value = True
     if chart.kind == "bar":
@@ -192,9 +196,11 @@ def _bar_style(native, plot, chart: Chart) -> None:
             point.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
         native.has_legend = False
         if chart.unit == "percent":
-            native.value_axis.maximum_scale = max(
-                150, *(v + 20 for v in chart.series[next(iter(chart.series))] if v is not None)
-            )
+            values = [v for v in chart.series[next(iter(chart.series))] if v is not None]
+            native.value_axis.maximum_scale = 50 * (max([100, *values]) // 50 + 1)
+            native.value_axis.major_unit = 50
+        elif _largest_total(chart) <= 10:
+            native.value_axis.major_unit = 1
     else:  # stacked: one series per status, the status word in the legend and labels
         plot.overlap = 100
         labels.position = XL_LABEL_POSITION.CENTER
@@ -206,7 +212,8 @@ def _bar_style(native, plot, chart: Chart) -> None:
         native.legend.position = XL_LEGEND_POSITION.BOTTOM
         native.legend.include_in_layout = False
         native.legend.font.size = Pt(10)
-        native.value_axis.major_unit = 1 if _largest_total(chart) <= 10 else None
+        if _largest_total(chart) <= 10:
+            native.value_axis.major_unit = 1
 
 
 def _largest_total(chart: Chart) -> float:
@@ -242,40 +249,31 @@ def _line_style(native, chart: Chart) -> None:
 
 
 def _table(page, table: pd.DataFrame, box) -> None:
-    rows, columns = len(table) + 1, len(table.columns)
-    left, top, width, height = box
-    row_height = min(0.4, height / max(rows, 1))
+    left, top, width, _ = box
+    widths = column_widths(table, width)
+    rows = len(table) + 1
     shape = page.shapes.add_table(
-        rows, columns, Inches(left), Inches(top), Inches(width), Inches(row_height * rows)
+        rows, len(table.columns), Inches(left), Inches(top), Inches(width), Inches(0.3 * rows)
     )
     grid = shape.table
-    widths = _column_widths(table, width)
     for i, w in enumerate(widths):
         grid.columns[i].width = Emu(int(Inches(w)))
     for c, name in enumerate(table.columns):
-        _cell(grid.cell(0, c), str(name), bold=True)
+        _cell(grid.cell(0, c), str(name), bold=True, fill=fmt.PALETTE[0], colour="FFFFFF")
     for r, row in enumerate(table.itertuples(index=False), start=1):
+        shade = "F2F2F2" if r % 2 else "FFFFFF"
         for c, value in enumerate(row):
-            _cell(
-                grid.cell(r, c),
-                ""
-                if value is None or (not isinstance(value, str) and pd.isna(value))
-                else str(value),
-            )
+            missing = value is None or (not isinstance(value, str) and pd.isna(value))
+            _cell(grid.cell(r, c), "" if missing else str(value), fill=shade)
 
 
-def _column_widths(table: pd.DataFrame, total: float) -> list[float]:
-    lengths = [
-        max([len(str(table.columns[i]))] + [len(str(v)) for v in table.iloc[:, i]])
-        for i in range(len(table.columns))
-    ]
-    weights = [min(max(n, 6), 60) for n in lengths]
-    return [total * w / sum(weights) for w in weights]
-
-
-def _cell(cell, text: str, bold: bool = False) -> None:
+def _cell(cell, text: str, *, bold=False, fill="FFFFFF", colour=fmt.TEXT) -> None:
     cell.text = text
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
     paragraph = cell.text_frame.paragraphs[0]
-    paragraph.font.size = Pt(11)
+    paragraph.font.size = Pt(10)
     paragraph.font.bold = bold
-    cell.margin_top = cell.margin_bottom = Inches(0.03)
+    paragraph.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    cell.margin_top = cell.margin_bottom = Inches(0.04)
+    cell.margin_left = cell.margin_right = Inches(0.06)

@@ -1,0 +1,295 @@
+"""The briefing pack: open the PowerPoint with python-pptx and check it against the status
+engine's figures for the same date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import zipfile
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from dashboard import briefing, briefing_pdf, briefing_pptx, export
+from dashboard import cli as dashboard_cli
+from dashboard import format as fmt
+from etl import status as engine
+from etl import store
+from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
+
+AS_AT = dt.date(2022, 12, 31)
+AS_AT_WORDS = "31 December 2022"
+# python-pptx names a line chart by its first series' markers: LINE or LINE_MARKERS.
+LINES = (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+
+
+@pytest.fixture(scope="module")
+def inputs(demo_db):
+    return briefing.read(demo_db, AS_AT)
+
+
+@pytest.fixture(scope="module")
+def report(demo_db):
+    """The status engine's own answer, read separately from the pack."""
+    with store.connect(demo_db) as con:
+        return engine.report(con, AS_AT), engine.national_series(con, AS_AT)
+
+
+@pytest.fixture(scope="module")
+def pack(inputs):
+    return briefing.build(inputs)
+
+
+@pytest.fixture(scope="module")
+def deck(pack):
+    return Presentation(io.BytesIO(briefing_pptx.pptx(pack)))
+
+
+def chart_frames(slide):
+    return [shape for shape in slide.shapes if shape.has_chart]
+
+
+def slide_text(slide) -> str:
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def slides_titled(deck, title):
+    return [s for s in deck.slides if slide_text(s).startswith(title)]
+
+
+def values(series):
+    return [
+        None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in series.values
+    ]
+
+
+def test_slides_in_order_title_overview_themes_milestones_annex(deck, pack, report):
+    status_report, _ = report
+    assert len(deck.slides) == len(pack.slides)
+    kinds = [s.kind for s in pack.slides]
+    assert kinds[:2] == ["title", "overview"]
+    theme_names = status_report.themes["name"].tolist()
+    theme_slides = [s.title for s in pack.slides if s.kind == "theme"]
+    assert theme_slides == theme_names
+    for theme in theme_names:  # one indicator slide per two indicators of the theme
+        theme_id = status_report.themes.set_index("name").loc[theme, "id"]
+        n = int((status_report.indicators["theme"] == theme_id).sum())
+        titles = [s.title for s in pack.slides if s.kind == "indicators"]
+        assert sum(t.startswith(f"{theme}: ") for t in titles) == math.ceil(n / 2)
+    assert kinds.index("milestones") > max(i for i, k in enumerate(kinds) if k == "indicators")
+    assert kinds[-1] == "annex"
+    first = slide_text(deck.slides[0])
+    assert "STEM Education and Training Strategy" in first
+    assert f"Briefing pack as at {AS_AT_WORDS}" in first
+    assert "DEMO DATA" in first
+
+
+def test_as_at_date_and_page_number_on_every_slide(deck):
+    for number, slide in enumerate(deck.slides, start=1):
+        text = slide_text(slide)
+        assert f"As at {AS_AT_WORDS}" in text, number
+        assert f"{number} of {len(deck.slides)}" in text
+
+
+def test_every_chart_is_native_with_alt_text_and_its_data_in_the_notes(deck):
+    kinds = {XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED, *LINES}
+    seen = set()
+    for slide in deck.slides:
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        for frame in chart_frames(slide):
+            chart = frame.chart
+            assert chart.chart_type in kinds
+            seen.add("line" if chart.chart_type in LINES else chart.chart_type)
+            descr = frame._element.nvGraphicFramePr.cNvPr.get("descr")
+            assert descr and len(descr) > 20, chart.chart_title.text_frame.text
+            assert chart.chart_title.text_frame.text in notes
+            for category in chart.plots[0].categories:
+                assert str(category) in notes
+    assert seen == {XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED, "line"}
+
+
+def test_overview_charts_equal_the_engines_theme_counts(deck, report):
+    status_report, _ = report
+    themes = status_report.themes
+    overview = slides_titled(deck, "Overview")[0]
+    commitments, indicators = (f.chart for f in chart_frames(overview))
+    assert list(commitments.plots[0].categories) == themes["name"].tolist()
+    for series, status in zip(commitments.series, fmt.COMMITMENT_ORDER, strict=True):
+        assert series.name == fmt.label(status)  # a word, not colour alone
+        assert values(series) == themes[f"commitments_{status}"].tolist()
+    for series, status in zip(indicators.series, fmt.INDICATOR_ORDER, strict=True):
+        assert values(series) == themes[f"indicators_{status}"].tolist()
+
+
+def test_theme_charts_equal_the_engines_figures(deck, report):
+    status_report, _ = report
+    for theme in status_report.themes.itertuples(index=False):
+        slide = [s for s in deck.slides if slide_text(s).split("\n")[0] == theme.name][0]
+        frames = chart_frames(slide)
+        counts = frames[0].chart
+        assert counts.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+        assert list(counts.plots[0].categories) == [fmt.label(s) for s in fmt.COMMITMENT_ORDER]
+        assert values(counts.series[0]) == [
+            getattr(theme, f"commitments_{s}") for s in fmt.COMMITMENT_ORDER
+        ]
+        indicators = status_report.indicators[status_report.indicators["theme"] == theme.id]
+        ratios = frames[1].chart
+        expected = [None if pd.isna(r) else round(r * 100, 1) for r in indicators["ratio"]]
+        assert values(ratios.series[0]) == expected
+        for category, row in zip(ratios.plots[0].categories, indicators.itertuples(), strict=True):
+            assert category.startswith(row.id) and fmt.word(row.status) in category
+
+
+def test_trajectory_charts_equal_the_engines_national_series(deck, report):
+    status_report, series = report
+    checked = 0
+    for slide in deck.slides:
+        for frame in chart_frames(slide):
+            chart = frame.chart
+            if chart.chart_type not in LINES:
+                continue
+            indicator_id = frame._element.nvGraphicFramePr.cNvPr.get("descr").split()[0]
+            rows = series[series["indicator_id"] == indicator_id].set_index("period")
+            periods = list(chart.plots[0].categories)
+            national, trajectory = chart.series
+            assert (national.name, trajectory.name) == ("National figure", "Trajectory")
+            for period, shown in zip(periods, values(trajectory), strict=True):
+                want = rows.loc[period, "trajectory"]
+                assert (shown is None and pd.isna(want)) or shown == pytest.approx(want, abs=0.01)
+            for period, shown in zip(periods, values(national), strict=True):
+                want = rows.loc[period, "compared_value"]
+                if not rows.loc[period, "enough_coverage"] or pd.isna(want):
+                    assert shown is None
+                else:
+                    assert shown == pytest.approx(want, abs=0.01)
+            checked += 1
+    assert checked == len(status_report.indicators)
+
+
+def test_key_messages_are_written_from_the_statuses(pack, report):
+    status_report, _ = report
+    commitments = status_report.commitments
+    good = int(commitments["status"].isin(["on_track", "complete"]).sum())
+    overview = pack.slides[1]
+    assert overview.messages[0].startswith(
+        f"{good} of {len(commitments)} commitments on track or complete"
+    )
+    overdue = status_report.milestones[status_report.milestones["status"] == "overdue"]
+    if len(overdue):
+        first = overdue.sort_values("due").iloc[0]
+        assert (
+            f"{len(overdue)} milestones overdue: {first['id']} (due {fmt.long_date(first['due'])})"
+            in " ".join(overview.messages)
+        )
+    due = int(status_report.themes["milestones_due"].sum())
+    done = int(status_report.themes["milestones_completed"].sum())
+    assert f"Delivery rate: {done} of {due} milestones due were completed" in overview.messages[1]
+
+
+def test_milestone_slides_list_every_overdue_and_due_soon_milestone(deck, report):
+    status_report, _ = report
+    pressing = status_report.milestones[
+        status_report.milestones["status"].isin(["overdue", "due_soon"])
+    ]
+    listed = []
+    for slide in slides_titled(deck, "Milestones overdue"):
+        table = [s for s in slide.shapes if s.has_table][0].table
+        rows = [[c.text for c in row.cells] for row in table.rows]
+        assert rows[0] == ["Milestone", "What", "Commitment", "Due", "Status"]
+        listed += [(r[0], r[4]) for r in rows[1:]]
+    assert sorted(listed) == sorted(
+        (m.id, fmt.label(m.status)) for m in pressing.itertuples(index=False)
+    )
+
+
+def test_annex_holds_every_commitment_and_indicator(deck, report):
+    status_report, _ = report
+    annex = "\n".join(slide_text(s) for s in slides_titled(deck, "Data annex"))
+    for row in status_report.commitments.itertuples(index=False):
+        assert f"{row.id}\n" in annex
+    for row in status_report.indicators.itertuples(index=False):
+        assert f"{row.id}\n" in annex
+
+
+def test_choosing_themes_and_commitments(inputs, report):
+    status_report, _ = report
+    equity = briefing.build(inputs, themes=["equity"])
+    assert [s.title for s in equity.slides if s.kind == "theme"] == ["Equity"]
+    assert all(not s.title.startswith("Excellence") for s in equity.slides)
+    one = status_report.commitments[status_report.commitments["theme"] == "equity"].iloc[0]
+    only = briefing.build(inputs, themes=["equity"], commitments=[one["id"]])
+    theme_slide = [s for s in only.slides if s.kind == "theme"][0]
+    assert sum(theme_slide.charts[0].series["Commitments"]) == 1
+    with pytest.raises(briefing.BriefingError, match="unknown theme art: choose from excellence"):
+        briefing.build(inputs, themes=["art"])
+    with pytest.raises(briefing.BriefingError, match="unknown commitment C99"):
+        briefing.build(inputs, commitments=["C99"])
+
+
+def test_a_pack_builds_on_an_empty_database(empty_db):
+    pack = briefing.build(briefing.read(empty_db, AS_AT))
+    deck = Presentation(io.BytesIO(briefing_pptx.pptx(pack)))
+    assert len(deck.slides) == len(pack.slides) > 4
+    assert "DEMO DATA" not in pack.source
+    assert any("No milestone" in m or "milestones overdue" in m for m in pack.slides[1].messages)
+
+
+@pytest.mark.usefixtures("kaleido_browser")
+def test_direct_pdf_has_a_page_per_slide_and_zip_has_every_chart(inputs):
+    pack = briefing.build(inputs, themes=["connection"])
+    steps = []
+    made = briefing.files(
+        pack, pdf_engine="direct", progress=lambda share, what: steps.append(share)
+    )
+    reader = PdfReader(io.BytesIO(made["pdf"]))
+    assert len(reader.pages) == len(pack.slides)
+    assert AS_AT_WORDS in reader.pages[1].extract_text()
+    archive = zipfile.ZipFile(io.BytesIO(made["zip"]))
+    stems = {export.file_stem(c.name) for c in pack.charts()}
+    assert sorted(archive.namelist()) == sorted(f"{s}.{f}" for s in stems for f in ("png", "svg"))
+    assert steps == sorted(steps) and steps[-1] == 1.0
+
+
+@pytest.mark.skipif(briefing_pdf.soffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_pdf_has_a_page_per_slide(pack):
+    pdf = briefing_pdf.from_pptx(briefing_pptx.pptx(pack))
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == len(pack.slides)
+
+
+def test_briefing_command_writes_the_pack(demo_db, tmp_path):
+    out = tmp_path / "pack.pptx"
+    result = CliRunner().invoke(
+        dashboard_cli.app,
+        ["--db", str(demo_db), "briefing", "--as-at", "2022-12-31", "--theme", "equity",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(out))
+    assert f"wrote {out}" in result.output
+    assert f"Briefing as at 2022-12-31: {len(deck.slides)} slides" in result.output
+    assert [slide_text(s).split("\n")[0] for s in deck.slides][2] == "Equity"
+
+
+def test_briefing_command_refuses_an_unknown_theme_plainly(demo_db, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from dashboard.cli import main; main()", "--db", str(demo_db),
+         "briefing", "--as-at", "2022-12-31", "--theme", "art", "--out", str(tmp_path / "p.pptx")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: unknown theme art: choose from excellence, equity")
+    assert "Traceback" not in result.stderr
