@@ -32,6 +32,7 @@ pages = {
         st.Page("app_pages/milestones.py", title="Milestones", icon=":material/event:"),
         st.Page("app_pages/councils.py", title="Councils", icon=":material/account_balance:"),
         st.Page("app_pages/equity.py", title="Equity", icon=":material/balance:"),
+        st.Page("app_pages/briefing.py", title="Briefing pack", icon=":material/slideshow:"),
     ],
     # --- Upload (issue 6) and Briefing (issue 7) pages ---------------------------------------
     # Add them here, e.g. "Returns": [st.Page("app_pages/upload.py", ...)] for uploaders and

@@ -1,0 +1,89 @@
+"""Briefing pack: choose the themes and commitments, preview the slides, build and download."""
+
+import streamlit as st
+
+from dashboard import briefing, briefing_pdf, export, queries, state
+from dashboard import format as fmt
+
+src = state.require_source()
+as_at = state.as_at()
+report = queries.status(src, as_at)
+
+st.title("Briefing pack")
+st.markdown(
+    f"A PowerPoint pack with editable charts, as at **{fmt.long_date(as_at)}** "
+    "(change the date in the sidebar), with a PDF of the same slides and every chart as "
+    "PNG and SVG. The same pack comes from `stem-tracker briefing`."
+)
+
+with st.container(border=True):
+    themes = st.multiselect(
+        "Themes",
+        report.themes["id"].tolist(),
+        default=report.themes["id"].tolist(),
+        format_func=fmt.THEME_NAMES.get,
+        key="b_themes",
+    )
+    offered = report.commitments[report.commitments["theme"].isin(themes)]
+    commitments = st.multiselect(
+        "Commitments",
+        offered["id"].tolist(),
+        format_func=dict(
+            zip(offered["id"], offered["id"] + " " + offered["title"], strict=True)
+        ).get,
+        key="b_commitments",
+        placeholder="Every commitment in the chosen themes",
+    )
+    pdf = st.checkbox("Also make a PDF", value=True, key="b_pdf")
+    images = st.checkbox("Also make a ZIP of the charts (PNG and SVG)", value=True, key="b_zip")
+
+if not themes:
+    st.info("Choose at least one theme.")
+    st.stop()
+
+pack = briefing.build(briefing.read(src.db, as_at), themes, commitments or None)
+st.subheader(f"Preview: {len(pack.slides)} slides, {len(pack.charts())} charts")
+for number, slide in enumerate(pack.slides, start=1):
+    with st.expander(f"{number}. {slide.title}", expanded=number <= 3):
+        for message in slide.messages:
+            st.markdown(f"- {message}")
+        for chart in slide.charts:
+            st.markdown(f"**Chart: {chart.title}.** {chart.summary}")
+        if slide.table is not None:
+            st.dataframe(slide.table, hide_index=True, width="stretch")
+st.caption(pack.source)
+
+choice = (as_at, tuple(themes), tuple(commitments), pdf, images)
+if st.button("Build the briefing pack", type="primary", key="b_build"):
+    bar = st.progress(0.0, text="Starting")
+    try:
+        made = briefing.files(
+            pack,
+            pdf=pdf,
+            images=images,
+            progress=lambda share, what: bar.progress(share, text=what),
+        )
+    except (export.ExportError, briefing_pdf.PdfError) as error:
+        st.error(f"The pack could not be built: {error}")
+        st.stop()
+    st.session_state["b_files"] = (choice, made)
+
+built = st.session_state.get("b_files")
+if built and built[0] == choice:
+    name = f"stem-briefing-{as_at.isoformat()}"
+    made = built[1]
+    columns = st.columns(3)
+    columns[0].download_button(
+        "Download PowerPoint",
+        made["pptx"],
+        f"{name}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    )
+    if "pdf" in made:
+        columns[1].download_button("Download PDF", made["pdf"], f"{name}.pdf", "application/pdf")
+    if "zip" in made:
+        columns[2].download_button(
+            "Download charts (ZIP)", made["zip"], f"{name}-charts.zip", "application/zip"
+        )
+elif built:
+    st.caption("The choice changed since the last build: build again to download it.")

@@ -1,0 +1,50 @@
+"""The Briefing pack page: renders, previews the pack the CLI would build, builds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
+PAGE = "app_pages/briefing.py"
+
+
+def run(db, monkeypatch) -> AppTest:
+    monkeypatch.setenv("STEM_TRACKER_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE)
+    at.query_params["as_at"] = "2022-12-31"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def subheaders(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+@pytest.mark.parametrize("db", ["empty_db", "demo_db"])
+def test_page_previews_the_pack(db, request, monkeypatch):
+    at = run(request.getfixturevalue(db), monkeypatch)
+    assert at.title[0].value == "Briefing pack"
+    preview = [s for s in subheaders(at) if s.startswith("Preview: ")]
+    assert preview, subheaders(at)
+    labels = [e.label for e in at.expander]
+    assert labels[:2] == ["1. STEM Education and Training Strategy for Scotland",
+                          "2. Overview: the strategy as a whole"]  # fmt: skip
+    assert "3. Excellence" in labels
+
+
+def test_choosing_one_theme_and_building_gives_downloads(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch)
+    at.multiselect(key="b_themes").set_value(["equity"]).run()
+    labels = [e.label for e in at.expander]
+    assert "3. Equity" in labels and not any("Excellence" in label for label in labels)
+    at.checkbox(key="b_pdf").uncheck()
+    at.checkbox(key="b_zip").uncheck().run()
+    at.button(key="b_build").click().run()
+    assert not at.exception, at.exception
+    downloads = [d.proto.label for d in at.get("download_button")]
+    assert downloads == ["Download PowerPoint"]
