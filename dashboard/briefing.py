@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -792,20 +793,27 @@ def files(
     out: dict[str, bytes] = {}
     step(0.05, "Writing the PowerPoint slides")
     out["pptx"] = briefing_pptx.pptx(pack)
-    direct_pdf = pdf and briefing_pdf.engine(pdf_engine) == "direct"
-    pngs: dict[str, bytes] = {}
-    if images or direct_pdf:
-        formats = ["png", "svg"] if images else ["png"]
+    engine = briefing_pdf.engine(pdf_engine) if pdf else None
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # LibreOffice converts the deck in its own process while Chromium draws the charts.
+        converting = (
+            background.submit(briefing_pdf.from_pptx, out["pptx"])
+            if engine == "libreoffice"
+            else None
+        )
+        pngs: dict[str, bytes] = {}
+        if images or engine == "direct":
+            formats = ["png", "svg"] if images else ["png"]
 
-        def drawn(done: int, total: int) -> None:
-            step(0.15 + 0.55 * done / total, f"Drawing charts ({done} of {total})")
+            def drawn(done: int, total: int) -> None:
+                step(0.1 + 0.65 * done / total, f"Drawing charts ({done} of {total})")
 
-        rendered = export.images(figures(pack), formats, progress=drawn)
-        pngs = {c.name: rendered[f"{export.file_stem(c.name)}.png"] for c in pack.charts()}
-        if images:
-            out["zip"] = export.zip_of(rendered)
-    if pdf:
-        step(0.75, "Making the PDF")
-        out["pdf"] = briefing_pdf.pdf(pack, out["pptx"], pngs, pdf_engine)
+            rendered = export.images(figures(pack), formats, progress=drawn)
+            pngs = {c.name: rendered[f"{export.file_stem(c.name)}.png"] for c in pack.charts()}
+            if images:
+                out["zip"] = export.zip_of(rendered)
+        if engine:
+            step(0.8, "Making the PDF")
+            out["pdf"] = converting.result() if converting else briefing_pdf.direct(pack, pngs)
     step(1.0, "Done")
     return out
