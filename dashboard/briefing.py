@@ -697,14 +697,13 @@ def text_table(frame: pd.DataFrame, unit: str | None = None) -> str:
 # --- Figures for PNG/SVG/PDF: the same charts drawn by plotly -----------------------------------
 
 
+PIXELS_PER_INCH = 130  # CSS pixels: text on the image reads at the size of the slide's
+
+
 def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 3.8) -> go.Figure:
-    """The plotly twin of a slide chart, with its title, as-at date and source line."""
+    """The plotly twin of a slide chart, with its title, as-at date and source line,
+    sized for the box it fills on the slide."""
     fig = go.Figure()
-    number = (
-        (lambda v: fmt.number(v, chart.unit))
-        if chart.unit != "percent"
-        else (lambda v: "no data" if v is None else f"{v:.0f}%")
-    )
     if chart.kind == "line":
         for (name, values), colour in zip(chart.series.items(), chart.colours, strict=True):
             trajectory = name == "Trajectory"
@@ -718,8 +717,15 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
                     "width": 2 if trajectory else 3,
                     "dash": "dash" if trajectory else "solid",
                 },
+                connectgaps=False,
             )
-        fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0})
+            last = max((i for i, v in enumerate(values) if v is not None), default=None)
+            if last is not None:  # a direct label rather than a legend
+                fig.add_annotation(
+                    x=chart.categories[last], y=values[last], text=name, showarrow=False,
+                    xanchor="left", xshift=6, yshift=9 if trajectory else -9,
+                    font={"color": colour, "size": 11},
+                )  # fmt: skip
         fig.update_yaxes(title_text=chart.value_axis, rangemode="tozero")
         fig.update_xaxes(type="category", nticks=8)
     elif chart.kind == "stacked":
@@ -730,13 +736,12 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
                 orientation="h",
                 name=name,
                 marker={"color": colour, "line": {"color": "white", "width": 1}},
-                text=[f"{v} {name}" if v else "" for v in values],
+                text=[f"{v} {name}" if v else "" for v in values],  # the word on the bar
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,
             )
-        fig.update_layout(
-            barmode="stack", showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0}
-        )
+        fig.update_layout(barmode="stack")
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero", dtick=1)
     else:
@@ -747,7 +752,7 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
             orientation="h",
             name=name,
             marker={"color": chart.colours},
-            text=[number(v) for v in values],
+            text=[_value_text(v, chart.unit) for v in values],
             textposition="outside",
             cliponaxis=False,
         )
@@ -755,19 +760,36 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
             fig.add_vline(x=100, line={"color": fmt.TEXT, "dash": "dash"})
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero")
-    return charts.finish(
+    charts.finish(
         fig,
         chart.title,
         chart.subtitle,
         source,
         chart.summary,
-        height=round(1000 * height_in / width_in),
+        height=round(height_in * PIXELS_PER_INCH),
         data_name=chart.name,
     )
+    fig.update_layout(width=round(width_in * PIXELS_PER_INCH))
+    if chart.kind == "line":
+        fig.update_layout(margin={"r": 110})
+    return fig
+
+
+def _value_text(value, unit: str) -> str:
+    if value is None:
+        return "no data"
+    return f"{value:.0f}%" if unit == "percent" else fmt.number(value, unit)
 
 
 def figures(pack: Pack) -> dict[str, go.Figure]:
-    return {chart.name: figure(chart, pack.source) for chart in pack.charts()}
+    """Every slide chart's plotly twin, sized for its box on the slide."""
+    from dashboard.briefing_pptx import chart_boxes
+
+    out = {}
+    for slide in pack.slides:
+        for chart, (_, _, width, height) in zip(slide.charts, chart_boxes(slide), strict=True):
+            out[chart.name] = figure(chart, pack.source, width, height)
+    return out
 
 
 # --- The files -------------------------------------------------------------------------------

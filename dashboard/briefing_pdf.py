@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
 
 from dashboard import format as fmt
 from dashboard.briefing import Pack, column_widths
@@ -158,8 +158,18 @@ def _table(doc, table: pd.DataFrame, box) -> None:
     doc.set_font(doc.family, "", 10)
     doc.set_text_color(*_rgb(fmt.TEXT))
     widths = tuple(column_widths(table, width))
+    heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=_rgb(fmt.PALETTE[0]))
     with doc.table(
-        col_widths=widths, width=width, align="LEFT", line_height=0.22, text_align="LEFT"
+        col_widths=widths,
+        width=width,
+        align="LEFT",
+        line_height=0.19,
+        text_align="LEFT",
+        padding=0.04,
+        headings_style=heading,
+        cell_fill_color=(242, 242, 242),
+        cell_fill_mode="ROWS",
+        borders_layout="NONE",
     ) as grid:
         header = grid.row()
         for name in table.columns:

@@ -83,13 +83,16 @@ def require_labels(fig: go.Figure, name: str = "chart") -> None:
         raise ExportError(f"{name}: the chart does not show the as-at date and source line")
 
 
-def image(fig: go.Figure, fmt: str, *, width: int = WIDTH, height: int | None = None) -> bytes:
-    """One figure as PNG or SVG bytes. Call inside ``browser()`` when exporting several."""
+def image(
+    fig: go.Figure, fmt: str, *, width: int | None = None, height: int | None = None
+) -> bytes:
+    """One figure as PNG or SVG bytes, at the figure's own size if it has one (else WIDTH
+    wide). Call inside ``browser()`` when exporting several."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}: choose one of {', '.join(FORMATS)}")
     opts = {
         "format": fmt,
-        "width": width,
+        "width": width or fig.layout.width or WIDTH,
         "height": height or fig.layout.height or DEFAULT_HEIGHT,
         "scale": SCALE if fmt == "png" else 1,
     }

@@ -10,6 +10,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from PIL import Image
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pypdf import PdfReader
@@ -259,6 +260,16 @@ def test_direct_pdf_has_a_page_per_slide_and_zip_has_every_chart(inputs):
     stems = {export.file_stem(c.name) for c in pack.charts()}
     assert sorted(archive.namelist()) == sorted(f"{s}.{f}" for s in stems for f in ("png", "svg"))
     assert steps == sorted(steps) and steps[-1] == 1.0
+    # Each PNG is drawn for its box on the slide, at 2x scale.
+    overview = pack.slides[1]
+    (_, _, width, height) = briefing_pptx.chart_boxes(overview)[0]
+    png = archive.read(f"{export.file_stem(overview.charts[0].name)}.png")
+    assert Image.open(io.BytesIO(png)).size == (
+        2 * round(width * briefing.PIXELS_PER_INCH),
+        2 * round(height * briefing.PIXELS_PER_INCH),
+    )
+    svg = archive.read(f"{export.file_stem(overview.charts[0].name)}.svg").decode()
+    assert overview.charts[0].title in svg and f"As at {AS_AT_WORDS}" in svg
 
 
 @pytest.mark.skipif(briefing_pdf.soffice() is None, reason="LibreOffice is not installed")
