@@ -34,9 +34,7 @@ pages = {
         st.Page("app_pages/equity.py", title="Equity", icon=":material/balance:"),
         st.Page("app_pages/briefing.py", title="Briefing pack", icon=":material/slideshow:"),
     ],
-    # --- Upload (issue 6) and Briefing (issue 7) pages ---------------------------------------
-    # Add them here, e.g. "Returns": [st.Page("app_pages/upload.py", ...)] for uploaders and
-    # administrators, and st.Page("app_pages/briefing.py", ...) under "Progress".
+    # Send a return and All submissions, for the roles that may use them.
     **({"Returns": returns_pages} if returns_pages else {}),
     "About": [st.Page("app_pages/about.py", title="About the figures", icon=":material/info:")],
 }
