@@ -121,19 +121,9 @@ def read(db: Path | str, as_at: dt.date) -> Inputs:
         series=series,
         strategy_title=meta.get("title") or "STEM Education and Training Strategy",
         demo=meta.get("figures") == "demo",
-        coverage=coverage(report.returns),
+        coverage=views.coverage(report.returns, report.coverage_period),
         tables=tables,
     )
-
-
-def coverage(returns: pd.DataFrame) -> dict:
-    """Councils that sent a return for the latest quarter whose return is due (or received)
-    by the as-at date: the dashboard's ``views.coverage`` for that quarter, since the latest
-    ended quarter's returns are usually not due yet."""
-    period = views.latest_due_period(returns)
-    if period is None:
-        return views.coverage(returns.iloc[0:0])
-    return views.coverage(returns[returns["period"] <= period])
 
 
 def source_line(inputs: Inputs) -> str:

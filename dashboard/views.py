@@ -125,15 +125,9 @@ def what_changed(previous, current) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["What", "Id", "Name", "Was", "Now", "Direction"])
 
 
-def latest_due_period(returns: pd.DataFrame) -> str | None:
-    """The latest quarter whose return is due (or received): the one to chase."""
-    due = returns[returns["status"] != "not_yet_due"]
-    return max(due["period"]) if not due.empty else None
-
-
-def coverage(returns: pd.DataFrame) -> dict:
-    """How many councils sent a return for the latest quarter whose return is due."""
-    period = latest_due_period(returns)
+def coverage(returns: pd.DataFrame, period: str | None) -> dict:
+    """How many councils sent a return for ``period``: the status report's
+    ``coverage_period``, so every view and the briefing pack count the same quarter."""
     if period is None:
         return {"period": None, "received": 0, "councils": 32}
     latest = returns[returns["period"] == period]
@@ -160,9 +154,8 @@ def recent_returns(returns: pd.DataFrame, quarters: int = 8) -> pd.DataFrame:
     return returns[returns["period"].isin(periods)]
 
 
-def chasing_list(returns: pd.DataFrame, as_at: date) -> pd.DataFrame:
-    """Councils whose return for the latest due quarter is overdue, most overdue first."""
-    period = latest_due_period(returns)
+def chasing_list(returns: pd.DataFrame, period: str | None, as_at: date) -> pd.DataFrame:
+    """Councils whose return for ``period`` (the coverage quarter) is overdue."""
     columns = ["Council", "Code", "Quarter", "Due", "Days overdue"]
     if period is None:
         return pd.DataFrame(columns=columns)

@@ -191,6 +191,19 @@ class StatusReport:
     themes: pd.DataFrame
     returns: pd.DataFrame
 
+    @property
+    def coverage_period(self) -> str | None:
+        """The quarter whose returns coverage ("n of 32 councils reporting") every screen and
+        export shows: the latest whose due date has passed by D, so each council without that
+        return is Overdue. A return sent early for a later quarter does not move it."""
+        due = self.returns.drop_duplicates("period")
+        passed = [
+            period
+            for period, due_date in zip(due["period"], due["due_date"], strict=True)
+            if return_status(due_date, None, self.as_at) == "overdue"
+        ]
+        return max(passed, default=None)
+
     def to_json(self) -> dict:
         """Plain JSON types: ISO dates, None for anything missing; themes' commitments and
         indicators as status → count."""

@@ -109,7 +109,7 @@ def test_a_load_in_another_process_shows_on_the_next_run(tmp_path, strategy, mon
     at = run(path, monkeypatch, as_at="2026-01-31")
     assert "0 of 32" in texts(at)
     with store.connect(path) as con:  # as the CLI would, while the app is open
-        add_return(con, EDINBURGH, "2025-Q4", {strategy.indicators[0][1].id: 5}, "2026-01-05")
+        add_return(con, EDINBURGH, "2025-Q3", {strategy.indicators[0][1].id: 5}, "2026-01-05")
     at.run()
     assert "1 of 32" in texts(at)
 

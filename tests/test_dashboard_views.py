@@ -74,7 +74,7 @@ def returns() -> pd.DataFrame:
 
 
 def test_chasing_list_and_reminder_for_the_latest_due_quarter():
-    chasing = views.chasing_list(returns(), date(2025, 8, 21))
+    chasing = views.chasing_list(returns(), "2025-Q2", date(2025, 8, 21))
     assert chasing.values.tolist() == [
         ["Clackmannanshire", "S12000005", "2025-Q2", "11 August 2025", 10]
     ]
@@ -86,7 +86,11 @@ def test_chasing_list_and_reminder_for_the_latest_due_quarter():
 def test_completeness_grid_has_words_and_icons():
     grid = views.completeness_grid(returns())
     assert grid.loc["Fife"].tolist() == ["✖ Overdue", "✔ On time"]
-    assert views.coverage(returns()) == {"period": "2025-Q2", "received": 1, "councils": 2}
+    assert views.coverage(returns(), "2025-Q2") == {
+        "period": "2025-Q2",
+        "received": 1,
+        "councils": 2,
+    }
 
 
 def test_quarter_ends_and_previous_quarter():

@@ -18,7 +18,8 @@ st.markdown(
 )
 
 st.header("Returns received")
-cover = views.coverage(returns)
+period = report.coverage_period
+cover = views.coverage(returns, period)
 source = charts.source_line(as_at, cover["received"], cover["period"], meta["demo"],
                             what="councils' quarterly progress returns")  # fmt: skip
 quarters = st.slider("Quarters shown", 4, 16, 8, key="quarters")
@@ -27,8 +28,7 @@ ui.chart(charts.returns_grid(recent, as_at, source), views.returns_rows(recent),
 st.dataframe(views.completeness_grid(returns, quarters), width="stretch")
 
 st.header("Councils to chase")
-chasing = views.chasing_list(returns, as_at)
-period = views.latest_due_period(returns)
+chasing = views.chasing_list(returns, period, as_at)
 if period is None:
     st.markdown("No return is due yet.")
 elif chasing.empty:

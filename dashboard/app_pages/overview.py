@@ -10,7 +10,7 @@ as_at = state.as_at()
 report = queries.status(src, as_at)
 previous = queries.status(src, views.previous_quarter_end(as_at))
 meta = queries.meta(src)
-cover = views.coverage(report.returns)
+cover = views.coverage(report.returns, report.coverage_period)
 source = charts.source_line(as_at, cover["received"], cover["period"], meta["demo"])
 
 st.title("How the STEM Strategy is doing")
