@@ -1,0 +1,187 @@
+"""Reading the bytes of a return: encoding, line endings, separator, header and row shape.
+
+The file reaches DuckDB as text columns ``c0``, ``c1``, … in the temp table
+``raw``; rows DuckDB cannot read, blank lines and quoted line breaks are walked
+in Python only when the file has them, so that every row keeps the number Excel
+gives it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import duckdb
+
+from etl import contract
+from etl.return_report import Problem, excel_column
+
+
+@dataclass
+class Text:
+    utf8: bytes  # what DuckDB reads: UTF-8, no byte-order mark, no trailing newlines
+    encoding: str
+    separator: str = ","
+    header: list[str] = field(default_factory=list)
+    header_line: int = 0  # 0-based physical line of the header
+    has_blank_lines: bool = False
+
+
+def decode(data: bytes, file_name: str) -> Text | Problem:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem("utf16", file_name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    encoding = "utf-8"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            data = data.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError:
+            return Problem("not_text", file_name)
+        encoding = "windows-1252"
+    if b"\x00" in data:
+        return Problem("not_text", file_name)
+    if b"\r" in data:  # CRLF, or a mix of CRLF and LF (DuckDB wants one kind)
+        data = data.replace(b"\r\n", b"\n")
+        if b"\n" not in data:  # classic Mac OS line endings: CR alone
+            data = data.replace(b"\r", b"\n")
+    if not data.endswith(b"\n") or data.endswith(b"\n\n"):  # copies: only when needed
+        data = data.rstrip(b"\n") + b"\n"
+    if not re.search(rb"\S", data):  # (data.strip() would copy the whole file)
+        return Problem("empty", file_name)
+    return Text(data, encoding)
+
+
+def find_header(text: Text) -> None:
+    first = re.search(rb"\S", text.utf8).start()  # decode refused an all-blank file
+    start = text.utf8.rfind(b"\n", 0, first) + 1
+    text.header_line = text.utf8.count(b"\n", 0, start)
+    decoded = text.utf8[start : text.utf8.index(b"\n", start)].decode("utf-8")
+    decoded = decoded.replace("\r", " ")  # a stray CR in the header row is not a line break
+    unquoted = re.sub(r'"[^"]*"', "", decoded)
+    counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
+    text.separator = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    text.header = next(csv.reader([decoded], delimiter=text.separator))
+    text.has_blank_lines = start > 0 or b"\n\n" in text.utf8  # CRLF is LF by now
+
+
+def header_problems(text: Text, file_name: str) -> tuple[list[Problem], dict[str, int]]:
+    row = text.header_line + 1
+    positions: dict[str, int] = {}
+    problems = []
+    for position, raw in enumerate(text.header):
+        name = raw.strip().lower()
+        if not name:
+            continue
+        if name not in contract.COLUMN_NAMES:
+            problems.append(
+                Problem("unknown_column", file_name, row, excel_column(position), raw, raw)
+            )
+        elif name in positions:
+            first = excel_column(positions[name])
+            problems.append(
+                Problem("duplicate_column", file_name, row, excel_column(position), raw, raw, first)
+            )
+        else:
+            positions[name] = position
+    for name in contract.REQUIRED:
+        if name not in positions:
+            problems.append(Problem("missing_column", file_name, row, value=name))
+    return problems, positions
+
+
+@contextmanager
+def csv_file(text: Text) -> Iterator[str]:
+    """DuckDB reads files: hand it one, removed afterwards."""
+    handle, path = tempfile.mkstemp(suffix=".csv", prefix="stem-return-")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(text.utf8)
+        yield path
+    finally:
+        os.unlink(path)
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, path: str, text: Text) -> int:
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(text.header)))
+    con.execute("DROP TABLE IF EXISTS return_rejects")
+    con.execute("DROP TABLE IF EXISTS return_reject_scans")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE raw AS
+        SELECT * FROM read_csv($path, auto_detect = false, header = false, skip = $skip,
+            delim = $sep, quote = '"', escape = '"', columns = {{{columns}}},
+            ignore_errors = true, store_rejects = true,
+            rejects_table = 'return_rejects', rejects_scan = 'return_reject_scans')
+        """,
+        {"path": path, "skip": text.header_line + 1, "sep": text.separator},
+    )
+    return con.execute("SELECT count(*) FROM return_rejects").fetchone()[0]
+
+
+def record_rows(text: Text, file_name: str) -> tuple[list[Problem], list[int]]:
+    """Walk the records in Python (only for files with blank lines or malformed rows):
+    the Excel row of every record DuckDB kept, and every row of the wrong shape.
+
+    Excel numbers a blank line as a row and a quoted value over several lines as one.
+    """
+    width = len(text.header)
+    problems: list[Problem] = []
+    rows: list[int] = []
+    stream = io.StringIO(text.utf8.decode("utf-8"), newline="")
+    reader = csv.reader(stream, delimiter=text.separator, quotechar='"', strict=True)
+    excel_row = 0
+    while True:
+        excel_row += 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            if "end of data" in str(error) or "EOF" in str(error):
+                problems.append(Problem("unclosed_quote", file_name, excel_row))
+            else:
+                problems.append(Problem("unreadable_row", file_name, excel_row, extra=str(error)))
+            break
+        if excel_row <= text.header_line + 1:
+            continue
+        if len(record) == width:
+            rows.append(excel_row)
+        elif any(cell.strip() for cell in record):
+            problems.append(Problem("row_width", file_name, excel_row, value=str(len(record)),
+                                    extra=str(width)))  # fmt: skip
+    return problems, rows
+
+
+def unnamed_problems(con, text: Text, file_name: str) -> list[Problem]:
+    problems = []
+    for position, raw in enumerate(text.header):
+        if raw.strip():
+            continue
+        has_values = con.execute(
+            f"SELECT count(*) FROM raw WHERE trim(coalesce(c{position}, '')) <> ''"
+        ).fetchone()[0]
+        if has_values:
+            letter = excel_column(position)
+            problems.append(Problem("unnamed_column", file_name, text.header_line + 1, letter))
+    return problems
+
+
+def duckdb_rejects(con, text: Text, file_name: str) -> list[Problem]:
+    """Rows DuckDB could not read that Python's reader accepted: say so, by line."""
+    found = con.execute(
+        "SELECT DISTINCT line_byte_position, error_type FROM return_rejects ORDER BY 1"
+    ).fetchall()
+    problems = []
+    for position, error_type in found:
+        line = text.utf8[: position + 1].count(b"\n") + 1
+        problems.append(Problem("unreadable_row", file_name, line, extra=str(error_type).lower()))
+    return problems or [Problem("unreadable_row", file_name, extra="unknown")]

@@ -1,0 +1,162 @@
+"""What a council is told about a return: each problem as data, and the report of a file.
+
+Every error and warning is a ``Problem`` (code, file, row, column, value) whose
+message comes from one template in ``MESSAGES``; a ``Report`` holds them with
+the (authority, period) submissions found, and the caller decides what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from etl import contract
+from etl.strategy import NATIONAL_CODE
+
+# One template per problem; the location prefix comes from Problem.message.
+MESSAGES = {
+    # the file as a whole
+    "not_text": 'the file is not text (save it from Excel as "CSV UTF-8")',
+    "utf16": 'the file is UTF-16 ("Unicode Text"); save it from Excel as "CSV UTF-8"',
+    "empty": "the file is empty: it needs a header row, then one row per value",
+    "no_rows": "the file has a header row but no rows of figures below it",
+    "no_values": "every value is blank, so there is nothing to load",
+    "cp1252": "the file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows "
+    "writes); check that accented letters came through",
+    # the header
+    "unknown_column": '"{value}" is not a column of the return (a typo? the columns are '
+    + ", ".join(contract.COLUMN_NAMES)
+    + ")",
+    "duplicate_column": '"{value}" is already column {extra}',
+    "missing_column": "the header has no {value} column (every return needs "
+    + ", ".join(contract.REQUIRED)
+    + ")",
+    "unnamed_column": "this column has values but no name in the header row",
+    # the shape of a row
+    "row_width": "the row has {value} values but the header has {extra} columns",
+    "unclosed_quote": 'a quoted value starts here (") but is never closed',
+    "unreadable_row": "the row cannot be read as CSV ({extra})",
+    "unreadable_file": "the file cannot be read as CSV ({extra})",
+    # cells
+    "missing": "the cell is blank; every row with a value needs {extra}",
+    "unknown_authority": '"{value}" is not a council\'s GSS code (e.g. S12000036 for City of '
+    f"Edinburgh) or Scotland's {NATIONAL_CODE}",
+    "not_allowed": '"{value}" is {extra}',
+    "bad_period": '"{value}" is not a quarter like 2025-Q3',
+    "period_not_ended": '"{value}" has not ended yet (it ends on {extra})',
+    "period_before_start": '"{value}" is before the strategy starts ({extra})',
+    "unknown_indicator": '"{value}" is not an indicator in commitments.yaml',
+    "national_indicator": '"{value}" is a national indicator, reported only under Scotland\'s '
+    f"code {NATIONAL_CODE}",
+    "council_indicator": '"{value}" is reported by councils, not under Scotland\'s code '
+    f"{NATIONAL_CODE}",
+    "not_a_number": '"{value}" is not a number',
+    "negative": '"{value}" is below zero',
+    "not_a_percent": '"{value}" is over 100, and {extra} is a percent (0 to 100)',
+    "percent_of_count": '"{value}" is a percent but {extra} is a count',
+    "bad_sex": '"{value}" is not one of all, female, male (or blank)',
+    "bad_simd": '"{value}" is not one of all, 1, 2, 3, 4, 5 (or blank)',
+    "no_breakdown": '"{value}": {extra}',
+    "comment_too_long": '"{value}" is {extra} characters long; a comment may have at most '
+    f"{contract.MAX_COMMENT:,}",
+    "duplicate": '"{value}" {extra}',
+    "more": "{value} more rows with this problem (the first {extra} are listed above)",
+    # warnings
+    "superseded_code": '"{value}" is a superseded code; read as {extra}',
+    "left_out": "{value}: {extra}",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning, as data; ``message`` is what a council is told."""
+
+    code: str
+    file: str
+    row: int | None = None
+    column: str | None = None  # the Excel letter
+    column_name: str | None = None
+    value: str | None = None
+    extra: str | None = None
+
+    @property
+    def message(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column is not None:
+            where += f"{',' if self.row is not None else ''} column {self.column}"
+            if self.column_name:
+                where += f" ({self.column_name})"
+        detail = MESSAGES[self.code].format(
+            value=_shown(self.value), extra=self.extra, letter=self.column
+        )
+        return f"{where}: {detail}"
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "message": self.message}
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """One (authority, period) pair in a file and how many rows of figures it holds."""
+
+    authority_code: str
+    period: str
+    rows: int
+
+
+@dataclass
+class Report:
+    file_name: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    submissions: list[SubmissionSummary] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file_name,
+            "valid": self.valid,
+            "encoding": self.encoding,
+            "submissions": [asdict(s) for s in self.submissions],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+@dataclass(frozen=True)
+class Submitter:
+    """Who sends a file and what they may send.
+
+    ``authorities`` None means any council (a policy officer or the command
+    line); a council's data officer gets the set holding their own code.
+    ``national`` says whether Scotland's national figures may be sent.
+    """
+
+    name: str
+    authorities: frozenset[str] | None = None
+    national: bool = True
+
+
+def excel_column(position: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _shown(value: str | None) -> str:
+    if value is None:
+        return ""
+    value = str(value)
+    return value if len(value) <= 60 else value[:57] + "…"

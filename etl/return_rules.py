@@ -1,0 +1,256 @@
+"""The rules of the return contract, each one condition over every row at once.
+
+``checked`` holds every row with a value, interpreted (NULL where a cell is
+wrong); each rule in ``RULES`` is a SQL condition on it. A valid file costs one
+grouped pass (``summary``); only a file with a problem is read row by row.
+"""
+
+from __future__ import annotations
+
+from etl import contract
+from etl.councils import council_name
+from etl.return_file import Text
+from etl.return_report import Problem, SubmissionSummary, Submitter, excel_column
+from etl.return_values import cell, register
+from etl.strategy import NATIONAL_CODE, StrategyFile
+
+# Beyond this many rows with the same problem in the same column, the rest are counted.
+MAX_SHOWN_PER_RULE = 100
+
+_NUMBER = """
+    CASE WHEN n IS NULL OR contains(n, '_') THEN NULL
+         WHEN contains(n, ',') THEN
+              CASE WHEN regexp_full_match(n, '\\d{1,3}(,\\d{3})+(\\.\\d+)?')
+                   THEN TRY_CAST(replace(n, ',', '') AS DOUBLE) END
+         ELSE TRY_CAST(n AS DOUBLE) END
+"""
+
+
+def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int] | None):
+    """``checked``: every row with a value, interpreted; NULL where a cell is wrong.
+
+    A row whose value is blank is left out (and so is a blank row)."""
+    if excel_rows is None:
+        row_expr, join = f"r.rowid + {text.header_line + 2}", ""
+    else:
+        register(con, "excel_rows", {"excel_row": ("INTEGER", excel_rows)})
+        row_expr, join = "e.excel_row", "JOIN excel_rows e ON e.rowid = r.rowid"
+    formula = ", ".join(f"chr({ord(c)})" for c in contract.FORMULA_STARTS)
+    value = f"trim({cell(positions, 'value')})"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE checked AS
+        WITH parsed AS (
+            SELECT r.rowid AS rid, {row_expr} AS excel_row,
+                coalesce({cell(positions, "authority_code")}, '') AS authority_raw,
+                coalesce({cell(positions, "period")}, '') AS period_raw,
+                coalesce({cell(positions, "indicator_id")}, '') AS indicator_raw,
+                coalesce({cell(positions, "sex")}, '') AS sex_raw,
+                coalesce({cell(positions, "simd_quintile")}, '') AS simd_raw,
+                suffix({value}, '%') AS is_percent,
+                CASE WHEN suffix({value}, '%') THEN rtrim(left({value}, length({value}) - 1))
+                     ELSE {value} END AS n,
+                {cell(positions, "comment")} AS c
+            FROM raw r {join}
+            WHERE {value} <> ''
+        ),
+        numbers AS (SELECT *, {_NUMBER} AS x FROM parsed)
+        SELECT p.rid, p.excel_row, a.code AS authority_code, a.superseded,
+            a.problem AS authority_problem, pm.period, pm.problem AS period_problem,
+            i.id AS indicator_id, i.problem AS indicator_problem, info.unit, info.national,
+            info.has_sex, info.has_simd, s.sex, q.simd AS simd_quintile, p.is_percent,
+            CASE WHEN isfinite(p.x) THEN p.x END AS value,
+            CASE WHEN p.c IS NULL OR trim(p.c, ' ' || chr(9) || chr(10) || chr(13)) = ''
+                 THEN NULL
+                 WHEN p.c[1] = chr(39) AND p.c[2] IN ({formula}) THEN p.c[2:]
+                 ELSE p.c END AS comment
+        FROM numbers p
+        LEFT JOIN authority_map a ON a.raw = p.authority_raw
+        LEFT JOIN period_map pm ON pm.raw = p.period_raw
+        LEFT JOIN indicator_map i ON i.raw = p.indicator_raw
+        LEFT JOIN indicator_info info ON info.id = i.id
+        LEFT JOIN sex_map s ON s.raw = p.sex_raw
+        LEFT JOIN simd_map q ON q.raw = p.simd_raw
+        """
+    )
+
+
+# Each rule: (code, column, condition on ``checked``, extra text). Conditions assume the
+# cells they depend on are valid, so one mistake gives one message.
+_RULES: list[tuple[str, str, str, str]] = [
+    ("missing", "authority_code", "authority_problem = 'missing'",
+     "'a GSS code such as S12000036'"),
+    ("unknown_authority", "authority_code", "authority_problem = 'unknown_authority'", "NULL"),
+    ("missing", "period", "period_problem = 'missing'", "'a quarter such as 2025-Q3'"),
+    ("bad_period", "period", "period_problem = 'bad_period'", "NULL"),
+    ("period_not_ended", "period", "period_problem = 'period_not_ended'", "period_extra"),
+    ("period_before_start", "period", "period_problem = 'period_before_start'", "period_extra"),
+    ("missing", "indicator_id", "indicator_problem = 'missing'", "'an indicator id'"),
+    ("unknown_indicator", "indicator_id", "indicator_problem = 'unknown_indicator'", "NULL"),
+    ("national_indicator", "indicator_id", f"national AND authority_code <> '{NATIONAL_CODE}'",
+     "NULL"),
+    ("council_indicator", "indicator_id", f"NOT national AND authority_code = '{NATIONAL_CODE}'",
+     "NULL"),
+    ("not_a_number", "value", "value IS NULL", "NULL"),
+    ("negative", "value", "value < 0", "NULL"),
+    ("not_a_percent", "value", "unit = 'percent' AND value > 100", "indicator_id"),
+    ("percent_of_count", "value", "unit = 'count' AND is_percent AND value >= 0", "indicator_id"),
+    ("bad_sex", "sex", "sex IS NULL", "NULL"),
+    ("no_breakdown", "sex", "sex <> 'all' AND NOT has_sex",
+     "'indicator ' || indicator_id || ' has no breakdown by sex (use all or leave it blank)'"),
+    ("bad_simd", "simd_quintile", "simd_quintile IS NULL", "NULL"),
+    ("no_breakdown", "simd_quintile", "simd_quintile <> 'all' AND NOT has_simd",
+     "'indicator ' || indicator_id || ' has no breakdown by SIMD quintile (use all or leave "
+     "it blank)'"),
+    ("comment_too_long", "comment", f"length(comment) > {contract.MAX_COMMENT}",
+     "format('{:,}', length(comment))"),
+]  # fmt: skip
+_KEY = "authority_code, period, indicator_id, sex, simd_quintile"
+_CELLS = ("authority_code", "period", "indicator_id", "value", "sex", "simd_quintile", "comment")
+
+
+def rule_problems(con, positions: dict[str, int], file_name: str) -> list[Problem]:
+    """Every broken rule, row by row (run only when ``summary`` found one)."""
+    cells = ", ".join(f"{cell(positions, column)} AS {column}_cell" for column in _CELLS)
+    rules = [r for r in _RULES if r[1] in positions]
+    union = " UNION ALL ".join(
+        f"SELECT '{code}' AS code, '{column}' AS column_name, excel_row, "
+        f"{column}_cell AS value, {extra} AS extra FROM detail WHERE {condition}"
+        for code, column, condition, extra in rules
+    )
+    # Same (indicator, breakdown) twice in one submission: name both rows.
+    union += f""" UNION ALL
+        SELECT 'duplicate', 'indicator_id', c.excel_row, c.indicator_id_cell,
+            '(sex ' || c.sex || ', simd_quintile ' || c.simd_quintile || ') for '
+            || c.authority_code || ' ' || c.period || ' is already in row ' || d.first_row
+        FROM detail c JOIN (
+            SELECT {_KEY}, min(excel_row) AS first_row
+            FROM checked
+            WHERE authority_code IS NOT NULL AND period IS NOT NULL
+                AND indicator_id IS NOT NULL AND sex IS NOT NULL AND simd_quintile IS NOT NULL
+            GROUP BY ALL HAVING count(*) > 1
+        ) d USING ({_KEY})
+        WHERE c.excel_row > d.first_row"""
+    found = con.execute(
+        f"""
+        WITH detail AS (
+            SELECT c.*, {cells}, pm.extra AS period_extra
+            FROM checked c JOIN raw r ON r.rowid = c.rid
+            LEFT JOIN period_map pm ON pm.raw = coalesce({cell(positions, "period")}, '')
+        )
+        SELECT code, column_name, excel_row, value, extra, n, total FROM (
+            SELECT *, row_number() OVER (PARTITION BY code, column_name ORDER BY excel_row) AS n,
+                count(*) OVER (PARTITION BY code, column_name) AS total
+            FROM ({union}))
+        WHERE n <= {MAX_SHOWN_PER_RULE}
+        """
+    ).fetchall()
+    problems = []
+    for code, column, row, value, extra, n, total in found:
+        letter = excel_column(positions[column])
+        problems.append(Problem(code, file_name, row, letter, column, value, extra))
+        if n == MAX_SHOWN_PER_RULE and total > n:
+            problems.append(
+                Problem("more", file_name, None, letter, column, f"{total - n:,}", str(n))
+            )
+    order = dict(positions)
+    problems.sort(key=lambda p: (p.row is None, p.row or 0, order.get(p.column_name or "", 0)))
+    return problems
+
+
+def _may_send(submitter: Submitter | None, code: str) -> str | None:
+    """None when the submitter may send figures for ``code``, else the reason."""
+    if submitter is None:
+        return None
+    if code == NATIONAL_CODE:
+        if submitter.national:
+            return None
+        return "Scotland: national figures come only from policy officers"
+    if submitter.authorities is None or code in submitter.authorities:
+        return None
+    own = ", ".join(f"{council_name(c)} ({c})" for c in sorted(submitter.authorities))
+    return f"{council_name(code)}; you may send returns only for {own or 'no council'}"
+
+
+def permission_problems(con, positions, file_name, submitter, codes) -> list[Problem]:
+    refused = {code: reason for code in codes if (reason := _may_send(submitter, code))}
+    if not refused:
+        return []
+    found = con.execute(
+        f"SELECT c.authority_code, min(c.excel_row), "
+        f"arg_min({cell(positions, 'authority_code')}, c.excel_row) "
+        "FROM checked c JOIN raw r ON r.rowid = c.rid "
+        "WHERE list_contains($codes, c.authority_code) GROUP BY ALL ORDER BY 2",
+        {"codes": sorted(refused)},
+    ).fetchall()
+    letter = excel_column(positions["authority_code"])
+    return [
+        Problem("not_allowed", file_name, row, letter, "authority_code", raw, refused[code])
+        for code, row, raw in found
+    ]
+
+
+def superseded_warnings(con, positions, file_name: str) -> list[Problem]:
+    letter = excel_column(positions["authority_code"])
+    return [
+        Problem("superseded_code", file_name, row, letter, "authority_code", old,
+                f"{new} ({council_name(new)})")
+        for old, new, row in con.execute(
+            "SELECT superseded, authority_code, min(excel_row) FROM checked "
+            "WHERE superseded IS NOT NULL GROUP BY ALL ORDER BY 3"
+        ).fetchall()
+    ]  # fmt: skip
+
+
+def summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFile):
+    """One pass over ``checked``: each (authority, period) with its rows, whether any rule
+    is broken or any key is there twice, and a warning for indicators left out.
+
+    Duplicates without a DISTINCT: within one (authority, period, indicator) each of the
+    18 (sex, quintile) pairs sets one bit, so rows outnumber the bits set only when a
+    pair is repeated."""
+    broken = " OR ".join(f"({condition})" for _, column, condition, _ in _RULES
+                         if column in positions)  # fmt: skip
+    sexes = ", ".join(f"'{s}'" for s in contract.SEX_VALUES)
+    quintiles = ", ".join(f"'{q}'" for q in contract.SIMD_VALUES)
+    bit = (
+        f"1::BIGINT << ((array_position([{sexes}], sex) - 1) * {len(contract.SIMD_VALUES)}"
+        f" + array_position([{quintiles}], simd_quintile) - 1)"
+    )
+    found = con.execute(
+        f"""
+        WITH per_indicator AS (
+            SELECT authority_code, period, indicator_id, count(*) AS rows,
+                count(*) FILTER (WHERE {broken}) AS broken,
+                count(*) FILTER (WHERE sex IS NOT NULL AND simd_quintile IS NOT NULL) AS keyed,
+                coalesce(bit_count(bit_or(CASE WHEN sex IS NOT NULL
+                    AND simd_quintile IS NOT NULL THEN {bit} END)), 0) AS keys
+            FROM checked GROUP BY ALL
+        )
+        SELECT authority_code, period, sum(rows)::BIGINT, sum(broken)::BIGINT,
+            bool_or(indicator_id IS NOT NULL AND keyed > keys),
+            list(indicator_id) FILTER (WHERE indicator_id IS NOT NULL)
+        FROM per_indicator GROUP BY ALL ORDER BY ALL
+        """
+    ).fetchall()
+    indicators = [i for _, i in strategy.indicators]
+    expected = {
+        national: [i.id for i in indicators if (i.reported_by == "national") == national]
+        for national in (False, True)
+    }
+    any_problem = False
+    summaries, warnings = [], []
+    for code, period, rows, bad, repeated, present in found:
+        any_problem |= bool(bad) or bool(repeated)
+        if code is None or period is None:
+            continue
+        summaries.append(SubmissionSummary(code, period, rows))
+        held = set(present or ())
+        missing = [i for i in expected[code == NATIONAL_CODE] if i not in held]
+        if missing:
+            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if
+                                               len(missing) > 10 else "")  # fmt: skip
+            noun = "indicator" if len(missing) == 1 else "indicators"
+            extra = f"{len(missing)} {noun} left out ({shown})"
+            warnings.append(Problem("left_out", file_name, value=f"{code} {period}", extra=extra))
+    return any_problem, summaries, warnings
