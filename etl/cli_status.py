@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import TYPE_CHECKING
 
 import typer
 
-from etl import status as status_engine
 from etl import store
 from etl.cli import CliError, app
 from etl.periods import Quarter, last_ended
+
+if TYPE_CHECKING:  # the engine (pandas) is imported by the commands that use it, so that
+    from etl.status import StatusReport  # other commands start quickly
 
 WORDS = {
     "complete": "complete",
@@ -47,7 +50,9 @@ AS_AT = typer.Option(
 )
 
 
-def _report(ctx: typer.Context, as_at: dt.date) -> status_engine.StatusReport:
+def _report(ctx: typer.Context, as_at: dt.date) -> StatusReport:
+    from etl import status as status_engine
+
     db = ctx.obj.db
     if not db.exists():  # connect() would create an empty file
         raise CliError(f"there is no database at {db}: run `stem-tracker init` first")
@@ -114,12 +119,14 @@ def status(
 
 
 def _return_summary(rows) -> str:
+    from etl.status import RETURN_STATUSES
+
     counts = rows["status"].value_counts().to_dict()
     received = counts.get("submitted_on_time", 0) + counts.get("submitted_late", 0)
     due_date = rows["due_date"].iloc[0]
     return (
         f"{received} of {len(rows)} councils returned (due {_day(due_date)}; "
-        + _counts({s: counts.get(s, 0) for s in status_engine.RETURN_STATUSES})
+        + _counts({s: counts.get(s, 0) for s in RETURN_STATUSES})
         + ")"
     )
 
@@ -150,7 +157,9 @@ def completeness(
             )
         returns = returns[returns["period"] == quarter]
     if as_json:
-        rows = status_engine.json_records(returns)
+        from etl.status import json_records
+
+        rows = json_records(returns)
         typer.echo(json.dumps({"as_at": day.isoformat(), "returns": rows}, indent=2))
         return
     typer.echo(f"Returns as at {_day(day)}")
