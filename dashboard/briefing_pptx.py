@@ -19,7 +19,8 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from dashboard import format as fmt
-from dashboard.briefing import Chart, Pack, Slide, column_widths
+from dashboard.briefing_pack import Chart, Pack, Slide
+from dashboard.briefing_tables import column_widths
 
 WIDTH, HEIGHT = 13.333, 7.5
 # (left, top, width, height) in inches

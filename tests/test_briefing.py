@@ -16,7 +16,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from dashboard import briefing, briefing_pdf, briefing_pptx, export
+from dashboard import briefing, briefing_figures, briefing_pdf, briefing_pptx, export
 from dashboard import cli as dashboard_cli
 from dashboard import format as fmt
 from etl import status as engine
@@ -265,8 +265,8 @@ def test_direct_pdf_has_a_page_per_slide_and_zip_has_every_chart(inputs):
     (_, _, width, height) = briefing_pptx.chart_boxes(overview)[0]
     png = archive.read(f"{export.file_stem(overview.charts[0].name)}.png")
     assert Image.open(io.BytesIO(png)).size == (
-        2 * round(width * briefing.PIXELS_PER_INCH),
-        2 * round(height * briefing.PIXELS_PER_INCH),
+        2 * round(width * briefing_figures.PIXELS_PER_INCH),
+        2 * round(height * briefing_figures.PIXELS_PER_INCH),
     )
     svg = archive.read(f"{export.file_stem(overview.charts[0].name)}.svg").decode()
     assert overview.charts[0].title in svg and f"As at {AS_AT_WORDS}" in svg

@@ -1,0 +1,139 @@
+"""The briefing's charts as plotly figures, for PNG/SVG exports and the direct PDF.
+
+``figure()`` draws a slide's ``Chart`` the way PowerPoint does, sized for its box on
+the slide; ``dashboard_figures()`` draws every dashboard chart for the as-at date with
+the dashboard's own builders (``stem-tracker charts``).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dashboard import charts, charts_indicators, views
+from dashboard import format as fmt
+from dashboard.briefing_pack import Chart, Inputs, Pack, source_line
+
+
+def dashboard_figures(inputs: Inputs) -> dict[str, go.Figure]:
+    """Every dashboard chart for the as-at date, drawn by the dashboard's own builders:
+    the overview's three, the milestone timeline, returns completeness and each
+    indicator against its trajectory."""
+    report, as_at, source = inputs.report, inputs.as_at, source_line(inputs)
+    figs = {
+        "commitments-by-theme": charts.commitments_by_theme(report.themes, as_at, source),
+        "delivery-by-theme": charts.delivery_by_theme(report.themes, as_at, source),
+        "indicators-by-theme": charts.indicators_by_theme(report.themes, as_at, source),
+        "milestones": charts.milestone_timeline(report.milestones, as_at, source),
+        "returns-completeness": charts.returns_grid(
+            views.recent_returns(report.returns), as_at, source
+        ),
+    }
+    declared = inputs.tables["indicators"]
+    for indicator_id in report.indicators["id"]:
+        targets, changes = views.targets_of(
+            inputs.tables["indicator_targets"], inputs.tables["indicator_changes"], indicator_id
+        )
+        figs[f"{indicator_id}-against-trajectory"] = charts_indicators.indicator_vs_trajectory(
+            inputs.series[inputs.series["indicator_id"] == indicator_id],
+            views.indicator_detail(report.indicators, declared, indicator_id),
+            targets,
+            as_at,
+            source,
+            changes,
+        )
+    return figs
+
+
+PIXELS_PER_INCH = 130  # CSS pixels: text on the image reads at the size of the slide's
+
+
+def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 3.8) -> go.Figure:
+    """The plotly twin of a slide chart, with its title, as-at date and source line,
+    sized for the box it fills on the slide."""
+    fig = go.Figure()
+    if chart.kind == "line":
+        for (name, values), colour in zip(chart.series.items(), chart.colours, strict=True):
+            trajectory = name == "Trajectory"
+            fig.add_scatter(
+                x=chart.categories,
+                y=values,
+                name=name,
+                mode="lines" if trajectory else "lines+markers",
+                line={
+                    "color": colour,
+                    "width": 2 if trajectory else 3,
+                    "dash": "dash" if trajectory else "solid",
+                },
+                connectgaps=False,
+            )
+            last = max((i for i, v in enumerate(values) if v is not None), default=None)
+            if last is not None:  # a direct label rather than a legend
+                fig.add_annotation(
+                    x=chart.categories[last], y=values[last], text=name, showarrow=False,
+                    xanchor="left", xshift=6, yshift=9 if trajectory else -9,
+                    font={"color": colour, "size": 11},
+                )  # fmt: skip
+        fig.update_yaxes(title_text=chart.value_axis, rangemode="tozero")
+        fig.update_xaxes(type="category", nticks=8)
+    elif chart.kind == "stacked":
+        for (name, values), colour in zip(chart.series.items(), chart.colours, strict=True):
+            fig.add_bar(
+                y=chart.categories,
+                x=values,
+                orientation="h",
+                name=name,
+                marker={"color": colour, "line": {"color": "white", "width": 1}},
+                text=[f"{v} {name}" if v else "" for v in values],  # the word on the bar
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+            )
+        fig.update_layout(barmode="stack")
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero", dtick=1)
+    else:
+        ((name, values),) = chart.series.items()
+        fig.add_bar(
+            y=chart.categories,
+            x=[0 if v is None else v for v in values],
+            orientation="h",
+            name=name,
+            marker={"color": chart.colours},
+            text=[_value_text(v, chart.unit) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+        )
+        if chart.unit == "percent":
+            fig.add_vline(x=100, line={"color": fmt.TEXT, "dash": "dash"})
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero")
+    charts.finish(
+        fig,
+        chart.title,
+        chart.subtitle,
+        source,
+        chart.summary,
+        height=round(height_in * PIXELS_PER_INCH),
+        data_name=chart.name,
+    )
+    fig.update_layout(width=round(width_in * PIXELS_PER_INCH))
+    if chart.kind == "line":
+        fig.update_layout(margin={"r": 110})
+    return fig
+
+
+def _value_text(value, unit: str) -> str:
+    if value is None:
+        return "no data"
+    return f"{value:.0f}%" if unit == "percent" else fmt.number(value, unit)
+
+
+def figures(pack: Pack) -> dict[str, go.Figure]:
+    """Every slide chart's plotly twin, sized for its box on the slide."""
+    from dashboard.briefing_pptx import chart_boxes
+
+    out = {}
+    for slide in pack.slides:
+        for chart, (_, _, width, height) in zip(slide.charts, chart_boxes(slide), strict=True):
+            out[chart.name] = figure(chart, pack.source, width, height)
+    return out

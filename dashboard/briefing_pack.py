@@ -1,0 +1,110 @@
+"""What a briefing pack is made of: slides holding plain data, read from one status report.
+
+A ``Chart`` is categories × series (drawn natively in PowerPoint and by plotly for
+PNG/SVG/PDF), a ``Slide`` holds key messages, charts or a table, and ``Inputs`` is
+everything a pack is built from. Nothing here judges a status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard import charts
+from dashboard import format as fmt
+from etl.status import StatusReport
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart as plain data, drawn natively in PowerPoint and by plotly for PNG/SVG/PDF.
+
+    kind: "bar" (one series, one bar per category, each coloured by its status),
+    "stacked" (one series per status, stacked), or "line" (series over quarters).
+    """
+
+    name: str  # file stem of its exports
+    title: str  # the finding
+    subtitle: str  # what is shown
+    kind: str
+    categories: list[str]
+    series: dict[str, list[float | None]]
+    colours: list[str]  # per category for "bar", per series otherwise
+    summary: str  # one sentence: alt text on the slide, caption elsewhere
+    unit: str = "count"  # "count" or "percent": the number format
+    value_axis: str = ""
+
+    def table(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.series, index=self.categories)
+        frame.index.name = ""
+        return frame
+
+    def table_text(self) -> str:
+        """The chart's data as a plain-text table, for the speaker notes."""
+        return f"{self.title}\n" + text_table(self.table().reset_index(), self.unit)
+
+
+@dataclass
+class Slide:
+    title: str
+    kind: str  # title, overview, theme, indicators, milestones, annex
+    messages: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    notes: str = ""
+
+
+@dataclass
+class Pack:
+    as_at: dt.date
+    strategy_title: str
+    source: str  # as-at date, source, councils reporting, demo data
+    demo: bool
+    slides: list[Slide]
+
+    def charts(self) -> list[Chart]:
+        return [chart for slide in self.slides for chart in slide.charts]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a pack is built from, read in one short connection."""
+
+    report: StatusReport
+    series: pd.DataFrame  # national_series for every indicator
+    strategy_title: str
+    demo: bool
+    coverage: dict  # as the dashboard shows it: period, received, councils
+    tables: dict[str, pd.DataFrame]  # strategy tables the dashboard's charts need
+
+    @property
+    def as_at(self) -> dt.date:
+        return self.report.as_at
+
+
+def source_line(inputs: Inputs) -> str:
+    """The dashboard's source line: as-at date, councils reporting, demo data."""
+    return charts.source_line(
+        inputs.as_at, inputs.coverage["received"], inputs.coverage["period"], demo=inputs.demo
+    )
+
+
+def text_table(frame: pd.DataFrame, unit: str | None = None) -> str:
+    """A frame as aligned plain text (speaker notes are plain text)."""
+
+    def cell(value) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "–"
+        if isinstance(value, float) and unit:
+            return fmt.number(value, unit)
+        return str(value)
+
+    rows = [[str(c) for c in frame.columns]] + [
+        [cell(v) for v in row] for row in frame.itertuples(index=False)
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )

@@ -1,0 +1,291 @@
+"""Each slide of the briefing pack, from the status report: the title, the overview, a
+slide per theme, its indicators against trajectory, the milestones to watch and the annex.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import briefing_messages as say
+from dashboard import format as fmt
+from dashboard.briefing_pack import Chart, Inputs, Slide
+from dashboard.briefing_tables import table_slides
+
+INDICATOR_CHARTS_PER_SLIDE = 2
+
+
+def title_slide(inputs: Inputs, theme_names: list[str]) -> Slide:
+    messages = [
+        f"Briefing pack as at {fmt.long_date(inputs.as_at)}",
+        "Themes: " + ", ".join(theme_names),
+    ]
+    if inputs.demo:
+        messages.append("DEMO DATA: the figures are invented for demonstration, not official")
+    return Slide(inputs.strategy_title, "title", messages)
+
+
+def overview_slide(inputs: Inputs) -> Slide:
+    report = inputs.report
+    themes = report.themes
+    names = themes["name"].tolist()
+    commitments_chart = Chart(
+        name="overview-commitments-by-theme",
+        title=say.commitments_title(report.commitments["status"]),
+        subtitle="Commitments by status and theme",
+        kind="stacked",
+        categories=names,
+        series={
+            fmt.label(s): themes[f"commitments_{s}"].astype(int).tolist()
+            for s in fmt.COMMITMENT_ORDER
+        },
+        colours=[fmt.colour(s) for s in fmt.COMMITMENT_ORDER],
+        summary=say.counts_sentence(
+            inputs.as_at, report.commitments["status"], fmt.COMMITMENT_ORDER, "commitments"
+        ),
+        value_axis="Number of commitments",
+    )
+    indicators_chart = Chart(
+        name="overview-indicators-by-theme",
+        title=say.indicators_title(report.indicators["status"]),
+        subtitle="Indicators against their trajectory, by status and theme",
+        kind="stacked",
+        categories=names,
+        series={
+            fmt.label(s): themes[f"indicators_{s}"].astype(int).tolist()
+            for s in fmt.INDICATOR_ORDER
+        },
+        colours=[fmt.colour(s) for s in fmt.INDICATOR_ORDER],
+        summary=say.counts_sentence(
+            inputs.as_at, report.indicators["status"], fmt.INDICATOR_ORDER, "indicators"
+        ),
+        value_axis="Number of indicators",
+    )
+    due, done = int(themes["milestones_due"].sum()), int(themes["milestones_completed"].sum())
+    messages = [
+        say.commitments_message(report.commitments),
+        say.delivery_message(done, due),
+        say.milestones_message(report.milestones),
+        say.indicators_message(report.indicators),
+    ]
+    cov = inputs.coverage
+    if cov["period"]:
+        messages.append(
+            f"{cov['received']} of {cov['councils']} councils have sent their "
+            f"{cov['period']} return."
+        )
+    return Slide(
+        "Overview: the strategy as a whole",
+        "overview",
+        messages,
+        [commitments_chart, indicators_chart],
+    )
+
+
+def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slide:
+    slug = fmt_slug(theme_name)
+    commitments_chart = Chart(
+        name=f"{slug}-commitments-by-status",
+        title=say.commitments_title(commitments["status"]),
+        subtitle=f"{theme_name}: commitments by status",
+        kind="bar",
+        categories=[fmt.label(s) for s in fmt.COMMITMENT_ORDER],
+        series={"Commitments": say.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)},
+        colours=[fmt.colour(s) for s in fmt.COMMITMENT_ORDER],
+        summary=f"{theme_name}: "
+        + say.counts_sentence(
+            inputs.as_at, commitments["status"], fmt.COMMITMENT_ORDER, "commitments"
+        ),
+        value_axis="Number of commitments",
+    )
+    with_ratio = indicators
+    indicators_chart = Chart(
+        name=f"{slug}-indicators-against-trajectory",
+        title=say.indicators_title(indicators["status"]),
+        subtitle=f"{theme_name}: latest national figure as % of trajectory (100% = on it)",
+        kind="bar",
+        categories=[
+            f"{row.id} {_short(row.name, 34)} ({fmt.label(row.status)})"
+            for row in with_ratio.itertuples(index=False)
+        ],
+        series={
+            "% of trajectory": [
+                None if pd.isna(r) else round(float(r) * 100, 1) for r in with_ratio["ratio"]
+            ]
+        },
+        colours=[fmt.colour(s) for s in with_ratio["status"]],
+        summary=f"{theme_name}: " + say.ratio_sentence(inputs.as_at, with_ratio),
+        unit="percent",
+        value_axis="Latest figure as % of trajectory (100% = on trajectory)",
+    )
+    due_by = milestones[[d <= inputs.as_at for d in milestones["due"]]]
+    done = int((due_by["status"] == "complete").sum())
+    messages = [
+        say.commitments_message(commitments),
+        say.milestones_message(milestones),
+        say.delivery_message(done, len(due_by)),
+        say.indicators_message(indicators),
+    ]
+    manual = commitments[commitments["manual"]]
+    for row in manual.itertuples(index=False):
+        messages.append(
+            f"{row.id} is {fmt.word(row.status).lower()} by manual judgement: "
+            + _short(row.reason or "no reason given", 160)
+        )
+    gaps = commitments.loc[commitments["data_gap"], "id"].tolist()
+    if gaps:
+        messages.append(f"Data gap: {', '.join(gaps)} have an indicator without enough data.")
+    charts_ = [commitments_chart] + ([indicators_chart] if len(indicators) else [])
+    return Slide(f"{theme_name}", "theme", messages, charts_)
+
+
+def indicator_slides(inputs: Inputs, theme_name: str, indicators: pd.DataFrame) -> list[Slide]:
+    """Each indicator's national figure against its trajectory, a few to a slide."""
+    charts_ = [_trajectory_chart(inputs, row) for row in indicators.itertuples(index=False)]
+    slides = []
+    for start in range(0, len(charts_), INDICATOR_CHARTS_PER_SLIDE):
+        part = charts_[start : start + INDICATOR_CHARTS_PER_SLIDE]
+        title = f"{theme_name}: indicators against trajectory"
+        if start:
+            title += " (continued)"
+        slides.append(Slide(title, "indicators", [c.summary for c in part], part))
+    return slides
+
+
+def _trajectory_chart(inputs: Inputs, indicator) -> Chart:
+    series = inputs.series[inputs.series["indicator_id"] == indicator.id]
+    # Quarters before the first figure or trajectory point carry nothing to show.
+    shown = series[series["compared_value"].notna() | series["trajectory"].notna()]
+    figure = [
+        None if pd.isna(v) or not ok else round(float(v), 2)
+        for v, ok in zip(shown["compared_value"], shown["enough_coverage"], strict=True)
+    ]
+    status_text = fmt.indicator_status_text(
+        indicator.status, indicator.authorities_reported, reported_by=indicator.reported_by
+    )
+    if indicator.status == "no_data":
+        title = f"{indicator.name}: not enough data to judge yet"
+        summary = (
+            f"{indicator.id} {indicator.name}: {status_text.lstrip('○ ')} "
+            f"as at {fmt.long_date(inputs.as_at)}."
+        )
+    else:
+        title = f"{indicator.name}: {fmt.word(indicator.status).lower()}"
+        summary = (
+            f"{indicator.id} {indicator.name}: {status_text.lstrip('●▲✖○✔ ')}; "
+            f"{fmt.number(indicator.actual, indicator.unit)} in {indicator.latest_period}"
+            + (
+                f" against a trajectory of {fmt.number(indicator.trajectory, indicator.unit)}"
+                f" ({indicator.ratio * 100:.0f}%)"
+                if not pd.isna(indicator.trajectory) and not pd.isna(indicator.ratio)
+                else ""
+            )
+            + ("; estimated for 32 councils" if indicator.estimated else "")
+            + "."
+        )
+    return Chart(
+        name=f"{indicator.id}-against-trajectory",
+        title=title,
+        subtitle=f"{indicator.id}: national figure (solid) against trajectory (dashed), by quarter",
+        kind="line",
+        categories=shown["period"].tolist(),
+        series={
+            "National figure": figure,
+            "Trajectory": [None if pd.isna(v) else round(float(v), 2) for v in shown["trajectory"]],
+        },
+        colours=[fmt.PALETTE[0], fmt.PALETTE[1]],
+        summary=summary,
+        unit=indicator.unit,
+        value_axis=fmt.axis_title(indicator.unit),
+    )
+
+
+def milestone_slides(inputs: Inputs, milestones: pd.DataFrame) -> list[Slide]:
+    order = {s: n for n, s in enumerate(fmt.MILESTONE_ORDER)}
+    pressing = milestones[milestones["status"].isin(["overdue", "due_soon"])].copy()
+    pressing["_order"] = pressing["status"].map(order)
+    pressing = pressing.sort_values(["_order", "due", "id"])
+    table = pd.DataFrame(
+        {
+            "Milestone": pressing["id"],
+            "What": pressing["title"],
+            "Commitment": pressing["commitment_id"],
+            "Due": [
+                fmt.due_text(d, o)[4:]
+                for d, o in zip(pressing["due"], pressing["original_due"], strict=True)
+            ],
+            "Status": [fmt.label(s) for s in pressing["status"]],
+        }
+    )
+    overdue = int((pressing["status"] == "overdue").sum())
+    soon = int((pressing["status"] == "due_soon").sum())
+    title = "Milestones overdue and due in the next 90 days"
+    if table.empty:
+        return [
+            Slide(
+                title,
+                "milestones",
+                [
+                    "No milestone is overdue or due in the 90 days after "
+                    f"{fmt.long_date(inputs.as_at)}."
+                ],
+            )
+        ]
+    message = f"{overdue} milestone{'s' if overdue != 1 else ''} overdue and {soon} due soon."
+    return table_slides(title, "milestones", table, [message])
+
+
+def annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[Slide]:
+    commitment_table = pd.DataFrame(
+        {
+            "Commitment": commitments["id"],
+            "Title": commitments["title"],
+            "Theme": commitments["theme"].map(lambda t: fmt.THEME_NAMES.get(t, t)),
+            "Status": [
+                fmt.label(s) + (" (manual)" if m else "")
+                for s, m in zip(commitments["status"], commitments["manual"], strict=True)
+            ],
+            "Why": commitments["reason"].fillna(""),
+        }
+    )
+    indicator_table = pd.DataFrame(
+        {
+            "Indicator": indicators["id"],
+            "Name": indicators["name"].map(_short),
+            "Quarter": indicators["latest_period"].fillna("none"),
+            "Figure": [
+                fmt.number(v, u) + (" (est.)" if e else "")
+                for v, u, e in zip(
+                    indicators["actual"], indicators["unit"], indicators["estimated"], strict=True
+                )
+            ],
+            "Trajectory": [
+                fmt.number(v, u)
+                for v, u in zip(indicators["trajectory"], indicators["unit"], strict=True)
+            ],
+            "% of trajectory": [
+                "" if pd.isna(r) else f"{r * 100:.0f}%" for r in indicators["ratio"]
+            ],
+            "Status": [
+                fmt.indicator_status_text(s, n, reported_by=b)
+                for s, n, b in zip(
+                    indicators["status"],
+                    indicators["authorities_reported"],
+                    indicators["reported_by"],
+                    strict=True,
+                )
+            ],
+        }
+    )
+    shown = commitment_table.assign(Why=commitment_table["Why"].map(lambda t: _short(t, 120)))
+    slides = table_slides("Data annex: commitments", "annex", shown, [], commitment_table)
+    if not indicator_table.empty:
+        slides += table_slides("Data annex: indicators", "annex", indicator_table, [])
+    return slides
+
+
+def _short(text: str, length: int = 48) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def fmt_slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
