@@ -12,6 +12,7 @@ import getpass
 import hashlib
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -92,8 +93,9 @@ def ingest_return(
     line), read in place rather than copied. The database must be set up (``store.init``).
     """
     submitter = submitter or default_submitter()
-    sha256 = hashlib.sha256(data).hexdigest()
-    with store.connect(db_path) as con:
+    # hashlib lets go of the GIL: hash the file while DuckDB reads and checks it.
+    with ThreadPoolExecutor(1) as hasher, store.connect(db_path) as con:
+        sha256 = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
         store.require_schema(con)
         report = check_return(
             con,
@@ -104,12 +106,12 @@ def ingest_return(
             submitter=submitter,
             source_path=source_path,
         )
-        result = IngestResult(report, sha256=sha256)
+        result = IngestResult(report, sha256=sha256.result())
         if not report.valid:
             return result
         con.execute("BEGIN")
         try:
-            result.outcomes = _store_checked(con, report, submitter.name, sha256, queries)
+            result.outcomes = _store_checked(con, report, submitter.name, result.sha256, queries)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -40,7 +40,8 @@ def decode(data: bytes, file_name: str) -> Text | Problem:
         data = data[3:]
     encoding = "utf-8"
     try:
-        data.decode("utf-8")
+        if not data.isascii():  # ASCII is UTF-8: a quick scan, no decoded copy of the file
+            data.decode("utf-8")
     except UnicodeDecodeError:
         try:
             data = data.decode("cp1252").encode("utf-8")

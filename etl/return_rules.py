@@ -55,22 +55,20 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
             WHERE {value} <> ''
         ),
         numbers AS (SELECT *, {_NUMBER} AS x FROM parsed)
-        SELECT p.rid, p.excel_row, a.code AS authority_code, a.superseded,
-            a.problem AS authority_problem, pm.period, pm.problem AS period_problem,
-            i.id AS indicator_id, i.problem AS indicator_problem, info.unit, info.national,
-            info.has_sex, info.has_simd, s.sex, q.simd AS simd_quintile, p.is_percent,
+        SELECT p.rid, p.excel_row, pl.code AS authority_code, pl.superseded,
+            pl.authority_problem, pl.period, pl.period_problem,
+            i.id AS indicator_id, i.problem AS indicator_problem, i.unit, i.national,
+            i.has_sex, i.has_simd, b.sex, b.simd AS simd_quintile, p.is_percent,
             CASE WHEN isfinite(p.x) THEN p.x END AS value,
             CASE WHEN p.c IS NULL OR trim(p.c, ' ' || chr(9) || chr(10) || chr(13)) = ''
                  THEN NULL
                  WHEN p.c[1] = chr(39) AND p.c[2] IN ({formula}) THEN p.c[2:]
                  ELSE p.c END AS comment
         FROM numbers p
-        LEFT JOIN authority_map a ON a.raw = p.authority_raw
-        LEFT JOIN period_map pm ON pm.raw = p.period_raw
+        LEFT JOIN place_map pl
+            ON pl.authority_raw = p.authority_raw AND pl.period_raw = p.period_raw
         LEFT JOIN indicator_map i ON i.raw = p.indicator_raw
-        LEFT JOIN indicator_info info ON info.id = i.id
-        LEFT JOIN sex_map s ON s.raw = p.sex_raw
-        LEFT JOIN simd_map q ON q.raw = p.simd_raw
+        LEFT JOIN breakdown_map b ON b.sex_raw = p.sex_raw AND b.simd_raw = p.simd_raw
         """
     )
 
