@@ -89,9 +89,8 @@ def indicators_title(statuses: pd.Series) -> str:
 
 
 def counts_sentence(as_at, statuses: pd.Series, order, noun: str) -> str:
-    counts = status_counts(statuses, order)
-    listed = ", ".join(f"{n} {fmt.word(s).lower()}" for s, n in zip(order, counts, strict=True))
-    return f"As at {fmt.long_date(as_at)}, {listed} of {len(statuses)} {noun}."
+    counts = dict(zip(order, status_counts(statuses, order), strict=True))
+    return fmt.counts_sentence(as_at, counts, len(statuses), noun)
 
 
 def ratio_sentence(as_at, indicators: pd.DataFrame) -> str:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard import briefing_messages as say
 from dashboard import format as fmt
+from dashboard import views
 from dashboard.briefing_pack import Chart, Inputs, Slide
 from dashboard.briefing_tables import table_slides
 
@@ -27,38 +28,19 @@ def title_slide(inputs: Inputs, theme_names: list[str]) -> Slide:
 def overview_slide(inputs: Inputs) -> Slide:
     report = inputs.report
     themes = report.themes
-    names = themes["name"].tolist()
-    commitments_chart = Chart(
-        name="overview-commitments-by-theme",
-        title=say.commitments_title(report.commitments["status"]),
-        subtitle="Commitments by status and theme",
-        kind="stacked",
-        categories=names,
-        series={
-            fmt.label(s): themes[f"commitments_{s}"].astype(int).tolist()
-            for s in fmt.COMMITMENT_ORDER
-        },
-        colours=[fmt.colour(s) for s in fmt.COMMITMENT_ORDER],
-        summary=say.counts_sentence(
-            inputs.as_at, report.commitments["status"], fmt.COMMITMENT_ORDER, "commitments"
-        ),
-        value_axis="Number of commitments",
+    commitments_chart = _by_theme(
+        inputs,
+        "commitments",
+        fmt.COMMITMENT_ORDER,
+        say.commitments_title(report.commitments["status"]),
+        "Commitments by status and theme",
     )
-    indicators_chart = Chart(
-        name="overview-indicators-by-theme",
-        title=say.indicators_title(report.indicators["status"]),
-        subtitle="Indicators against their trajectory, by status and theme",
-        kind="stacked",
-        categories=names,
-        series={
-            fmt.label(s): themes[f"indicators_{s}"].astype(int).tolist()
-            for s in fmt.INDICATOR_ORDER
-        },
-        colours=[fmt.colour(s) for s in fmt.INDICATOR_ORDER],
-        summary=say.counts_sentence(
-            inputs.as_at, report.indicators["status"], fmt.INDICATOR_ORDER, "indicators"
-        ),
-        value_axis="Number of indicators",
+    indicators_chart = _by_theme(
+        inputs,
+        "indicators",
+        fmt.INDICATOR_ORDER,
+        say.indicators_title(report.indicators["status"]),
+        "Indicators against their trajectory, by status and theme",
     )
     due, done = int(themes["milestones_due"].sum()), int(themes["milestones_completed"].sum())
     messages = [
@@ -78,6 +60,24 @@ def overview_slide(inputs: Inputs) -> Slide:
         "overview",
         messages,
         [commitments_chart, indicators_chart],
+    )
+
+
+def _by_theme(inputs: Inputs, noun: str, order, title: str, subtitle: str) -> Chart:
+    """Commitments or indicators (``noun``) by status, one stacked bar per theme."""
+    themes = inputs.report.themes
+    return Chart(
+        name=f"overview-{noun}-by-theme",
+        title=title,
+        subtitle=subtitle,
+        kind="stacked",
+        categories=themes["name"].tolist(),
+        series={fmt.label(s): themes[f"{noun}_{s}"].astype(int).tolist() for s in order},
+        colours=[fmt.colour(s) for s in order],
+        summary=say.counts_sentence(
+            inputs.as_at, getattr(inputs.report, noun)["status"], order, noun
+        ),
+        value_axis=f"Number of {noun}",
     )
 
 
@@ -265,15 +265,7 @@ def annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[Sl
             "% of trajectory": [
                 "" if pd.isna(r) else f"{r * 100:.0f}%" for r in indicators["ratio"]
             ],
-            "Status": [
-                fmt.indicator_status_text(s, n, reported_by=b)
-                for s, n, b in zip(
-                    indicators["status"],
-                    indicators["authorities_reported"],
-                    indicators["reported_by"],
-                    strict=True,
-                )
-            ],
+            "Status": views.indicator_statuses(indicators),
         }
     )
     shown = commitment_table.assign(Why=commitment_table["Why"].map(lambda t: _short(t, 120)))

@@ -178,11 +178,7 @@ def commitments_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.F
     title = f"{good} of {total} commitments are on track or complete"
     if totals["off_track"]:
         title += f"; {totals['off_track']} off track"
-    text = (
-        f"As at {fmt.long_date(as_at)}, "
-        + ", ".join(f"{totals[s]} {fmt.word(s).lower()}" for s in fmt.COMMITMENT_ORDER)
-        + f" of {total} commitments across the four themes."
-    )
+    text = fmt.counts_sentence(as_at, totals, total, "commitments across the four themes")
     return finish(
         fig, title, "Commitments by status and theme", source, text, height=360,
         data_name="commitments-by-theme",
@@ -199,11 +195,7 @@ def indicators_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Fi
     title = f"{totals['on_track']} of {measured} measured indicators are on track"
     if totals["no_data"]:
         title += f"; {totals['no_data']} without enough data"
-    text = (
-        f"As at {fmt.long_date(as_at)}, "
-        + ", ".join(f"{totals[s]} {fmt.word(s).lower()}" for s in fmt.INDICATOR_ORDER)
-        + f" of {total} indicators."
-    )
+    text = fmt.counts_sentence(as_at, totals, total, "indicators")
     return finish(
         fig, title, "Indicators against their trajectory, by theme", source, text, height=360,
         data_name="indicators-by-theme",

@@ -402,6 +402,20 @@ def tile_map(
     )  # fmt: skip
 
 
+def _against(frame: pd.DataFrame, column: str, unit: str, level: float, label: str):
+    """``column`` over time, a line per scope, against a dashed reference ``level``; with
+    the first scope and its latest row, which the title and summary speak of."""
+    fig = go.Figure()
+    fig.add_hline(y=level, line={"color": "#888888", "dash": "dash"})
+    fig.add_annotation(
+        x=0, xref="paper", y=level, yanchor="bottom", xanchor="left", showarrow=False,
+        text=label, font={"color": "#555555"},
+    )  # fmt: skip
+    _lines(fig, frame, column, unit)
+    first_scope = frame["scope"].iloc[0]
+    return fig, first_scope, frame[frame["scope"] == first_scope].iloc[-1]
+
+
 def female_share(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: str) -> go.Figure:
     """Women and girls' share of the figure over time, nationally and for a council,
     against parity (50%). ``frame``: period, scope, female_share (0-100)."""
@@ -409,15 +423,7 @@ def female_share(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: s
     data = frame.dropna(subset=["female_share"])
     if data.empty:
         return empty(f"No figures by sex for {name} yet", "No breakdown by sex reported.", source)
-    fig = go.Figure()
-    fig.add_hline(y=50, line={"color": "#888888", "dash": "dash"})
-    fig.add_annotation(
-        x=0, xref="paper", y=50, yanchor="bottom", xanchor="left", showarrow=False,
-        text="parity (50%)", font={"color": "#555555"},
-    )  # fmt: skip
-    _lines(fig, data, "female_share", "percent")
-    first_scope = data["scope"].iloc[0]
-    latest = data[data["scope"] == first_scope].iloc[-1]
+    fig, first_scope, latest = _against(data, "female_share", "percent", 50, "parity (50%)")
     gap = latest["female_share"] - 50
     side = "below" if gap < 0 else "above"
     title = (
@@ -446,15 +452,7 @@ def simd_gap(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: str) 
             "No breakdown by SIMD quintile reported.",
             source,
         )
-    fig = go.Figure()
-    fig.add_hline(y=0, line={"color": "#888888", "dash": "dash"})
-    fig.add_annotation(
-        x=0, xref="paper", y=0, yanchor="bottom", xanchor="left", showarrow=False,
-        text="no gap", font={"color": "#555555"},
-    )  # fmt: skip
-    _lines(fig, data, "simd_gap", unit)
-    first_scope = data["scope"].iloc[0]
-    latest = data[data["scope"] == first_scope].iloc[-1]
+    fig, first_scope, latest = _against(data, "simd_gap", unit, 0, "no gap")
     points = " percentage points" if unit == "percent" else ""
     gap = latest["simd_gap"]
     size = f"{abs(gap):.1f}{points}" if unit == "percent" else fmt.number(abs(gap), unit)

@@ -95,6 +95,13 @@ def number(value: float | None, unit: str = "count") -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
 
 
+def counts_sentence(as_at, counts: dict[str, int], total: int, what: str) -> str:
+    """'As at 30 September 2025, 2 off track, 1 at risk, … of 9 commitments.' (``counts``
+    in the order they are listed)."""
+    listed = ", ".join(f"{n} {word(s).lower()}" for s, n in counts.items())
+    return f"As at {long_date(as_at)}, {listed} of {total} {what}."
+
+
 def axis_title(unit: str) -> str:
     return "Per cent (%)" if unit == "percent" else "Number"
 

@@ -31,13 +31,32 @@ def chart(fig: go.Figure, data: pd.DataFrame, key: str) -> None:
     st.caption(summary)
     with st.expander("Data for this chart"):
         st.dataframe(data, hide_index=True, width="stretch")
-        st.download_button(
-            "Download the data (CSV)",
-            data.to_csv(index=False).encode("utf-8"),
-            file_name=f"{fig.layout.meta.get('name', key) or key}.csv",
-            mime="text/csv",
-            key=f"csv_{key}",
-        )
+        name = fig.layout.meta.get("name", key) or key
+        csv_download("Download the data (CSV)", data, f"{name}.csv", f"csv_{key}")
+
+
+def csv_download(label: str, data: pd.DataFrame, file_name: str, key: str) -> None:
+    """A button that downloads a table as CSV, as shown (no index)."""
+    csv = data.to_csv(index=False).encode("utf-8")
+    st.download_button(label, csv, file_name=file_name, mime="text/csv", key=key)
+
+
+def version_download(db, history: pd.DataFrame, label: str, keys: tuple[str, str]):
+    """Choose one of ``history``'s versions and download it as it was sent (CSV).
+    Returns (the version's label, its submission id)."""
+    from dashboard import upload_view  # only the pages about returns need these
+    from etl import receipts
+
+    versions = upload_view.version_choices(history)
+    picked = st.selectbox(label, list(versions), key=keys[0])
+    st.download_button(
+        f"Download {picked} (CSV)",
+        receipts.version_csv(db, versions[picked]),
+        file_name=upload_view.version_file_name(history, versions[picked]),
+        mime="text/csv",
+        key=keys[1],
+    )
+    return picked, versions[picked]
 
 
 def status_counts(counts: dict[str, int], order: tuple[str, ...]) -> str:

@@ -41,6 +41,11 @@ def _options(values) -> list[str]:
     return sorted({v for v in values if isinstance(v, str) and v})
 
 
+def _chosen(frame: pd.DataFrame, column: str, values) -> pd.DataFrame:
+    """The rows whose ``column`` is one of the chosen ``values``; all rows if none chosen."""
+    return frame[frame[column].isin(values)] if values else frame
+
+
 def commitment_filters(commitments: pd.DataFrame) -> dict[str, list[str]]:
     """The choices offered for each filter, from the commitments themselves."""
     return {
@@ -60,16 +65,11 @@ def commitment_table(
     search: str = "",
 ) -> pd.DataFrame:
     """Commitments matching every chosen filter, with status in words for the table."""
-    frame = commitments
-    if themes:
-        frame = frame[frame["theme"].isin(themes)]
-    if leads:
-        frame = frame[frame["lead"].isin(leads)]
+    frame = _chosen(_chosen(commitments, "theme", themes), "lead", leads)
     if sectors:
         wanted = set(sectors)
         frame = frame[[bool(wanted & set(s or [])) for s in frame["sectors"]]]
-    if statuses:
-        frame = frame[frame["status"].isin(statuses)]
+    frame = _chosen(frame, "status", statuses)
     if search.strip():
         needle = search.strip().lower()
         text = (
@@ -199,11 +199,7 @@ def milestone_table(
     themes: list[str] = (),
 ) -> pd.DataFrame:
     """Milestones (optionally only some statuses, themes or one commitment), soonest first."""
-    frame = milestones
-    if themes:
-        frame = frame[frame["theme"].isin(themes)]
-    if statuses:
-        frame = frame[frame["status"].isin(statuses)]
+    frame = _chosen(_chosen(milestones, "theme", themes), "status", statuses)
     if commitment:
         frame = frame[frame["commitment_id"] == commitment]
     return frame.sort_values(["due", "id"]).reset_index(drop=True)
@@ -248,21 +244,26 @@ def indicator_detail(indicators: pd.DataFrame, strategy_indicators: pd.DataFrame
     return row
 
 
+def indicator_statuses(indicators: pd.DataFrame) -> list[str]:
+    """Each indicator's status in words with its coverage ('▲ At risk (provisional: …)')."""
+    return [
+        fmt.indicator_status_text(s, n, reported_by=r)
+        for s, n, r in zip(
+            indicators["status"],
+            indicators["authorities_reported"],
+            indicators["reported_by"],
+            strict=True,
+        )
+    ]
+
+
 def indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     """Indicators as a table: status with coverage, latest figure against trajectory."""
     return pd.DataFrame(
         {
             "Indicator": indicators["id"],
             "Name": indicators["name"],
-            "Status": [
-                fmt.indicator_status_text(s, n, reported_by=r)
-                for s, n, r in zip(
-                    indicators["status"],
-                    indicators["authorities_reported"],
-                    indicators["reported_by"],
-                    strict=True,
-                )  # fmt: skip
-            ],
+            "Status": indicator_statuses(indicators),
             "Latest quarter": indicators["latest_period"].fillna(""),
             "Figure": [
                 fmt.number(v, u) if pd.notna(v) else ""

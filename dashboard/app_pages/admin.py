@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import auth, queries, ui
 from dashboard import upload_view as view
 from etl import ingest, receipts
 from etl.councils import council_name
@@ -41,16 +41,10 @@ shown = view.only_authority(log, authority)
 st.dataframe(view.history_table(shown), hide_index=True, width="stretch")
 
 st.header("Download or restore a version")
-versions = view.version_choices(shown)
-picked = st.selectbox("Version", list(versions), key="admin_version")
-chosen = view.version_row(shown, versions[picked])
-st.download_button(
-    f"Download {picked} (CSV)",
-    receipts.version_csv(db, versions[picked]),
-    file_name=view.version_file_name(shown, versions[picked]),
-    mime="text/csv",
-    key="admin_download",
+picked, submission_id = ui.version_download(
+    db, shown, "Version", ("admin_version", "admin_download")
 )
+chosen = view.version_row(shown, submission_id)
 if chosen["is_current"]:
     st.caption("This is the current version.")
 elif st.button(f"Make {picked} current again", type="primary", key="restore"):

@@ -36,12 +36,8 @@ elif chasing.empty:
 else:
     st.markdown(f"**{len(chasing)} councils** have not sent their return for {period}.")
     st.dataframe(chasing, hide_index=True, width="stretch")
-    st.download_button(
-        "Download the chasing list (CSV)",
-        chasing.to_csv(index=False).encode("utf-8"),
-        file_name=f"chasing-list-{period}.csv",
-        mime="text/csv",
-        key="chasing_csv",
+    ui.csv_download(
+        "Download the chasing list (CSV)", chasing, f"chasing-list-{period}.csv", "chasing_csv"
     )
     st.text_area("Reminder, ready to send", views.reminder_text(chasing, as_at), height=320)
 

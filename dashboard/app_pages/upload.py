@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import auth, queries, ui
 from dashboard import upload_view as view
 from etl import config, ingest, receipts, review
 from etl.contract import template
@@ -163,12 +163,6 @@ if history.empty:
     st.write("Nothing has been sent for this authority yet.")
 else:
     st.dataframe(view.history_table(history), hide_index=True, width="stretch")
-    versions = view.version_choices(history)
-    picked = st.selectbox("Download a version as sent", list(versions), key="history_pick")
-    st.download_button(
-        f"Download {picked} (CSV)",
-        receipts.version_csv(db, versions[picked]),
-        file_name=view.version_file_name(history, versions[picked]),
-        mime="text/csv",
-        key="history_download",
+    ui.version_download(
+        db, history, "Download a version as sent", ("history_pick", "history_download")
     )
