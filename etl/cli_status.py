@@ -106,9 +106,8 @@ def status(
                 f"    {c['id']} {c['title']}: {WORDS[c['status']].upper()}"
                 + (f" ({'; '.join(notes)})" if notes else "")
             )
-    returns = result.returns
-    if len(returns):
-        latest = returns["period"].max()
+    returns, latest = result.returns, result.coverage_period  # as the dashboard counts
+    if latest is not None:
         typer.echo("")
         typer.echo(f"Returns for {latest}: {_return_summary(returns[returns['period'] == latest])}")
     typer.echo("")

@@ -74,3 +74,14 @@ def test_councils_page_chases_every_council_not_counted_as_reporting(demo_db, mo
     at = run(demo_db, monkeypatch, page="app_pages/councils.py", as_at=as_at.isoformat())
     shown = " ".join(str(e.value) for e in [*at.markdown, *at.success])
     assert f"for {period}" in shown and "2025-Q3." not in shown
+
+
+def test_status_command_counts_the_same_quarter(demo_db, monkeypatch, capsys):
+    from tests.test_status_cli import run as run_cli
+
+    code, out, _ = run_cli(
+        monkeypatch, capsys, "--db", str(demo_db), "status", "--as-at", "2025-10-15"
+    )
+    assert code == 0
+    period, number = pack_number(demo_db, date(2025, 10, 15))
+    assert f"Returns for {period}: {number} councils returned" in out
