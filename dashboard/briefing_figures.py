@@ -87,6 +87,7 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
                 textposition="inside",
                 insidetextanchor="middle",
                 textangle=0,
+                textfont={"color": fmt.text_on(colour)},
             )
         fig.update_layout(barmode="stack")
         fig.update_yaxes(autorange="reversed")

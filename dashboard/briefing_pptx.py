@@ -205,10 +205,17 @@ def _bar_style(native, plot, chart: Chart) -> None:
     else:  # stacked: one series per status, the status word in the legend and labels
         plot.overlap = 100
         labels.position = XL_LABEL_POSITION.CENTER
-        labels.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         for series, colour in zip(plot.series, chart.colours, strict=True):
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
+            # Each status's labels in the text colour that reads on its fill.
+            own = series.data_labels
+            own.number_format = labels.number_format
+            own.number_format_is_linked = False
+            own.show_value = True
+            own.position = XL_LABEL_POSITION.CENTER
+            own.font.size = Pt(10)
+            own.font.color.rgb = RGBColor.from_string(fmt.text_on(colour).lstrip("#"))
         native.has_legend = True
         native.legend.position = XL_LEGEND_POSITION.BOTTOM
         native.legend.include_in_layout = False

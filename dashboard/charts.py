@@ -160,7 +160,7 @@ def _status_by_theme(
             ],
             textposition="inside",
             insidetextanchor="middle",
-            textfont={"color": "black" if status == "no_data" else "white"},
+            textfont={"color": fmt.text_on(fmt.colour(status))},
             hovertemplate="%{y}: %{x} " + noun + " " + fmt.word(status).lower() + "<extra></extra>",
         )
     fig.update_layout(barmode="stack", bargap=0.35)
@@ -348,9 +348,8 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
         index="authority_name", columns="period", values="status", aggfunc="first"
     ).reindex(index=names, columns=periods)
     codes = {s: n for n, s in enumerate(fmt.RETURN_ORDER)}
-    # A return not yet due is neutral here, not the green of a milestone not yet due.
-    look = {s: (fmt.icon(s), fmt.colour(s)) for s in fmt.RETURN_ORDER}
-    look["not_yet_due"] = ("○", fmt.NO_DATA)
+    # A return not yet due is neutral here (○, grey), not a milestone's "● Not yet due".
+    look = {s: (fmt.return_label(s).split(" ")[0], fmt.return_colour(s)) for s in fmt.RETURN_ORDER}
     z = wide.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
     text = wide.apply(lambda col: col.map(lambda s: look[s][0])).fillna("").to_numpy()
     steps = len(fmt.RETURN_ORDER)
@@ -363,8 +362,6 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
             x=periods,
             y=names,
             text=text,
-            texttemplate="%{text}",
-            textfont={"color": "white", "size": 12},
             customdata=wide.apply(lambda col: col.map(fmt.word)).fillna("").to_numpy(),
             colorscale=scale,
             zmin=-0.5,
@@ -374,6 +371,17 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
             ygap=2,
             hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
         )
+    )
+    # The icons go on a text layer so each takes the text colour that reads on its cell.
+    cells = wide.stack().dropna().rename("status").reset_index()
+    fig.add_scatter(
+        x=cells["period"],
+        y=cells["authority_name"],
+        mode="text",
+        text=[look[s][0] for s in cells["status"]],
+        textfont={"color": [fmt.text_on(look[s][1]) for s in cells["status"]], "size": 12},
+        hoverinfo="skip",
+        showlegend=False,
     )
     latest = periods[-1]
     latest_counts = grid[grid["period"] == latest]["status"].value_counts()
@@ -389,8 +397,8 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
         f"As at {fmt.long_date(as_at)}, for {latest} {received} councils have sent a return "
         f"and {overdue} are overdue."
     )
-    fig.update_xaxes(side="top", title_text=None, showgrid=False)
-    fig.update_yaxes(showgrid=False)
+    fig.update_xaxes(side="top", title_text=None, showgrid=False, type="category")
+    fig.update_yaxes(showgrid=False, type="category")
     fig = finish(
         fig, title, f"Quarterly returns by council. Key: {key}", source, text_summary,
         height=200 + 22 * len(names), data_name="returns-completeness",

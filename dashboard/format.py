@@ -26,23 +26,33 @@ PALETTE = (
 SEQUENTIAL = ("#d9e4ef", "#8fb0cf", "#4a7aa6", "#1c4d7a", "#002d54")
 TEXT = "#333333"
 GRID = "#d9d9d9"
-NO_DATA = "#b3b3b3"
 
-# word, icon, colour (Design System state colours: positive green, negative red).
+# Status colours. Checked (tests/test_status_colours.py) to stay apart under simulated
+# deuteranopia, protanopia and tritanopia: the Design System's green (#5d9f3c, #428542) and
+# orange merge for a red-green colour-blind reader, so "on track" is the palette's teal, "off
+# track" a dark red that differs from the orange in lightness as well as hue, "complete" the
+# palette's dark blue and "no data" a light grey. Red-amber-teal still reads as red-amber-green.
+OFF_TRACK = "#a4262c"  # dark red
+AT_RISK = "#e5682a"  # palette orange
+ON_TRACK = "#2b9c93"  # palette teal
+COMPLETE = "#002d54"  # palette dark blue
+NO_DATA = "#cccccc"  # light grey
+
+# word, icon, colour
 STATUS: dict[str, tuple[str, str, str]] = {
     # commitments and indicators
-    "complete": ("Complete", "✔", "#002d54"),
-    "on_track": ("On track", "●", "#428542"),
-    "at_risk": ("At risk", "▲", "#e5682a"),
-    "off_track": ("Off track", "✖", "#d32205"),
+    "complete": ("Complete", "✔", COMPLETE),
+    "on_track": ("On track", "●", ON_TRACK),
+    "at_risk": ("At risk", "▲", AT_RISK),
+    "off_track": ("Off track", "✖", OFF_TRACK),
     "no_data": ("No data", "○", NO_DATA),
     # milestones
-    "overdue": ("Overdue", "✖", "#d32205"),
-    "due_soon": ("Due soon", "▲", "#e5682a"),
-    "not_yet_due": ("Not yet due", "●", "#428542"),
+    "overdue": ("Overdue", "✖", OFF_TRACK),
+    "due_soon": ("Due soon", "▲", AT_RISK),
+    "not_yet_due": ("Not yet due", "●", ON_TRACK),
     # returns
-    "submitted_on_time": ("On time", "✔", "#428542"),
-    "submitted_late": ("Late", "▲", "#e5682a"),
+    "submitted_on_time": ("On time", "✔", ON_TRACK),
+    "submitted_late": ("Late", "▲", AT_RISK),
     # returns reuse "overdue" and "not_yet_due" above
 }
 # Worst first: the order statuses are listed and stacked in.
@@ -72,6 +82,24 @@ def icon(status: str | None) -> str:
 
 def colour(status: str | None) -> str:
     return STATUS.get(status or "", ("", "", NO_DATA))[2]
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of '#rrggbb'."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio, 1 to 21."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(colour: str) -> str:
+    """White or black, whichever reads better on ``colour`` (labels inside bars and cells)."""
+    return "#ffffff" if contrast(colour, "#ffffff") >= contrast(colour, "#000000") else "#000000"
 
 
 def label(status: str | None) -> str:
@@ -150,3 +178,8 @@ def milestone_text(status: str, on_time) -> str:
 def return_label(status: str) -> str:
     """A return's status: a return not yet due is neutral (○), not a milestone's green."""
     return "○ Not yet due" if status == "not_yet_due" else label(status)
+
+
+def return_colour(status: str) -> str:
+    """A return not yet due is neutral grey, not a milestone's on-track colour."""
+    return NO_DATA if status == "not_yet_due" else colour(status)
