@@ -68,15 +68,23 @@ def indicator_vs_trajectory(
             showarrow=True, arrowhead=0, ax=0, ay=-34, bgcolor="rgba(255,255,255,0.85)",
             font={"color": fmt.PALETTE[1]},
         )  # fmt: skip
+    baseline_text = f"Baseline {path[0][0]}: {fmt.number(path[0][1], unit)}"
     fig.add_scatter(
         x=[quarter_end(path[0][0])],
         y=[path[0][1]],
-        mode="markers+text",
+        mode="markers",
         marker={"symbol": "square", "size": 9, "color": fmt.PALETTE[1]},
-        text=[f"Baseline {path[0][0]}"],
-        textposition="bottom center",
+        name="Baseline",
+        text=[baseline_text],
         hoverinfo="text",
     )
+    # Below the first point and running right, into the plot: centred on the point, as the
+    # targets are, it ran off the chart's left edge.
+    fig.add_annotation(
+        x=quarter_end(path[0][0]), y=path[0][1], text=baseline_text, showarrow=True,
+        arrowhead=0, ax=0, ay=34, xanchor="left", bgcolor="rgba(255,255,255,0.85)",
+        font={"color": fmt.PALETTE[1]},
+    )  # fmt: skip
     if changes is not None and not changes.empty:
         fig.add_scatter(
             x=[quarter_end(p) for p in changes["was_period"]],
