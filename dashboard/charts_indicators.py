@@ -321,30 +321,6 @@ def council_vs_national(
                   data_name=f"{indicator.get('id', '')}-council")  # fmt: skip
 
 
-_SHORT = {
-    "Na h-Eileanan Siar": "Eilean Siar",
-    "City of Edinburgh": "Edinburgh",
-    "Dumfries and Galloway": "Dumfries & G",
-    "Argyll and Bute": "Argyll & B",
-    "Perth and Kinross": "Perth & K",
-    "East Dunbartonshire": "E Dunbart.",
-    "West Dunbartonshire": "W Dunbart.",
-    "Aberdeenshire": "Aberdeensh.",
-    "Aberdeen City": "Aberdeen",
-    "Scottish Borders": "Borders",
-    "Clackmannanshire": "Clacks",
-}
-
-
-def short_name(name: str) -> str:
-    """A name short enough for a tile: 'N Lanark', 'E Renfrew', 'Dundee'."""
-    if name in _SHORT:
-        return _SHORT[name]
-    for old, new in (("North ", "N "), ("South ", "S "), ("East ", "E "), ("West ", "W ")):
-        name = name.replace(old, new)
-    return name.replace(" Islands", "").replace(" City", "").replace("shire", "")
-
-
 def tile_map(
     figures: pd.DataFrame, tiles: pd.DataFrame, indicator: Mapping, period: str, as_at: date,
     source: str,
@@ -352,7 +328,8 @@ def tile_map(
     """Scotland's 32 councils as equal tiles on a grid, shaded by their figure (five bands,
     the value written on each tile, so colour is never the only cue).
 
-    ``figures``: authority_code, authority_name, value. ``tiles``: code, row, col.
+    ``figures``: authority_code, authority_name, value. ``tiles``: code, row, col,
+    short_name (data/council_tiles.csv: a name that fits on a tile).
     """
     name, unit = indicator["name"], indicator.get("unit", "count")
     frame = tiles.merge(figures, left_on="code", right_on="authority_code", how="left")
@@ -375,10 +352,10 @@ def tile_map(
         y=(-frame["row"]).tolist(),
         mode="text",
         text=[
-            f"{short_name(str(n))}<br><b>{fmt.number(v, unit) if pd.notna(v) else 'no figure'}</b>"
-            for n, v in zip(frame["authority_name"].fillna(frame["code"]), values, strict=True)
+            f"{n}<br><b>{fmt.number(v, unit) if pd.notna(v) else 'no figure'}</b>"
+            for n, v in zip(frame["short_name"], values, strict=True)
         ],
-        textfont={"size": 9, "color": ["white" if d else fmt.TEXT for d in dark]},
+        textfont={"size": 11, "color": ["white" if d else fmt.TEXT for d in dark]},
         hovertext=[
             f"{n}: {fmt.number(v, unit) if pd.notna(v) else 'no figure'}"
             for n, v in zip(frame["authority_name"], values, strict=True)
@@ -403,14 +380,15 @@ def tile_map(
     else:
         title = f"No council has reported {name} for {period}"
         text = f"Tile map of Scotland's 32 councils for {period}: no figures yet."
+    # 960 px tall: a tile (about 80 px) then holds its short name and value in 11 px text.
     return finish(
         fig, title,
         f"{name} by council, {period}. Darker tiles: higher figures (fifths); grey: no figure",
-        source, text, height=640, data_name=f"{indicator.get('id', '')}-tile-map-{period}",
+        source, text, height=960, data_name=f"{indicator.get('id', '')}-tile-map-{period}",
     )  # fmt: skip
 
 
-def _against(frame: pd.DataFrame, column: str, unit: str, level: float, label: str):
+def _against(frame: pd.DataFrame, column: str, unit: str, level: float, label: str, as_at: date):
     """``column`` over time, a line per scope, against a dashed reference ``level``; with
     the first scope and its latest row, which the title and summary speak of."""
     fig = go.Figure()

@@ -229,7 +229,12 @@ def test_council_bars_sort_and_name_councils_without_a_figure():
 
 def test_tile_map_draws_a_tile_per_council_with_its_value():
     tiles = pd.DataFrame(
-        {"code": ["S12000005", "S12000047", "S12000049"], "row": [0, 0, 1], "col": [0, 1, 0]}
+        {
+            "code": ["S12000005", "S12000047", "S12000049"],
+            "row": [0, 0, 1],
+            "col": [0, 1, 0],
+            "short_name": ["Clacks", "Fife", "Glasgow"],
+        }
     )
     fig = ichart.tile_map(councils_figures(), tiles, indicator(), "2025-Q2", AS_AT, SOURCE)
     labelled(fig)
@@ -245,6 +250,8 @@ def test_the_real_tile_grid_places_all_32_councils_once():
     names = pd.read_csv(charts.__file__.replace("dashboard/charts.py", "data/councils.csv"))
     assert sorted(grid["code"]) == sorted(names["code"])
     assert not grid.duplicated(["row", "col"]).any()
+    # Short enough to fit a tile: at 11 px about 13 characters fit in an 80 px tile.
+    assert grid["short_name"].str.len().max() <= 13
 
 
 def equity() -> pd.DataFrame:
