@@ -79,7 +79,13 @@ def finish(
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 10, "r": 30, "t": 30, "b": 70 + 14 * len(lines)},
+        # A builder that made room on the right for direct labels keeps it.
+        margin={
+            "l": 10,
+            "r": max(30, fig.layout.margin.r or 0),
+            "t": 30,
+            "b": 70 + 14 * len(lines),
+        },
         showlegend=False,
         meta={
             "summary": text_summary,

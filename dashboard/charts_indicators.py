@@ -250,9 +250,10 @@ def council_bars(
     )  # fmt: skip
 
 
-def _lines(fig: go.Figure, frame: pd.DataFrame, column: str, unit: str) -> None:
+def _lines(fig: go.Figure, frame: pd.DataFrame, column: str, unit: str, as_at: date) -> None:
     """One line per scope (Scotland first, in palette order), each labelled at its end;
-    labels whose ends are close are nudged apart so they stay readable."""
+    labels whose ends are close are nudged apart so they stay readable. The time axis ends
+    just after the as-at date, as the indicator chart's does, not years beyond the data."""
     ends = []
     for n, (scope, part) in enumerate(frame.groupby("scope", sort=False)):
         part = part.dropna(subset=[column])
@@ -277,8 +278,13 @@ def _lines(fig: go.Figure, frame: pd.DataFrame, column: str, unit: str) -> None:
             text=f"<b>{scope}</b> {fmt.number(value, unit)}", font={"color": colour},
             bgcolor="rgba(255,255,255,0.85)",
         )  # fmt: skip
-    fig.update_xaxes(type="date", title_text="Quarter")
-    fig.update_layout(margin={"r": 170})
+    firsts = [quarter_end(p) for p in frame.dropna(subset=[column])["period"]]
+    start = min(firsts, default=pd.Timestamp(as_at)) - pd.DateOffset(months=6)
+    end = max([*(x for _, x, _, _ in ends), pd.Timestamp(as_at)]) + pd.DateOffset(months=6)
+    fig.update_xaxes(type="date", title_text="Quarter", range=[start, end])
+    # Room for the longest end label (about 7 px a character at 12 px, bold name).
+    longest = max((len(f"{scope} {fmt.number(v, unit)}") for v, _, scope, _ in ends), default=0)
+    fig.update_layout(margin={"r": 20 + 7 * longest})
 
 
 def council_vs_national(
@@ -297,7 +303,7 @@ def council_vs_national(
             source,
         )
     fig = go.Figure()
-    _lines(fig, frame, "value", unit)
+    _lines(fig, frame, "value", unit, as_at)
     last = council.iloc[-1]
     scotland = frame[(frame["scope"] != council_name) & (frame["period"] == last["period"])]
     national = scotland["value"].iloc[0] if not scotland.empty else None
@@ -397,7 +403,7 @@ def _against(frame: pd.DataFrame, column: str, unit: str, level: float, label: s
         x=0, xref="paper", y=level, yanchor="bottom", xanchor="left", showarrow=False,
         text=label, font={"color": "#555555"},
     )  # fmt: skip
-    _lines(fig, frame, column, unit)
+    _lines(fig, frame, column, unit, as_at)
     first_scope = frame["scope"].iloc[0]
     return fig, first_scope, frame[frame["scope"] == first_scope].iloc[-1]
 
@@ -409,7 +415,7 @@ def female_share(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: s
     data = frame.dropna(subset=["female_share"])
     if data.empty:
         return empty(f"No figures by sex for {name} yet", "No breakdown by sex reported.", source)
-    fig, first_scope, latest = _against(data, "female_share", "percent", 50, "parity (50%)")
+    fig, first_scope, latest = _against(data, "female_share", "percent", 50, "parity (50%)", as_at)
     gap = latest["female_share"] - 50
     side = "below" if gap < 0 else "above"
     title = (
@@ -438,7 +444,7 @@ def simd_gap(frame: pd.DataFrame, indicator: Mapping, as_at: date, source: str) 
             "No breakdown by SIMD quintile reported.",
             source,
         )
-    fig, first_scope, latest = _against(data, "simd_gap", unit, 0, "no gap")
+    fig, first_scope, latest = _against(data, "simd_gap", unit, 0, "no gap", as_at)
     points = " percentage points" if unit == "percent" else ""
     gap = latest["simd_gap"]
     size = f"{abs(gap):.1f}{points}" if unit == "percent" else fmt.number(abs(gap), unit)

@@ -313,3 +313,19 @@ def test_council_against_scotland_names_what_it_is_compared_with():
     assert title(fig) == "Fife was below Scotland (average per council) in 2025-Q2"
     assert "against 11 for Scotland (average per council)" in charts.summary(fig)
     assert [t.name for t in fig.data] == ["Scotland (average per council)", "Fife"]
+
+
+def test_council_against_scotland_axis_ends_at_the_as_at_date_with_room_for_labels():
+    frame = pd.DataFrame(
+        {
+            "period": ["2025-Q1", "2025-Q2", "2025-Q1", "2025-Q2"],
+            "scope": ["Scotland (average per council)"] * 2 + ["Fife"] * 2,
+            "value": [10.0, 11.0, 12.0, 9.0],
+        }
+    )
+    fig = ichart.council_vs_national(frame, indicator(), "Fife", AS_AT, SOURCE)
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert start <= pd.Timestamp(2025, 3, 31) and pd.Timestamp(AS_AT) < end
+    assert end <= pd.Timestamp(AS_AT) + pd.DateOffset(months=6)  # not years past the data
+    # The end labels live in the right margin; the shared finish must not take it away.
+    assert fig.layout.margin.r >= 7 * len("Scotland (average per council) 11")
