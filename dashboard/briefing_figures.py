@@ -25,7 +25,7 @@ def dashboard_figures(inputs: Inputs) -> dict[str, go.Figure]:
         "indicators-by-theme": charts.indicators_by_theme(report.themes, as_at, source),
         "milestones": charts.milestone_timeline(report.milestones, as_at, source),
         "returns-completeness": charts.returns_grid(
-            views.recent_returns(report.returns), as_at, source
+            views.recent_returns(report.returns), as_at, source, report.coverage_period
         ),
     }
     declared = inputs.tables["indicators"]

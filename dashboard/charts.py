@@ -341,10 +341,15 @@ def milestone_timeline(
     )  # fmt: skip
 
 
-def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
+def returns_grid(
+    grid: pd.DataFrame, as_at: date, source: str, period: str | None = None
+) -> go.Figure:
     """Completeness: councils down, quarters across, each cell an icon and a colour.
 
     ``grid``: authority_name, period, status (long form, one row per council and quarter).
+    ``period``: the quarter the title and summary count, the status report's
+    ``coverage_period`` (the latest whose returns are due), so the title agrees with the
+    chasing list and the overview; by default the latest quarter shown.
     """
     if grid.empty:
         return empty("No returns are due yet", "No quarter has ended since the start.", source)
@@ -389,7 +394,7 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
         hoverinfo="skip",
         showlegend=False,
     )
-    latest = periods[-1]
+    latest = period or periods[-1]
     latest_counts = grid[grid["period"] == latest]["status"].value_counts()
     received = int(
         latest_counts.get("submitted_on_time", 0) + latest_counts.get("submitted_late", 0)
@@ -399,10 +404,7 @@ def returns_grid(grid: pd.DataFrame, as_at: date, source: str) -> go.Figure:
         f"{received} of {grid['authority_name'].nunique()} councils have sent their {latest} return"
     )
     key = "   ".join(f"{look[s][0]} {fmt.word(s)}" for s in fmt.RETURN_ORDER)
-    text_summary = (
-        f"As at {fmt.long_date(as_at)}, for {latest} {received} councils have sent a return "
-        f"and {overdue} are overdue."
-    )
+    text_summary = f"As at {fmt.long_date(as_at)}, {title}; {overdue} overdue."
     fig.update_xaxes(side="top", title_text=None, showgrid=False, type="category")
     fig.update_yaxes(showgrid=False, type="category")
     fig = finish(

@@ -142,6 +142,23 @@ def test_returns_grid_shows_an_icon_in_every_cell():
     assert "0 of 2 councils have sent their 2025-Q2 return" in title(fig)
 
 
+def test_returns_grid_title_counts_the_quarter_whose_returns_are_due():
+    # As at 30 September 2025, 2025-Q3 is shown but not due: the title speaks of 2025-Q2,
+    # the status report's coverage period, as the chasing list and the overview do.
+    grid = pd.DataFrame(
+        {
+            "authority_name": ["Fife", "Fife", "Angus", "Angus"],
+            "period": ["2025-Q2", "2025-Q3", "2025-Q2", "2025-Q3"],
+            "status": ["submitted_on_time", "not_yet_due", "overdue", "not_yet_due"],
+        }
+    )
+    fig = charts.returns_grid(grid, AS_AT, SOURCE, "2025-Q2")
+    assert title(fig).startswith("1 of 2 councils have sent their 2025-Q2 return")
+    assert charts.summary(fig) == (
+        "As at 30 September 2025, 1 of 2 councils have sent their 2025-Q2 return; 1 overdue."
+    )
+
+
 def indicator(**overrides) -> dict:
     row = {
         "id": "C01-I1",

@@ -24,7 +24,9 @@ source = charts.source_line(as_at, cover["received"], cover["period"], meta["dem
                             what="councils' quarterly progress returns")  # fmt: skip
 quarters = st.slider("Quarters shown", 4, 16, 8, key="quarters")
 recent = views.recent_returns(returns, quarters)
-ui.chart(charts.returns_grid(recent, as_at, source), views.returns_rows(recent), "returns_grid")
+ui.chart(
+    charts.returns_grid(recent, as_at, source, period), views.returns_rows(recent), "returns_grid"
+)
 st.dataframe(views.completeness_grid(returns, quarters), width="stretch")
 
 st.header("Councils to chase")
