@@ -12,52 +12,19 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import date
-from pathlib import Path
 
+import oidc_provider_mock as oidc
 import pytest
+from playwright.sync_api import expect
 
 from etl import contract, receipts, store
 from etl.periods import last_ended
+from tests.browser.conftest import ARTIFACTS, ROOT, browser_page, free_port, streamlit_server
 
-pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
 PERIOD = str(last_ended(date.today()))
 OFFICER = "officer@edinburgh.example"
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-playwright = pytest.importorskip("playwright.sync_api")
-oidc = pytest.importorskip("oidc_provider_mock")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            socket.create_connection(("localhost", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on port {port}")
 
 
 def template_with(strategy, code: str, values: list[str]) -> bytes:
@@ -102,35 +69,16 @@ def server(tmp_path, strategy):
             "STEM_TRACKER_DB": str(db),
             "STEM_TRACKER_USERS": str(tmp_path / "users.yaml"),
         }
-        log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 (closed below)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
-             "--server.port", str(port), "--server.address", "localhost",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for_port(port, process)
-            yield f"http://localhost:{port}", db, provider.server_port
-        finally:
-            process.terminate()
-            process.wait(10)
-            log.close()
+        with streamlit_server(
+            host="localhost", cwd=tmp_path, env=env, log_path=tmp_path / "streamlit.log", port=port
+        ) as url:
+            yield url, db, provider.server_port
 
 
 @pytest.fixture
 def page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        tab.set_default_timeout(20_000)
+    with browser_page(viewport_height=1000, timeout_ms=20_000) as tab:
         yield tab
-        browser.close()
 
 
 def shot(page, name: str) -> None:
@@ -146,7 +94,6 @@ def upload(page, name: str, data: bytes) -> None:
 
 def test_council_data_officer_sends_a_return(server, page, strategy):
     url, db, provider_port = server
-    expect = playwright.expect
 
     # Sign in through the identity provider.
     page.goto(url)

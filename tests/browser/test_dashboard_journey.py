@@ -6,92 +6,30 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import views
-
-pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not come up")
+from tests.browser.conftest import ARTIFACTS, ROOT, browser_page, streamlit_server
 
 
 @pytest.fixture(scope="module")
 def dashboard(demo_db, tmp_path_factory):
     """The dashboard on demo data, on a free localhost port."""
     folder = tmp_path_factory.mktemp("dashboard-server")
-    port = free_port()
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "STEM_TRACKER_DB": str(demo_db)},
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, process)
+    env = {**os.environ, "STEM_TRACKER_DB": str(demo_db)}
+    with streamlit_server(
+        host="127.0.0.1", cwd=ROOT, env=env, log_path=folder / "streamlit.log"
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def page():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        tab = browser.new_page(viewport={"width": 1400, "height": 1800})
-        tab.set_default_timeout(30_000)
+    with browser_page(viewport_height=1800, timeout_ms=30_000) as tab:
         yield tab
-        browser.close()
 
 
 def shot(page, name: str) -> None:
@@ -105,7 +43,6 @@ def main(page):
 
 
 def test_policy_officer_journey(dashboard, page, strategy):
-    expect = sync_api.expect
     expect.set_options(timeout=20_000)
     page.goto(dashboard)
     expect(main(page).get_by_text("How the STEM Strategy is doing")).to_be_visible()
@@ -157,7 +94,6 @@ def test_policy_officer_journey(dashboard, page, strategy):
 
 
 def test_councils_and_equity_pages_open_from_a_link(dashboard, page, strategy):
-    expect = sync_api.expect
     expect.set_options(timeout=20_000)
     page.goto(f"{dashboard}/councils?council=S12000036")
     expect(main(page).get_by_role("heading", name="Councils to chase")).to_be_visible()
