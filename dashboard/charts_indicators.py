@@ -199,11 +199,12 @@ def indicator_vs_trajectory(
 
 def council_bars(
     figures: pd.DataFrame, indicator: Mapping, period: str, as_at: date, source: str,
-    highlight: str | None = None,
+    highlight: str | None = None, reference: tuple[float, str] | None = None,
 ) -> go.Figure:  # fmt: skip
     """Every council's figure for one quarter, highest first; councils without one say so.
 
-    ``figures``: authority_code, authority_name, value.
+    ``figures``: authority_code, authority_name, value. ``reference``: a value to read the
+    bars against, with its label, e.g. (50, "parity") for a female share.
     """
     name, unit = indicator["name"], indicator.get("unit", "count")
     frame = figures.sort_values("value", ascending=True, na_position="first")
@@ -230,11 +231,16 @@ def council_bars(
         )
     )
     average = frame["value"].mean()
-    fig.add_vline(x=average, line={"color": fmt.PALETTE[1], "dash": "dash"})
-    fig.add_annotation(
-        x=average, y=1, yref="paper", yanchor="bottom", showarrow=False,
-        text=f"council average {fmt.number(average, unit)}", font={"color": fmt.PALETTE[1]},
-    )  # fmt: skip
+    lines = [(average, f"council average {fmt.number(average, unit)}", fmt.PALETTE[1], "dash")]
+    if reference is not None:
+        lines.append((reference[0], reference[1], fmt.PALETTE[2], "dot"))
+    for x, label, colour, dash in lines:
+        # Behind the bars, so that the line never runs through a council's value label.
+        fig.add_vline(x=x, line={"color": colour, "dash": dash}, layer="below")
+        fig.add_annotation(
+            x=x, y=1, yref="paper", yanchor="bottom", showarrow=False, text=label,
+            font={"color": colour},
+        )  # fmt: skip
     top = frame[reported].iloc[-1]
     title = f"{top['authority_name']} reported the highest figure for {period}"
     text = (
@@ -376,7 +382,7 @@ def tile_map(
     reported = int(values.notna().sum())
     if reported:
         top = frame.loc[values.idxmax()]
-        title = f"{top['authority_name']} has the highest {name} ({period})"
+        title = f"{top['authority_name']} has the highest figure for {period}"
         text = (
             f"Tile map of Scotland's 32 councils for {period}: {reported} reported; the highest "
             f"was {top['authority_name']} ({fmt.number(top['value'], unit)}), the lowest "

@@ -242,6 +242,16 @@ def test_council_bars_sort_and_name_councils_without_a_figure():
     assert list(bar.y) == ["Fife", "Clackmannanshire", "Glasgow City"]
     assert list(bar.text) == ["no figure", "10", "30"]
     assert "Glasgow City reported the highest figure for 2025-Q2" in title(fig)
+    average = [shape for shape in fig.layout.shapes if shape.x0 == 20.0]
+    assert average and average[0].layer == "below", "the average line runs behind the labels"
+
+
+def test_council_bars_draw_a_reference_line_when_asked():
+    fig = ichart.council_bars(
+        councils_figures(), indicator(), "2025-Q2", AS_AT, SOURCE, reference=(50, "parity")
+    )
+    assert {shape.x0 for shape in fig.layout.shapes} == {20.0, 50}
+    assert "parity" in [a.text for a in fig.layout.annotations]
 
 
 def test_tile_map_draws_a_tile_per_council_with_its_value():

@@ -196,6 +196,13 @@ def test_equity_page_follows_the_chosen_indicator_and_council(demo_db, strategy,
     assert any("SIMD quintile 5" in c.value for c in at.caption)
 
 
+def test_equity_page_says_which_breakdown_an_indicator_lacks(demo_db, strategy, monkeypatch):
+    indicator = next(i for _, i in strategy.indicators if i.breakdowns == ["sex"])
+    at = run(demo_db, monkeypatch, "app_pages/equity.py", indicator=indicator.id)
+    assert "Gap between the least and most deprived areas" not in [h.value for h in at.header]
+    assert any("has no breakdown by SIMD quintile" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("page", PAGES[:-1])
 def test_every_chart_has_alt_text_and_states_the_as_at_date(page, demo_db, monkeypatch):
     at = run(demo_db, monkeypatch, page, as_at="2026-09-30")

@@ -52,8 +52,10 @@ if "sex" in with_breakdowns[indicator_id]:
     ui.chart(ichart.female_share(series, indicator, as_at, line), series, "female_share")
     by_council = views.equity_by_council(breakdowns, councils, period, "female_share")
     share = {**indicator, "name": f"Female share of {indicator['name']}", "unit": "percent"}
-    ui.chart(ichart.council_bars(by_council, share, period, as_at, line), by_council,
-             "female_share_councils")  # fmt: skip
+    bars = ichart.council_bars(by_council, share, period, as_at, line, reference=(50, "parity"))
+    ui.chart(bars, by_council, "female_share_councils")
+else:
+    st.caption(f"{indicator['name']} has no breakdown by sex, so no female share is shown.")
 if "simd_quintile" in with_breakdowns[indicator_id]:
     st.header("Gap between the least and most deprived areas")
     ui.chart(ichart.simd_gap(series, indicator, as_at, line), series, "simd_gap")
@@ -61,3 +63,8 @@ if "simd_quintile" in with_breakdowns[indicator_id]:
     gap = {**indicator, "name": f"SIMD quintile 5 minus 1, {indicator['name']}"}
     ui.chart(ichart.council_bars(by_council, gap, period, as_at, line), by_council,
              "simd_gap_councils")  # fmt: skip
+else:
+    st.caption(
+        f"{indicator['name']} has no breakdown by SIMD quintile, so no gap between the most "
+        "and least deprived areas is shown."
+    )
