@@ -26,6 +26,17 @@ _NUMBER = """
 """
 
 
+def comment_text(cell_sql: str) -> str:
+    """SQL for the stored comment: NULL when blank, without the apostrophe an export put
+    before formula-like text (``contract.strip_neutraliser``)."""
+    formula = ", ".join(f"chr({ord(c)})" for c in contract.FORMULA_STARTS)
+    return f"""
+        CASE WHEN {cell_sql} IS NULL OR trim({cell_sql}, ' ' || chr(9) || chr(10) || chr(13)) = ''
+             THEN NULL
+             WHEN {cell_sql}[1] = chr(39) AND {cell_sql}[2] IN ({formula}) THEN {cell_sql}[2:]
+             ELSE {cell_sql} END"""
+
+
 def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int] | None):
     """``checked``: every row with a value, interpreted; NULL where a cell is wrong.
 
@@ -35,7 +46,6 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
     else:
         register(con, "excel_rows", {"excel_row": ("INTEGER", excel_rows)})
         row_expr, join = "e.excel_row", "JOIN excel_rows e ON e.rowid = r.rowid"
-    formula = ", ".join(f"chr({ord(c)})" for c in contract.FORMULA_STARTS)
     value = f"trim({cell(positions, 'value')})"
     con.execute(
         f"""
@@ -60,10 +70,7 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
             i.id AS indicator_id, i.problem AS indicator_problem, i.unit, i.national,
             i.has_sex, i.has_simd, b.sex, b.simd AS simd_quintile, p.is_percent,
             CASE WHEN isfinite(p.x) THEN p.x END AS value,
-            CASE WHEN p.c IS NULL OR trim(p.c, ' ' || chr(9) || chr(10) || chr(13)) = ''
-                 THEN NULL
-                 WHEN p.c[1] = chr(39) AND p.c[2] IN ({formula}) THEN p.c[2:]
-                 ELSE p.c END AS comment
+            {comment_text("p.c")} AS comment
         FROM numbers p
         LEFT JOIN place_map pl
             ON pl.authority_raw = p.authority_raw AND pl.period_raw = p.period_raw
@@ -151,12 +158,14 @@ def rule_problems(con, positions: dict[str, int], file_name: str) -> list[Proble
             problems.append(
                 Problem("more", file_name, None, letter, column, f"{total - n:,}", str(n))
             )
-    order = dict(positions)
-    problems.sort(key=lambda p: (p.row is None, p.row or 0, order.get(p.column_name or "", 0)))
+    # Within a row and column, in the order of the rules (the query's order is not fixed).
+    order, rank = dict(positions), {code: n for n, (code, *_) in enumerate(_RULES)}
+    problems.sort(key=lambda p: (p.row is None, p.row or 0, order.get(p.column_name or "", 0),
+                                 rank.get(p.code, len(rank)), p.value or ""))  # fmt: skip
     return problems
 
 
-def _may_send(submitter: Submitter | None, code: str) -> str | None:
+def may_send(submitter: Submitter | None, code: str) -> str | None:
     """None when the submitter may send figures for ``code``, else the reason."""
     if submitter is None:
         return None
@@ -171,7 +180,7 @@ def _may_send(submitter: Submitter | None, code: str) -> str | None:
 
 
 def permission_problems(con, positions, file_name, submitter, codes) -> list[Problem]:
-    refused = {code: reason for code in codes if (reason := _may_send(submitter, code))}
+    refused = {code: reason for code in codes if (reason := may_send(submitter, code))}
     if not refused:
         return []
     found = con.execute(
