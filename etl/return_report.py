@@ -115,6 +115,8 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     submissions: list[SubmissionSummary] = field(default_factory=list)
     encoding: str | None = None
+    # Read by the strict fast path (etl.return_fast); the same report either way.
+    fast_path: bool = field(default=False, compare=False)
 
     @property
     def valid(self) -> bool:

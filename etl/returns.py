@@ -15,11 +15,15 @@ The parts: ``return_report`` (problems and reports as data), ``return_file``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
 
+from etl import return_fast
 from etl.return_file import (
+    Text,
     csv_file,
     decode,
     duckdb_rejects,
@@ -33,6 +37,7 @@ from etl.return_report import MESSAGES, Problem, Report, SubmissionSummary, Subm
 from etl.return_rules import (
     MAX_SHOWN_PER_RULE,
     check_rows,
+    may_send,
     permission_problems,
     rule_problems,
     summary,
@@ -84,12 +89,37 @@ def check_return(
     if problems:  # the most fundamental problem: nothing below makes sense without columns
         report.errors = problems
         return report
+    with _readable(text, data, source_path) as path:
+        if return_fast.ENABLED and return_fast.is_canonical(text):
+            report.fast_path = return_fast.read_checked(con, path, text, strategy, today)
+        if report.fast_path:
+            any_problem, left_out = _summarise(con, report, positions, strategy)
+            codes = {s.authority_code for s in report.submissions}
+            if any_problem or any(may_send(submitter, code) for code in codes):
+                # The messages quote each cell as written: read the rows as text too.
+                load_raw(con, path, text)
+                interpret(con, positions, strategy, today)
+            _add_problems(con, report, positions, submitter, any_problem, left_out)
+            return report
+        return_fast.drop_checked(con)
+        return _check_text(con, report, path, text, positions, strategy, today, submitter)
+
+
+@contextmanager
+def _readable(text: Text, data: bytes, source_path: str | None) -> Iterator[str]:
+    """A path DuckDB can read ``text`` from: the source file itself when it holds it."""
+    if source_path and text.utf8 is data:
+        yield source_path
+    else:
+        with csv_file(text) as path:
+            yield path
+
+
+def _check_text(con, report, path, text, positions, strategy, today, submitter) -> Report:
+    """The general path: every cell read as text and interpreted once per distinct value."""
+    file_name = report.file_name
     try:
-        if source_path and text.utf8 is data:
-            rejects = load_raw(con, source_path, text)
-        else:
-            with csv_file(text) as path:
-                rejects = load_raw(con, path, text)
+        rejects = load_raw(con, path, text)
     except duckdb.Error as error:  # a file DuckDB's reader cannot follow at all
         problems, _ = record_rows(text, file_name)
         reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
@@ -116,13 +146,25 @@ def check_return(
         has_rows = con.execute(f"SELECT count(*) FROM raw WHERE {not_blank}").fetchone()[0]
         report.errors.append(Problem("no_values" if has_rows else "no_rows", file_name))
         return report
-    any_problem, report.submissions, left_out = summary(con, positions, file_name, strategy)
+    any_problem, left_out = _summarise(con, report, positions, strategy)
+    _add_problems(con, report, positions, submitter, any_problem, left_out)
+    return report
+
+
+def _summarise(con, report: Report, positions, strategy) -> tuple[bool, list[Problem]]:
+    """The submissions found; whether any rule is broken; the left-out warnings."""
+    any_problem, report.submissions, left_out = summary(con, positions, report.file_name, strategy)
+    return any_problem, left_out
+
+
+def _add_problems(con, report: Report, positions, submitter, any_problem, left_out) -> None:
+    """Every broken rule row by row (the ``raw`` text table is needed only then)."""
+    file_name = report.file_name
     if any_problem:
         report.errors = rule_problems(con, positions, file_name)
     codes = {s.authority_code for s in report.submissions}
     report.errors += permission_problems(con, positions, file_name, submitter, codes)
     report.warnings += superseded_warnings(con, positions, file_name) + left_out
-    return report
 
 
 def validate_return(

@@ -1,0 +1,132 @@
+"""The strict fast path: a return already in canonical form, read with DuckDB's own types.
+
+Back-fills and our own exports are written in the canonical forms (exact codes,
+``2025-Q3``, plain numbers, lower-case breakdowns). Such a file is read in one
+``read_csv`` whose column types are the allowed values themselves (ENUMs of the
+current codes, the quarters that may be reported, the indicator ids, the
+breakdowns; DOUBLE for the value), strictly: any cell outside them makes DuckDB
+refuse the file, and the caller then takes the general path, unchanged. From
+that read, the view ``checked`` has the same columns and meanings as the general
+path's table, so the same rules, summary and ingest run on it.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from datetime import date
+
+import duckdb
+
+from etl import contract
+from etl.councils import authorities
+from etl.periods import Quarter, last_ended, quarters_between
+from etl.return_file import Text
+from etl.return_rules import comment_text
+from etl.return_values import register
+from etl.strategy import StrategyFile
+
+ENABLED = True  # tests turn it off to compare both paths
+
+# DuckDB reads 1_000 as a number; the contract does not (so the general path must say so).
+_DIGIT_GROUPS = re.compile(rb"\d_\d")
+
+
+def is_canonical(text: Text) -> bool:
+    """Whether the file may take the fast path: a comma-separated file without blank
+    lines whose header is exactly the contract's column names (header_problems has
+    already refused unknown, repeated and missing ones)."""
+    return (
+        text.separator == ","
+        and not text.has_blank_lines
+        and all(name in contract.COLUMN_NAMES for name in text.header)
+        and not (b"_" in text.utf8 and _DIGIT_GROUPS.search(text.utf8))
+    )
+
+
+def drop_checked(con: duckdb.DuckDBPyConnection) -> None:
+    """``checked`` is a table on the general path and a view on this one."""
+    for kind in ("TABLE", "VIEW"):
+        with suppress(duckdb.CatalogException):  # it is the other kind
+            con.execute(f"DROP {kind} IF EXISTS checked")
+
+
+def _enum(values: list[str]) -> str:
+    """An ENUM type as written inside read_csv's ``columns`` (a quoted string)."""
+    quoted = ", ".join("''" + v.replace("'", "''''") + "''" for v in values)
+    return f"ENUM({quoted})"
+
+
+def _column_types(strategy: StrategyFile, today: date) -> dict[str, str]:
+    start = Quarter.parse(strategy.strategy.start)
+    quarters = [str(q) for q in quarters_between(start, last_ended(today))]
+    return {
+        "authority_code": _enum([a.code for a in authorities()]),
+        "period": _enum(quarters) if quarters else "VARCHAR",
+        "indicator_id": _enum([i.id for _, i in strategy.indicators]),
+        "value": "DOUBLE",
+        "sex": _enum(list(contract.SEX_VALUES)),
+        "simd_quintile": _enum(list(contract.SIMD_VALUES)),
+        "comment": "VARCHAR",
+        "indicator_name": "VARCHAR",
+        "unit": "VARCHAR",
+    }
+
+
+def read_checked(
+    con: duckdb.DuckDBPyConnection, path: str, text: Text, strategy: StrategyFile, today: date
+) -> bool:
+    """Read a canonical file into ``typed`` and define ``checked`` over it; False (nothing
+    defined) when DuckDB refuses a cell or the file has no value at all (the general
+    path then says which)."""
+    types = _column_types(strategy, today)
+    if types["period"] == "VARCHAR":  # no quarter may be reported yet: let the rules say so
+        return False
+    columns = ", ".join(f"'{name}': '{types[name]}'" for name in text.header)
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE typed AS
+            SELECT * FROM read_csv($path, auto_detect = false, header = false, skip = 1,
+                delim = ',', quote = '"', escape = '"', columns = {{{columns}}})
+            """,
+            {"path": path},
+        )
+    except duckdb.Error:
+        return False
+    has_value = "EXISTS (SELECT 1 FROM typed WHERE value IS NOT NULL)"
+    if not con.execute(f"SELECT {has_value}").fetchone()[0]:
+        return False
+    indicators = [i for _, i in strategy.indicators]
+    register(con, "indicator_info", {
+        "id": ("VARCHAR", [i.id for i in indicators]),
+        "unit": ("VARCHAR", [i.unit for i in indicators]),
+        "national": ("BOOLEAN", [i.reported_by == "national" for i in indicators]),
+        "has_sex": ("BOOLEAN", ["sex" in i.breakdowns for i in indicators]),
+        "has_simd": ("BOOLEAN", ["simd_quintile" in i.breakdowns for i in indicators]),
+    })  # fmt: skip
+    sex = "t.sex::VARCHAR" if "sex" in text.header else "NULL"
+    simd = "t.simd_quintile::VARCHAR" if "simd_quintile" in text.header else "NULL"
+    comment = comment_text("t.comment") if "comment" in text.header else "NULL::VARCHAR"
+    drop_checked(con)
+    # A blank code, period or id reads as NULL: the same 'missing' the general path finds.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW checked AS
+        SELECT t.rowid AS rid, t.rowid + 2 AS excel_row,
+            t.authority_code::VARCHAR AS authority_code, NULL::VARCHAR AS superseded,
+            CASE WHEN t.authority_code IS NULL THEN 'missing' END AS authority_problem,
+            t.period::VARCHAR AS period,
+            CASE WHEN t.period IS NULL THEN 'missing' END AS period_problem,
+            t.indicator_id::VARCHAR AS indicator_id,
+            CASE WHEN t.indicator_id IS NULL THEN 'missing' END AS indicator_problem,
+            i.unit, i.national, i.has_sex, i.has_simd,
+            coalesce({sex}, 'all') AS sex, coalesce({simd}, 'all') AS simd_quintile,
+            false AS is_percent,
+            CASE WHEN isfinite(t.value) THEN t.value END AS value,
+            {comment} AS comment
+        FROM typed t LEFT JOIN indicator_info i ON i.id = t.indicator_id::VARCHAR
+        WHERE t.value IS NOT NULL
+        """
+    )
+    return True

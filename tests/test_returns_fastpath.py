@@ -1,0 +1,185 @@
+"""The strict fast path (etl.return_fast) changes nothing but speed: for every fixture and
+for generated canonical files, valid or breaking rules, the report and the stored figures
+are the same whether a canonical file is read with DuckDB's own types or as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl import contract, return_fast, store
+from etl.ingest import ingest_return
+from etl.returns import Submitter, validate_return
+from etl.strategy import load_strategy
+
+DATA = Path(__file__).resolve().parent / "data"
+FIXTURES = sorted((DATA / "returns").glob("*/*.csv"))
+SMALL = load_strategy(DATA / "strategy-small.yaml")
+TODAY = date(2025, 12, 1)
+ME = Submitter("parity")
+EDINBURGH = Submitter("edinburgh", authorities=frozenset({"S12000036"}), national=False)
+HEADER = ["authority_code", "period", "indicator_id", "value", "sex", "simd_quintile", "comment"]
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@pytest.fixture(scope="module")
+def empty_store() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "empty.duckdb"
+        store.init(path, SMALL)
+        yield path
+
+
+def both_reports(monkeypatch, data: bytes, submitter=None):
+    """(fast, general): the report with the fast path allowed, then forced off."""
+    fast = validate_return(data, "returns/x.csv", SMALL, today=TODAY, submitter=submitter)
+    monkeypatch.setattr(return_fast, "ENABLED", False)
+    general = validate_return(data, "returns/x.csv", SMALL, today=TODAY, submitter=submitter)
+    monkeypatch.setattr(return_fast, "ENABLED", True)
+    assert not general.fast_path
+    return fast, general
+
+
+def assert_same(fast, general):
+    assert fast.errors == general.errors
+    assert fast.warnings == general.warnings
+    assert fast.submissions == general.submissions
+    assert fast.encoding == general.encoding
+    assert fast.to_dict() == general.to_dict()
+
+
+def stored(empty_store: Path, folder: Path, name: str, data: bytes) -> tuple:
+    db = folder / f"{name}.duckdb"
+    shutil.copyfile(empty_store, db)
+    result = ingest_return(db, data, "returns/x.csv", SMALL, submitter=ME, today=TODAY)
+    with store.connect(db) as con:
+        figures = con.execute(
+            "SELECT s.authority_code, s.period, s.version, s.row_count, f.indicator_id, f.sex, "
+            "f.simd_quintile, f.value, f.comment FROM figures f "
+            "JOIN submissions s ON s.id = f.submission_id ORDER BY ALL"
+        ).fetchall()
+    outcomes = [(o.authority_code, o.period, o.action, o.rows) for o in result.outcomes]
+    return result.report, outcomes, figures
+
+
+def both_stores(monkeypatch, empty_store: Path, data: bytes) -> tuple:
+    with tempfile.TemporaryDirectory() as folder:
+        fast = stored(empty_store, Path(folder), "fast", data)
+        monkeypatch.setattr(return_fast, "ENABLED", False)
+        general = stored(empty_store, Path(folder), "general", data)
+        monkeypatch.setattr(return_fast, "ENABLED", True)
+    return fast, general
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.name}-{p.stem}" for p in FIXTURES])
+def test_every_fixture_gives_the_same_report_either_way(monkeypatch, path):
+    fast, general = both_reports(monkeypatch, path.read_bytes())
+    assert_same(fast, general)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.name}-{p.stem}" for p in FIXTURES])
+def test_every_fixture_stores_the_same_figures_either_way(monkeypatch, empty_store, path):
+    (fast, *stored_fast), (general, *stored_general) = both_stores(
+        monkeypatch, empty_store, path.read_bytes()
+    )
+    assert_same(fast, general)
+    assert stored_fast == stored_general
+    assert bool(stored_fast[1]) == fast.valid  # a valid file stored figures, a bad one none
+
+
+def test_the_fast_path_is_taken_for_a_canonical_file_only():
+    def read(name: str):
+        data = (DATA / "returns" / "good" / name).read_bytes()
+        return validate_return(data, name, SMALL, today=TODAY)
+
+    assert read("canonical.csv").fast_path
+    assert read("template-filled.csv").fast_path  # BOM, extra columns, blank values
+    for name in ("codes-lower-spaces.csv", "number-forms.csv", "period-forms.csv",
+                 "header-case-order.csv", "semicolons.csv", "blank-lines.csv"):  # fmt: skip
+        report = read(name)
+        assert report.valid and not report.fast_path, name
+
+
+@pytest.mark.parametrize(
+    "cell, reason",
+    [("1_000", "DuckDB reads digit groups that the contract refuses"),
+     ("1,234", "a tolerated form, not a canonical one"),
+     ("12.5%", "a tolerated form, not a canonical one")],
+)  # fmt: skip
+def test_a_value_in_a_tolerated_or_refused_form_takes_the_general_path(monkeypatch, cell, reason):
+    data = f'{",".join(HEADER)}\nS12000036,2025-Q3,C01-I2,"{cell}",all,all,\n'.encode()
+    fast, general = both_reports(monkeypatch, data)
+    assert not fast.fast_path, reason
+    assert_same(fast, general)
+
+
+def test_a_council_sending_another_councils_canonical_file_is_told_the_same(monkeypatch):
+    data = f"{','.join(HEADER)}\nS12000033,2025-Q3,C01-I1,5,all,all,\n".encode()
+    fast, general = both_reports(monkeypatch, data, submitter=EDINBURGH)
+    assert fast.fast_path
+    assert [e.code for e in fast.errors] == ["not_allowed"]
+    assert_same(fast, general)
+
+
+# Canonical rows: codes, quarters, ids and breakdowns in their exact forms, plain numbers;
+# the draws still break rules (negative, percent over 100, duplicates, breakdowns not
+# declared, national/council mismatch, long comments, blank cells and values).
+_CODES = ["S12000036", "S12000033", "S92000003"]
+_PERIODS = ["2025-Q3", "2024-Q1", "2017-Q4"]
+_IDS = [i.id for _, i in SMALL.indicators]
+_NUMBERS = st.one_of(
+    st.integers(-5, 5000).map(str),
+    st.floats(-10, 250, allow_nan=False).map(lambda x: repr(round(x, 2))),
+    st.just(""),
+)
+_COMMENTS = st.one_of(
+    st.just(""),
+    st.text(alphabet="abc é,\"'=+-@\n", max_size=12),
+    st.just("x" * (contract.MAX_COMMENT + 1)),
+    st.just("'=SUM(A1)"),
+)
+_ROW = st.tuples(
+    st.sampled_from(_CODES + [""]),
+    st.sampled_from(_PERIODS),
+    st.sampled_from(_IDS),
+    _NUMBERS,
+    st.sampled_from(["", *contract.SEX_VALUES]),
+    st.sampled_from(["", *contract.SIMD_VALUES]),
+    _COMMENTS,
+)
+
+
+def canonical_csv(rows: list[tuple]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@SETTINGS
+@given(rows=st.lists(_ROW, min_size=1, max_size=12))
+def test_generated_canonical_files_give_the_same_report_and_figures(monkeypatch, empty_store, rows):
+    data = canonical_csv(rows)
+    (fast, *stored_fast), (general, *stored_general) = both_stores(monkeypatch, empty_store, data)
+    assert fast.fast_path == any(value for _, _, _, value, *_ in rows)
+    assert_same(fast, general)
+    assert stored_fast == stored_general
+
+
+@SETTINGS
+@given(rows=st.lists(_ROW, min_size=1, max_size=8))
+def test_generated_canonical_files_from_a_council_give_the_same_report(monkeypatch, rows):
+    fast, general = both_reports(monkeypatch, canonical_csv(rows), submitter=EDINBURGH)
+    assert_same(fast, general)
