@@ -6,11 +6,14 @@ file is loaded into DuckDB as text and each rule is one set-based query over
 all rows, so a two-million-row back-fill is checked about as fast as DuckDB
 reads it. Values that repeat (codes, periods, indicator ids, breakdowns) are
 interpreted once per distinct value in Python, with the same functions the rest
-of the tracker uses (``Quarter.parse``), then joined back.
+of the tracker uses (``Quarter.parse``), then joined back. A file already in
+canonical form (a back-fill, our own export) is first tried on a strict fast
+path that reads it with DuckDB's own types; the same rules then run on it.
 
 The parts: ``return_report`` (problems and reports as data), ``return_file``
 (bytes to the ``raw`` table), ``return_values`` (lookups for repeated values),
-``return_rules`` (the rules over ``checked``); this module puts them in order.
+``return_fast`` (the typed read of a canonical file), ``return_rules`` (the
+rules over ``checked``); this module puts them in order.
 """
 
 from __future__ import annotations
