@@ -183,3 +183,21 @@ def test_generated_canonical_files_give_the_same_report_and_figures(monkeypatch,
 def test_generated_canonical_files_from_a_council_give_the_same_report(monkeypatch, rows):
     fast, general = both_reports(monkeypatch, canonical_csv(rows), submitter=EDINBURGH)
     assert_same(fast, general)
+
+
+@pytest.mark.parametrize(
+    "body, found",
+    [
+        (b"S12000036,2025-Q3,C01-I1,1000,all,all,\n", False),
+        (b"S12000036,2025-Q3,C01-I1,1_000,all,all,\n", True),
+        (
+            b"S12000036,2025-Q3,C01-I1,5,all,all,see note_a\nS12000036,2025-Q2,C01-I1,2_5,all,all,\n",
+            True,
+        ),
+        (b"S12000036,2025-Q3,C01-I1,5,all,all,snake_case words only\n", False),
+    ],
+)
+def test_digit_groups_are_found_below_the_header_only(body, found):
+    header = ",".join(HEADER).encode() + b"\n"
+    assert "_" in header.decode(), "the header's own underscores must not count"
+    assert return_fast._has_digit_groups(header + body) is found
