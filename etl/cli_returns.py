@@ -20,6 +20,8 @@ FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
 )
 AS_JSON = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
+AUTHORITY = typer.Option(..., "--authority", help="GSS code, e.g. S12000036.")
+PERIOD = typer.Option(..., "--period", help="Quarter, e.g. 2025-Q3.")
 TODAY = typer.Option(None, "--today", hidden=True, help="Pretend today is this date (tests).")
 
 
@@ -170,8 +172,8 @@ def export(
 @app.command(name="history")
 def history_command(
     ctx: typer.Context,
-    authority: str = typer.Option(..., "--authority", help="GSS code, e.g. S12000036."),
-    period: str = typer.Option(..., "--period", help="Quarter, e.g. 2025-Q3."),
+    authority: str = AUTHORITY,
+    period: str = PERIOD,
     as_json: bool = AS_JSON,
 ) -> None:
     """Every version of one council's return for one quarter, oldest first."""
@@ -201,8 +203,8 @@ def history_command(
 @app.command()
 def restore(
     ctx: typer.Context,
-    authority: str = typer.Option(..., "--authority", help="GSS code, e.g. S12000036."),
-    period: str = typer.Option(..., "--period", help="Quarter, e.g. 2025-Q3."),
+    authority: str = AUTHORITY,
+    period: str = PERIOD,
     version: int = typer.Option(..., "--version", help="The version to make current again."),
     submitted_by: str = typer.Option(None, "--submitted-by", help="Who restores it."),
 ) -> None:
@@ -221,8 +223,8 @@ def restore(
 @app.command()
 def template(
     ctx: typer.Context,
-    authority: str = typer.Option(..., "--authority", help="GSS code, e.g. S12000036."),
-    period: str = typer.Option(..., "--period", help="Quarter, e.g. 2025-Q3."),
+    authority: str = AUTHORITY,
+    period: str = PERIOD,
     out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
 ) -> None:
     """A return pre-filled for one council and quarter: every indicator and breakdown it
