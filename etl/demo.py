@@ -22,6 +22,7 @@ import pandas as pd
 from etl import store
 from etl.councils import NATIONAL_CODE, councils
 from etl.periods import Quarter, last_ended, quarters_between
+from etl.status import trajectory
 from etl.strategy import Indicator, StrategyFile
 
 # Approximate populations in thousands (NRS mid-year estimates, rounded), used only to
@@ -55,16 +56,6 @@ def _rng(seed: int, *keys: str) -> np.random.Generator:
     return np.random.default_rng([seed, *(zlib.crc32(k.encode()) for k in keys)])
 
 
-def _trajectory(indicator: Indicator, quarter: Quarter) -> float:
-    points = [(p.quarter.index, p.value) for p in [indicator.baseline, *indicator.targets]]
-    if quarter.index <= points[0][0]:
-        return points[0][1]
-    for (q0, v0), (q1, v1) in zip(points, points[1:], strict=False):
-        if quarter.index <= q1:
-            return v0 + (v1 - v0) * (quarter.index - q0) / (q1 - q0)
-    return points[-1][1]
-
-
 def _performance(profile: float, quarter: Quarter, start: Quarter) -> float:
     """Early quarters sit near the trajectory; the profile shows as the strategy goes on."""
     progress = min(1.0, (quarter.index - start.index) / 8)
@@ -72,6 +63,12 @@ def _performance(profile: float, quarter: Quarter, start: Quarter) -> float:
     if COVID[0] <= quarter <= COVID[1]:
         factor *= COVID_DIP
     return factor
+
+
+def _trajectory_at(indicator: Indicator, quarter: Quarter) -> float:
+    """The status engine's trajectory (the one rule); demo quarters start at the baseline."""
+    targets = [(t.period, t.value) for t in indicator.targets]
+    return trajectory((indicator.baseline.period, indicator.baseline.value), targets, str(quarter))
 
 
 def _value(indicator: Indicator, national: float, weight: float, factor: float) -> float:
@@ -153,7 +150,7 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
                 noise = rng.normal(1, 0.05) * (1 if national else council_factor)
                 factor = _performance(profiles[indicator.id], quarter, start) * noise
                 headline = _value(
-                    indicator, _trajectory(indicator, quarter), 1 if national else weight, factor
+                    indicator, _trajectory_at(indicator, quarter), 1 if national else weight, factor
                 )
                 progress = min(1.0, (quarter.index - start.index) / 20)
                 rows.append((indicator.id, "all", "all", headline))
