@@ -7,6 +7,8 @@ and quarter at most.
 
 from __future__ import annotations
 
+from etl.strategy import NATIONAL_CODE
+
 HEADLINE = "sex = 'all' AND simd_quintile = 'all'"
 _AGGREGATES = {"sum": "sum", "mean": "avg"}
 
@@ -95,10 +97,10 @@ def breakdowns(indicator_id: str, last_period: str, aggregation: str) -> tuple[s
                {part("all", "5")} AS simd_5,
                count(DISTINCT authority_code) AS authorities_reported
         FROM current_figures
-        WHERE indicator_id = ? AND period <= ? AND authority_code <> 'S92000003'
+        WHERE indicator_id = ? AND period <= ? AND authority_code <> ?
           AND (sex <> 'all' OR simd_quintile <> 'all')
         GROUP BY GROUPING SETS ((authority_code, period), (period))
         ORDER BY period, authority_code NULLS FIRST
         """,
-        [indicator_id, last_period],
+        [indicator_id, last_period, NATIONAL_CODE],
     )

@@ -12,8 +12,7 @@ import pandas as pd
 
 from dashboard import format as fmt
 from etl.periods import last_ended
-
-NATIONAL_CODE = "S92000003"
+from etl.strategy import NATIONAL_CODE
 
 
 def quarter_ends(today: date, count: int = 8) -> list[date]:
