@@ -40,5 +40,11 @@ def authorities() -> tuple[Authority, ...]:
     return (*councils(), SCOTLAND)
 
 
+@cache
+def _names() -> dict[str, str]:
+    return {a.code: a.name for a in authorities()}
+
+
 def council_name(code: str) -> str:
-    return {a.code: a.name for a in authorities()}.get(code, code)
+    """The name of a council (or Scotland) by GSS code; an unknown code as it is."""
+    return _names().get(code, code)
