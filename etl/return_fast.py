@@ -23,7 +23,7 @@ from etl.councils import authorities
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.return_file import Text
 from etl.return_rules import comment_text
-from etl.return_values import register
+from etl.return_values import register, register_places
 from etl.strategy import StrategyFile
 
 ENABLED = True  # tests turn it off to compare both paths
@@ -67,12 +67,16 @@ def _enum(values: list[str]) -> str:
     return f"ENUM({quoted})"
 
 
-def _column_types(strategy: StrategyFile, today: date) -> dict[str, str]:
+def _quarters(strategy: StrategyFile, today: date) -> list[str]:
+    """The quarters a return may hold: from the strategy's start to the last one ended."""
     start = Quarter.parse(strategy.strategy.start)
-    quarters = [str(q) for q in quarters_between(start, last_ended(today))]
+    return [str(q) for q in quarters_between(start, last_ended(today))]
+
+
+def _column_types(codes: list[str], quarters: list[str], strategy: StrategyFile) -> dict[str, str]:
     return {
-        "authority_code": _enum([a.code for a in authorities()]),
-        "period": _enum(quarters) if quarters else "VARCHAR",
+        "authority_code": _enum(codes),
+        "period": _enum(quarters),
         "indicator_id": _enum([i.id for _, i in strategy.indicators]),
         "value": "DOUBLE",
         "sex": _enum(list(contract.SEX_VALUES)),
@@ -89,9 +93,10 @@ def read_checked(
     """Read a canonical file into ``typed`` and define ``checked`` over it; False (nothing
     defined) when DuckDB refuses a cell or the file has no value at all (the general
     path then says which)."""
-    types = _column_types(strategy, today)
-    if types["period"] == "VARCHAR":  # no quarter may be reported yet: let the rules say so
+    codes, quarters = [a.code for a in authorities()], _quarters(strategy, today)
+    if not quarters:  # no quarter may be reported yet: let the rules say so
         return False
+    types = _column_types(codes, quarters, strategy)
     columns = ", ".join(f"'{name}': '{types[name]}'" for name in text.header)
     try:
         con.execute(
@@ -108,7 +113,11 @@ def read_checked(
     if not con.execute(f"SELECT {has_value}").fetchone()[0]:
         return False
     indicators = [i for _, i in strategy.indicators]
+    # The ENUMs' codes are the keys: an indicator's is its position in the strategy, and a
+    # place's is its authority's code times the number of quarters plus its quarter's.
+    register_places(con, [(a, q) for a in codes for q in quarters])
     register(con, "indicator_info", {
+        "key": ("INTEGER", list(range(len(indicators)))),
         "id": ("VARCHAR", [i.id for i in indicators]),
         "unit": ("VARCHAR", [i.unit for i in indicators]),
         "national": ("BOOLEAN", [i.reported_by == "national" for i in indicators]),
@@ -124,6 +133,9 @@ def read_checked(
         f"""
         CREATE OR REPLACE TEMP VIEW checked AS
         SELECT t.rowid AS rid, t.rowid + 2 AS excel_row,
+            enum_code(t.authority_code)::INTEGER * {len(quarters)} + enum_code(t.period)
+                AS place_key,
+            enum_code(t.indicator_id)::INTEGER AS indicator_key,
             t.authority_code::VARCHAR AS authority_code, NULL::VARCHAR AS superseded,
             CASE WHEN t.authority_code IS NULL THEN 'missing' END AS authority_problem,
             t.period::VARCHAR AS period,
@@ -135,7 +147,7 @@ def read_checked(
             false AS is_percent,
             CASE WHEN isfinite(t.value) THEN t.value END AS value,
             {comment} AS comment
-        FROM typed t LEFT JOIN indicator_info i ON i.id = t.indicator_id::VARCHAR
+        FROM typed t LEFT JOIN indicator_info i ON i.key = enum_code(t.indicator_id)
         WHERE t.value IS NOT NULL
         """
     )

@@ -65,7 +65,8 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
             WHERE {value} <> ''
         ),
         numbers AS (SELECT *, {_NUMBER} AS x FROM parsed)
-        SELECT p.rid, p.excel_row, pl.code AS authority_code, pl.superseded,
+        SELECT p.rid, p.excel_row, pl.place_key, i.key AS indicator_key,
+            pl.code AS authority_code, pl.superseded,
             pl.authority_problem, pl.period, pl.period_problem,
             i.id AS indicator_id, i.problem AS indicator_problem, i.unit, i.national,
             i.has_sex, i.has_simd, b.sex, b.simd AS simd_quintile, p.is_percent,
@@ -211,7 +212,8 @@ def superseded_warnings(con, positions, file_name: str) -> list[Problem]:
 
 def summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFile):
     """One pass over ``checked``: each (authority, period) with its rows, whether any rule
-    is broken or any key is there twice, and a warning for indicators left out.
+    is broken or any key is there twice, and a warning for indicators left out. It groups
+    by the integer keys of places and indicators (positions in ``places`` and the strategy).
 
     Duplicates without a DISTINCT: within one (authority, period, indicator) each of the
     18 (sex, quintile) pairs sets one bit, so rows outnumber the bits set only when a
@@ -227,17 +229,17 @@ def summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFi
     found = con.execute(
         f"""
         WITH per_indicator AS (
-            SELECT authority_code, period, indicator_id, count(*) AS rows,
+            SELECT place_key, indicator_key, count(*) AS rows,
                 count(*) FILTER (WHERE {broken}) AS broken,
                 count(*) FILTER (WHERE sex IS NOT NULL AND simd_quintile IS NOT NULL) AS keyed,
                 coalesce(bit_count(bit_or(CASE WHEN sex IS NOT NULL
                     AND simd_quintile IS NOT NULL THEN {bit} END)), 0) AS keys
-            FROM checked GROUP BY ALL
+            FROM checked GROUP BY place_key, indicator_key
         )
-        SELECT authority_code, period, sum(rows)::BIGINT, sum(broken)::BIGINT,
-            bool_or(indicator_id IS NOT NULL AND keyed > keys),
-            list(indicator_id) FILTER (WHERE indicator_id IS NOT NULL)
-        FROM per_indicator GROUP BY ALL ORDER BY ALL
+        SELECT p.authority_code, p.period, sum(rows)::BIGINT, sum(broken)::BIGINT,
+            bool_or(indicator_key IS NOT NULL AND keyed > keys),
+            list(indicator_key) FILTER (WHERE indicator_key IS NOT NULL)
+        FROM per_indicator LEFT JOIN places p USING (place_key) GROUP BY ALL ORDER BY ALL
         """
     ).fetchall()
     indicators = [i for _, i in strategy.indicators]
@@ -252,7 +254,7 @@ def summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFi
         if code is None or period is None:
             continue
         summaries.append(SubmissionSummary(code, period, rows))
-        held = set(present or ())
+        held = {indicators[key].id for key in present or ()}
         missing = [i for i in expected[code == NATIONAL_CODE] if i not in held]
         if missing:
             shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if

@@ -77,6 +77,16 @@ def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple
     )
 
 
+def register_places(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> None:
+    """``places``: each (authority, period) a file may hold, by the ``place_key`` of ``checked``
+    (the position in ``pairs``)."""
+    register(con, "places", {
+        "place_key": ("INTEGER", list(range(len(pairs)))),
+        "authority_code": ("VARCHAR", [a for a, _ in pairs]),
+        "period": ("VARCHAR", [p for _, p in pairs]),
+    })  # fmt: skip
+
+
 def cell(positions: dict[str, int], name: str) -> str:
     return f"r.c{positions[name]}" if name in positions else "NULL::VARCHAR"
 
@@ -106,6 +116,12 @@ def interpret(con, positions: dict[str, int], strategy: StrategyFile, today: dat
                                  "problem": ("VARCHAR", problems),
                                  "extra": ("VARCHAR", extras)})  # fmt: skip
     period = {raw: (p, problem) for raw, p, problem in zip(raws, periods, problems, strict=True)}
+    # Each valid (authority, period) gets a small integer: the rules group by it, not by text.
+    keys: dict[tuple[str, str], int] = {}
+    for a, p in places:
+        if authority[a][0] and period[p][0]:
+            keys.setdefault((authority[a][0], period[p][0]), len(keys))
+    register_places(con, list(keys))
     register(con, "place_map", {
         "authority_raw": ("VARCHAR", [a for a, _ in places]),
         "period_raw": ("VARCHAR", [p for _, p in places]),
@@ -114,16 +130,20 @@ def interpret(con, positions: dict[str, int], strategy: StrategyFile, today: dat
         "authority_problem": ("VARCHAR", [authority[a][2] for a, _ in places]),
         "period": ("VARCHAR", [period[p][0] for _, p in places]),
         "period_problem": ("VARCHAR", [period[p][1] for _, p in places]),
+        "place_key": ("INTEGER", [keys.get((authority[a][0], period[p][0])) for a, p in places]),
     })  # fmt: skip
 
-    by_key = {i.id.lower(): i for _, i in strategy.indicators}
+    indicators = [i for _, i in strategy.indicators]
+    by_key = {i.id.lower(): (n, i) for n, i in enumerate(indicators)}
     raws = [raw for (raw,) in distinct("indicator_id")]
-    found = [by_key.get(r.strip().lower()) for r in raws]
+    keyed = [by_key.get(r.strip().lower(), (None, None)) for r in raws]
+    found = [i for _, i in keyed]
     problems = [None if i else ("missing" if not r.strip() else "unknown_indicator")
                 for r, i in zip(raws, found, strict=True)]  # fmt: skip
     register(con, "indicator_map", {
         "raw": ("VARCHAR", raws),
         "id": ("VARCHAR", [i and i.id for i in found]),
+        "key": ("INTEGER", [n for n, _ in keyed]),
         "problem": ("VARCHAR", problems),
         "unit": ("VARCHAR", [i and i.unit for i in found]),
         "national": ("BOOLEAN", [i and i.reported_by == "national" for i in found]),
