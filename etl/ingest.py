@@ -127,10 +127,11 @@ def _store_checked(
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE incoming AS
-        SELECT n.authority_code, n.period, n.rows, c.id AS current_id, c.row_count AS current_rows,
-            coalesce(v.last_version, 0) AS last_version
+        SELECT n.authority_code, n.period, p.place_key, n.rows, c.id AS current_id,
+            c.row_count AS current_rows, coalesce(v.last_version, 0) AS last_version
         FROM (SELECT unnest($codes) AS authority_code, unnest($periods) AS period,
                      unnest($rows) AS rows) n
+        JOIN places p USING (authority_code, period)
         LEFT JOIN submissions c
             ON c.authority_code = n.authority_code AND c.period = n.period AND c.is_current
         LEFT JOIN (SELECT authority_code, period, max(version) AS last_version
@@ -149,12 +150,11 @@ def _store_checked(
         """
         CREATE OR REPLACE TEMP TABLE matching AS
         SELECT i.authority_code, i.period, count(*) AS same
-        FROM incoming i
-        JOIN checked k ON k.authority_code = i.authority_code AND k.period = i.period
+        FROM (SELECT * FROM incoming WHERE rows = current_rows) i
+        JOIN checked k ON k.place_key = i.place_key
         JOIN figures f ON f.submission_id = i.current_id AND f.indicator_id = k.indicator_id
             AND f.sex = k.sex AND f.simd_quintile = k.simd_quintile AND f.value = k.value
             AND f.comment IS NOT DISTINCT FROM k.comment
-        WHERE i.rows = i.current_rows
         GROUP BY ALL
         """
     )
@@ -198,7 +198,7 @@ def _store_checked(
         """
         INSERT INTO figures (submission_id, indicator_id, sex, simd_quintile, value, comment)
         SELECT w.new_id, k.indicator_id, k.sex, k.simd_quintile, k.value, k.comment
-        FROM checked k JOIN writes w USING (authority_code, period)
+        FROM checked k JOIN writes w USING (place_key)
         """
     )
     rows = con.execute(

@@ -23,7 +23,7 @@ from etl.councils import authorities
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.return_file import Text
 from etl.return_rules import comment_text
-from etl.return_values import register, register_places
+from etl.return_values import register_places
 from etl.strategy import StrategyFile
 
 ENABLED = True  # tests turn it off to compare both paths
@@ -73,6 +73,18 @@ def _quarters(strategy: StrategyFile, today: date) -> list[str]:
     return [str(q) for q in quarters_between(start, last_ended(today))]
 
 
+def _literal(values: list[str] | list[bool]) -> str:
+    """A SQL list of strings or booleans."""
+    return (
+        "["
+        + ", ".join(
+            str(v).lower() if isinstance(v, bool) else "'" + v.replace("'", "''") + "'"
+            for v in values
+        )
+        + "]"
+    )
+
+
 def _column_types(codes: list[str], quarters: list[str], strategy: StrategyFile) -> dict[str, str]:
     return {
         "authority_code": _enum(codes),
@@ -116,16 +128,18 @@ def read_checked(
     # The ENUMs' codes are the keys: an indicator's is its position in the strategy, and a
     # place's is its authority's code times the number of quarters plus its quarter's.
     register_places(con, [(a, q) for a in codes for q in quarters])
-    register(con, "indicator_info", {
-        "key": ("INTEGER", list(range(len(indicators)))),
-        "id": ("VARCHAR", [i.id for i in indicators]),
-        "unit": ("VARCHAR", [i.unit for i in indicators]),
-        "national": ("BOOLEAN", [i.reported_by == "national" for i in indicators]),
-        "has_sex": ("BOOLEAN", ["sex" in i.breakdowns for i in indicators]),
-        "has_simd": ("BOOLEAN", ["simd_quintile" in i.breakdowns for i in indicators]),
-    })  # fmt: skip
-    sex = "t.sex::VARCHAR" if "sex" in text.header else "NULL"
-    simd = "t.simd_quintile::VARCHAR" if "simd_quintile" in text.header else "NULL"
+    # What the strategy says of each indicator, looked up by its key in constant lists (a
+    # join would run for every row even where no column of it is used).
+    key = "enum_code(t.indicator_id) + 1"
+    info = {
+        "unit": _literal([i.unit for i in indicators]),
+        "national": _literal([i.reported_by == "national" for i in indicators]),
+        "has_sex": _literal(["sex" in i.breakdowns for i in indicators]),
+        "has_simd": _literal(["simd_quintile" in i.breakdowns for i in indicators]),
+    }
+    looked_up = ", ".join(f"{values}[{key}] AS {name}" for name, values in info.items())
+    sex = "t.sex" if "sex" in text.header else "NULL"
+    simd = "t.simd_quintile" if "simd_quintile" in text.header else "NULL"
     comment = comment_text("t.comment") if "comment" in text.header else "NULL::VARCHAR"
     drop_checked(con)
     # A blank code, period or id reads as NULL: the same 'missing' the general path finds.
@@ -142,12 +156,12 @@ def read_checked(
             CASE WHEN t.period IS NULL THEN 'missing' END AS period_problem,
             t.indicator_id::VARCHAR AS indicator_id,
             CASE WHEN t.indicator_id IS NULL THEN 'missing' END AS indicator_problem,
-            i.unit, i.national, i.has_sex, i.has_simd,
+            {looked_up},
             coalesce({sex}, 'all') AS sex, coalesce({simd}, 'all') AS simd_quintile,
             false AS is_percent,
             CASE WHEN isfinite(t.value) THEN t.value END AS value,
             {comment} AS comment
-        FROM typed t LEFT JOIN indicator_info i ON i.key = enum_code(t.indicator_id)
+        FROM typed t
         WHERE t.value IS NOT NULL
         """
     )

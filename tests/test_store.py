@@ -9,7 +9,7 @@ import time
 import duckdb
 import pytest
 
-from etl import store
+from etl import contract, store
 from tests.conftest import ROOT
 
 
@@ -131,3 +131,35 @@ def test_cli_init_twice_then_demo_on_an_empty_path(tmp_path):
         and "strategy unchanged" in second.stdout
     )
     assert demo.returncode == 0 and "demo data loaded" in demo.stdout, demo.stderr
+
+
+def test_breakdowns_are_stored_as_the_contracts_values_and_read_as_text(tmp_path, strategy):
+    path = tmp_path / "t.duckdb"
+    store.init(path, strategy)
+    with store.connect(path) as con:
+        types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'figures'").fetchall())  # fmt: skip
+        assert types["sex"] == f"ENUM({', '.join(repr(v) for v in contract.SEX_VALUES)})"
+        assert types["simd_quintile"] == (
+            f"ENUM({', '.join(repr(v) for v in contract.SIMD_VALUES)})"
+        )
+        shown = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'current_figures'").fetchall())  # fmt: skip
+        assert shown["sex"] == shown["simd_quintile"] == "VARCHAR"
+
+
+def test_upgrading_keeps_every_figure_as_it_was(tmp_path, strategy, monkeypatch):
+    path = tmp_path / "v2.duckdb"
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:2])
+    with store.connect(path) as con:
+        store.migrate(con)
+        con.execute("INSERT INTO submissions VALUES (1, 'S12000005', '2024-Q1', 1, now(), 'me', "
+                    "'x', 2, 'f.csv', 'new', true, NULL, NULL)")  # fmt: skip
+        con.execute("INSERT INTO figures VALUES (1, 'C01-I1', 'female', '3', 12.5, 'note'), "
+                    "(1, 'C01-I1', 'all', 'all', 40, NULL)")  # fmt: skip
+        before = con.execute("SELECT * FROM current_figures ORDER BY ALL").fetchall()
+    monkeypatch.undo()
+    store.init(path, strategy)
+    with store.connect(path) as con:
+        assert con.execute("SELECT * FROM current_figures ORDER BY ALL").fetchall() == before
+        assert con.execute("SELECT count(*) FROM figures WHERE sex = 'female'").fetchone() == (1,)
