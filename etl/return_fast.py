@@ -158,6 +158,8 @@ def read_checked(
             CASE WHEN t.indicator_id IS NULL THEN 'missing' END AS indicator_problem,
             {looked_up},
             coalesce({sex}, 'all') AS sex, coalesce({simd}, 'all') AS simd_quintile,
+            coalesce(enum_code({sex}), 0)::INTEGER * {len(contract.SIMD_VALUES)}
+                + coalesce(enum_code({simd}), 0) AS breakdown_key,
             false AS is_percent,
             CASE WHEN isfinite(t.value) THEN t.value END AS value,
             {comment} AS comment

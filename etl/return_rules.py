@@ -69,7 +69,8 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
             pl.code AS authority_code, pl.superseded,
             pl.authority_problem, pl.period, pl.period_problem,
             i.id AS indicator_id, i.problem AS indicator_problem, i.unit, i.national,
-            i.has_sex, i.has_simd, b.sex, b.simd AS simd_quintile, p.is_percent,
+            i.has_sex, i.has_simd, b.sex, b.simd AS simd_quintile, b.breakdown_key,
+            p.is_percent,
             CASE WHEN isfinite(p.x) THEN p.x END AS value,
             {comment_text("p.c")} AS comment
         FROM numbers p
@@ -220,20 +221,13 @@ def summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFi
     pair is repeated."""
     broken = " OR ".join(f"({condition})" for _, column, condition, _ in _RULES
                          if column in positions)  # fmt: skip
-    sexes = ", ".join(f"'{s}'" for s in contract.SEX_VALUES)
-    quintiles = ", ".join(f"'{q}'" for q in contract.SIMD_VALUES)
-    bit = (
-        f"1::BIGINT << ((array_position([{sexes}], sex) - 1) * {len(contract.SIMD_VALUES)}"
-        f" + array_position([{quintiles}], simd_quintile) - 1)"
-    )
     found = con.execute(
         f"""
         WITH per_indicator AS (
             SELECT place_key, indicator_key, count(*) AS rows,
                 count(*) FILTER (WHERE {broken}) AS broken,
-                count(*) FILTER (WHERE sex IS NOT NULL AND simd_quintile IS NOT NULL) AS keyed,
-                coalesce(bit_count(bit_or(CASE WHEN sex IS NOT NULL
-                    AND simd_quintile IS NOT NULL THEN {bit} END)), 0) AS keys
+                count(breakdown_key) AS keyed,
+                coalesce(bit_count(bit_or(1::BIGINT << breakdown_key)), 0) AS keys
             FROM checked GROUP BY place_key, indicator_key
         )
         SELECT p.authority_code, p.period, sum(rows)::BIGINT, sum(broken)::BIGINT,

@@ -77,6 +77,15 @@ def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple
     )
 
 
+def breakdown_key(sex: str | None, simd_quintile: str | None) -> int | None:
+    """Each valid (sex, SIMD quintile) pair as a number from 0 to 17 (``checked``'s
+    ``breakdown_key``; the fast path computes the same from its ENUM codes)."""
+    if sex is None or simd_quintile is None:
+        return None
+    width = len(contract.SIMD_VALUES)
+    return contract.SEX_VALUES.index(sex) * width + contract.SIMD_VALUES.index(simd_quintile)
+
+
 def register_places(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> None:
     """``places``: each (authority, period) a file may hold, by the ``place_key`` of ``checked``
     (the position in ``pairs``)."""
@@ -159,4 +168,6 @@ def interpret(con, positions: dict[str, int], strategy: StrategyFile, today: dat
         "simd_raw": ("VARCHAR", [q for _, q in pairs]),
         "sex": ("VARCHAR", sexes),
         "simd": ("VARCHAR", quintiles),
+        "breakdown_key": ("INTEGER", [breakdown_key(s, q) for s, q in zip(sexes, quintiles,
+                                                                          strict=True)]),
     })  # fmt: skip
