@@ -22,9 +22,8 @@ from typing import IO
 import yaml
 
 from etl.config import PROJECT_ROOT
-from etl.councils import authorities, council_name
+from etl.councils import NATIONAL_CODE, authorities, council_name
 from etl.returns import Submitter
-from etl.strategy import NATIONAL_CODE
 
 ADMINISTRATOR = "administrator"
 POLICY_OFFICER = "policy_officer"

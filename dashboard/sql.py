@@ -7,7 +7,7 @@ and quarter at most.
 
 from __future__ import annotations
 
-from etl.strategy import NATIONAL_CODE
+from etl.councils import NATIONAL_CODE
 
 HEADLINE = "sex = 'all' AND simd_quintile = 'all'"
 _AGGREGATES = {"sum": "sum", "mean": "avg"}

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard import format as fmt
+from etl.councils import NATIONAL_CODE
 from etl.periods import last_ended
-from etl.strategy import NATIONAL_CODE
 
 
 def quarter_ends(today: date, count: int = 8) -> list[date]:

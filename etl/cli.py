@@ -13,7 +13,6 @@ from pathlib import Path
 import typer
 
 from etl import config, store
-from etl.strategy import StrategyError, load_strategy
 
 app = typer.Typer(
     help="Track Scotland's STEM Education and Training Strategy: commitments, milestones, "
@@ -56,6 +55,8 @@ def _global(
 
 
 def strategy_of(ctx: Context):
+    from etl.strategy import StrategyError, load_strategy  # pydantic: only when needed
+
     try:
         return load_strategy(ctx.commitments)
     except StrategyError as error:
@@ -69,6 +70,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
 ) -> None:
     """Check commitments.yaml: every problem, with its line. Exit 1 when any."""
+    from etl.strategy import StrategyError, load_strategy
+
     path = file or ctx.obj.commitments
     try:
         strategy = load_strategy(path)

@@ -8,13 +8,17 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from etl import contract, ingest
 from etl.cli import CliError, app, strategy_of
+from etl.return_spec import ReturnSpec
 from etl.returns import Report, Submitter, validate_return
-from etl.strategy import StrategyError, StrategyFile
+
+if TYPE_CHECKING:
+    pass
 
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
@@ -70,9 +74,12 @@ def _write(data: bytes, out: Path | None) -> None:
         out.write_bytes(data)
 
 
-def _loaded_strategy(context) -> StrategyFile:
+def _loaded_spec(context) -> ReturnSpec:
+    """What returns are checked against, held in the store after the first load."""
+    from etl.strategy_errors import StrategyError
+
     try:
-        return ingest.strategy_in_store(context.db, context.commitments)
+        return ingest.spec_in_store(context.db, context.commitments)
     except StrategyError as error:
         raise CliError(f"{context.commitments} is not valid:\n{error}") from None
 
@@ -124,7 +131,7 @@ def ingest_command(
     """Check and load return files, each in one transaction. A file with any error stores
     nothing (the others still load); exit 1 when any file had an error."""
     day = _today(today)
-    strategy = _loaded_strategy(ctx.obj)
+    spec = _loaded_spec(ctx.obj)
     submitter = ingest.default_submitter()
     if submitted_by:
         submitter = Submitter(submitted_by)
@@ -137,7 +144,7 @@ def ingest_command(
             ctx.obj.db,
             data,
             str(path),
-            strategy,
+            spec,
             submitter=submitter,
             today=day,
             source_path=str(path),

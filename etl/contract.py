@@ -10,10 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from etl.councils import authorities, superseded_codes
+from etl.councils import NATIONAL_CODE, authorities, superseded_codes
 from etl.periods import Quarter
-from etl.strategy import NATIONAL_CODE, Indicator, StrategyFile
+
+if TYPE_CHECKING:
+    from etl.strategy import Indicator, StrategyFile
 
 SEX_VALUES = ("all", "female", "male")
 SIMD_VALUES = ("all", "1", "2", "3", "4", "5")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.strategy import NATIONAL_CODE
+NATIONAL_CODE = "S92000003"  # Scotland, for national figures (strategy-facts.md §5)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

@@ -10,24 +10,30 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl import contract, store
 from etl.councils import superseded_codes
 from etl.periods import Quarter
+from etl.return_spec import ReturnSpec
 from etl.returns import Report, Submitter, check_return
-from etl.strategy import StrategyFile, load_strategy
+
+if TYPE_CHECKING:
+    from etl.strategy import StrategyFile
 
 KEY = ("indicator_id", "sex", "simd_quintile")
 ROW = (*KEY, "value", "comment")
 
 
 STRATEGY_SOURCE = "strategy_source_sha256"  # meta: which commitments file strategy_json is
+RETURN_SPEC = "return_spec_json"  # meta: the ReturnSpec of that strategy, with its fingerprint
 
 
 class SubmissionNotFound(LookupError):
@@ -77,7 +83,7 @@ def ingest_return(
     db_path: str | Path,
     data: bytes,
     file_name: str,
-    strategy: StrategyFile,
+    strategy: StrategyFile | ReturnSpec,
     *,
     submitter: Submitter | None = None,
     today: date | None = None,
@@ -222,16 +228,14 @@ def strategy_in_store(db_path: str | Path, commitments_path: str | Path) -> Stra
     Parsing a large commitments.yaml with line numbers takes seconds; a back-fill
     loaded twice in a row should not pay that each time. Raises StrategyError.
     """
-    try:
-        source = hashlib.sha256(Path(commitments_path).read_bytes()).hexdigest()
-    except OSError:
-        source = None  # load_strategy says what is wrong with the file
+    from etl.strategy import StrategyFile, load_strategy  # pydantic: only when needed
+
+    source = _source(commitments_path)
     if source:
         with store.connect(db_path) as con:
-            if store.schema_version(con) == store.SCHEMA_VERSION:
-                held = store.get_meta(con, "strategy_json") or ""
-                if store.get_meta(con, STRATEGY_SOURCE) == _fingerprint(source, held):
-                    return StrategyFile.model_validate_json(held)
+            held = _held(con, source)
+            if held is not None:
+                return StrategyFile.model_validate_json(held)
     strategy = load_strategy(commitments_path)
     store.init(db_path, strategy)
     if source:
@@ -239,6 +243,43 @@ def strategy_in_store(db_path: str | Path, commitments_path: str | Path) -> Stra
             held = store.get_meta(con, "strategy_json") or ""
             store.set_meta(con, STRATEGY_SOURCE, _fingerprint(source, held))
     return strategy
+
+
+def spec_in_store(db_path: str | Path, commitments_path: str | Path) -> ReturnSpec:
+    """What returns are checked against, for the strategy in ``commitments_path``: read back
+    as plain JSON when the database holds that file's strategy (no pydantic model is
+    built, a fifth of a second saved on every ingest), else via ``strategy_in_store``.
+    Raises StrategyError."""
+    source = _source(commitments_path)
+    if source:
+        with store.connect(db_path) as con:
+            held = _held(con, source)
+            saved = json.loads(store.get_meta(con, RETURN_SPEC) or "{}") if held else {}
+            if held and saved.get("fingerprint") == _fingerprint(source, held):
+                return ReturnSpec.from_json(saved["spec"])
+    spec = ReturnSpec.of(strategy_in_store(db_path, commitments_path))
+    if source:
+        with store.connect(db_path) as con:
+            held = store.get_meta(con, "strategy_json") or ""
+            saved = {"fingerprint": _fingerprint(source, held), "spec": spec.to_json()}
+            store.set_meta(con, RETURN_SPEC, json.dumps(saved))
+    return spec
+
+
+def _source(commitments_path: str | Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(commitments_path).read_bytes()).hexdigest()
+    except OSError:
+        return None  # load_strategy says what is wrong with the file
+
+
+def _held(con, source: str) -> str | None:
+    """The held strategy's JSON when the database holds the strategy of the file with
+    hash ``source``, else None."""
+    if store.schema_version(con) != store.SCHEMA_VERSION:
+        return None
+    held = store.get_meta(con, "strategy_json") or ""
+    return held if store.get_meta(con, STRATEGY_SOURCE) == _fingerprint(source, held) else None
 
 
 def _fingerprint(source: str, strategy_json: str) -> str:

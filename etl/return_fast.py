@@ -23,8 +23,8 @@ from etl.councils import authorities
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.return_file import Text
 from etl.return_rules import comment_text
+from etl.return_spec import ReturnSpec
 from etl.return_values import register_places
-from etl.strategy import StrategyFile
 
 ENABLED = True  # tests turn it off to compare both paths
 
@@ -67,9 +67,9 @@ def _enum(values: list[str]) -> str:
     return f"ENUM({quoted})"
 
 
-def _quarters(strategy: StrategyFile, today: date) -> list[str]:
+def _quarters(spec: ReturnSpec, today: date) -> list[str]:
     """The quarters a return may hold: from the strategy's start to the last one ended."""
-    start = Quarter.parse(strategy.strategy.start)
+    start = Quarter.parse(spec.start)
     return [str(q) for q in quarters_between(start, last_ended(today))]
 
 
@@ -85,11 +85,11 @@ def _literal(values: list[str] | list[bool]) -> str:
     )
 
 
-def _column_types(codes: list[str], quarters: list[str], strategy: StrategyFile) -> dict[str, str]:
+def _column_types(codes: list[str], quarters: list[str], spec: ReturnSpec) -> dict[str, str]:
     return {
         "authority_code": _enum(codes),
         "period": _enum(quarters),
-        "indicator_id": _enum([i.id for _, i in strategy.indicators]),
+        "indicator_id": _enum([i.id for i in spec.indicators]),
         "value": "DOUBLE",
         "sex": _enum(list(contract.SEX_VALUES)),
         "simd_quintile": _enum(list(contract.SIMD_VALUES)),
@@ -100,15 +100,15 @@ def _column_types(codes: list[str], quarters: list[str], strategy: StrategyFile)
 
 
 def read_checked(
-    con: duckdb.DuckDBPyConnection, path: str, text: Text, strategy: StrategyFile, today: date
+    con: duckdb.DuckDBPyConnection, path: str, text: Text, spec: ReturnSpec, today: date
 ) -> bool:
     """Read a canonical file into ``typed`` and define ``checked`` over it; False (nothing
     defined) when DuckDB refuses a cell or the file has no value at all (the general
     path then says which)."""
-    codes, quarters = [a.code for a in authorities()], _quarters(strategy, today)
+    codes, quarters = [a.code for a in authorities()], _quarters(spec, today)
     if not quarters:  # no quarter may be reported yet: let the rules say so
         return False
-    types = _column_types(codes, quarters, strategy)
+    types = _column_types(codes, quarters, spec)
     columns = ", ".join(f"'{name}': '{types[name]}'" for name in text.header)
     try:
         con.execute(
@@ -124,7 +124,7 @@ def read_checked(
     has_value = "EXISTS (SELECT 1 FROM typed WHERE value IS NOT NULL)"
     if not con.execute(f"SELECT {has_value}").fetchone()[0]:
         return False
-    indicators = [i for _, i in strategy.indicators]
+    indicators = spec.indicators
     # The ENUMs' codes are the keys: an indicator's is its position in the strategy, and a
     # place's is its authority's code times the number of quarters plus its quarter's.
     register_places(con, [(a, q) for a in codes for q in quarters])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from etl import contract
-from etl.strategy import NATIONAL_CODE
+from etl.councils import NATIONAL_CODE
 
 # One template per problem; the location prefix comes from Problem.message.
 MESSAGES = {

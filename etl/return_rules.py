@@ -8,11 +8,11 @@ grouped pass (``summary``); only a file with a problem is read row by row.
 from __future__ import annotations
 
 from etl import contract
-from etl.councils import council_name
+from etl.councils import NATIONAL_CODE, council_name
 from etl.return_file import Text
 from etl.return_report import Problem, SubmissionSummary, Submitter, excel_column
+from etl.return_spec import ReturnSpec
 from etl.return_values import cell, register
-from etl.strategy import NATIONAL_CODE, StrategyFile
 
 # Beyond this many rows with the same problem in the same column, the rest are counted.
 MAX_SHOWN_PER_RULE = 100
@@ -211,7 +211,7 @@ def superseded_warnings(con, positions, file_name: str) -> list[Problem]:
     ]  # fmt: skip
 
 
-def summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFile):
+def summary(con, positions: dict[str, int], file_name: str, spec: ReturnSpec):
     """One pass over ``checked``: each (authority, period) with its rows, whether any rule
     is broken or any key is there twice, and a warning for indicators left out. It groups
     by the integer keys of places and indicators (positions in ``places`` and the strategy).
@@ -236,7 +236,7 @@ def summary(con, positions: dict[str, int], file_name: str, strategy: StrategyFi
         FROM per_indicator LEFT JOIN places p USING (place_key) GROUP BY ALL ORDER BY ALL
         """
     ).fetchall()
-    indicators = [i for _, i in strategy.indicators]
+    indicators = spec.indicators
     expected = {
         national: [i.id for i in indicators if (i.reported_by == "national") == national]
         for national in (False, True)

@@ -14,7 +14,7 @@ import duckdb
 from etl import contract
 from etl.councils import authorities, superseded_codes
 from etl.periods import Quarter
-from etl.strategy import StrategyFile
+from etl.return_spec import ReturnSpec
 
 
 def _authority_map(values: list[str]) -> tuple[list, list, list]:
@@ -36,8 +36,8 @@ def _authority_map(values: list[str]) -> tuple[list, list, list]:
     return raws, codes, superseded
 
 
-def _period_map(values: list[str], strategy: StrategyFile, today: date):
-    start = Quarter.parse(strategy.strategy.start)
+def _period_map(values: list[str], spec: ReturnSpec, today: date):
+    start = Quarter.parse(spec.start)
     raws, periods, problems, extras = [], [], [], []
     for raw in values:
         raws.append(raw)
@@ -100,7 +100,7 @@ def cell(positions: dict[str, int], name: str) -> str:
     return f"r.c{positions[name]}" if name in positions else "NULL::VARCHAR"
 
 
-def interpret(con, positions: dict[str, int], strategy: StrategyFile, today: date) -> None:
+def interpret(con, positions: dict[str, int], spec: ReturnSpec, today: date) -> None:
     """Lookup tables for the distinct cells in the file: ``place_map`` by (authority,
     period), ``indicator_map`` by indicator id (with what the strategy says of it),
     ``breakdown_map`` by (sex, simd_quintile), and ``period_map`` for messages.
@@ -119,7 +119,7 @@ def interpret(con, positions: dict[str, int], strategy: StrategyFile, today: dat
         for raw, code, old in zip(raws, codes, superseded, strict=True)
     }
     raws, periods, problems, extras = _period_map(
-        list(dict.fromkeys(p for _, p in places)), strategy, today
+        list(dict.fromkeys(p for _, p in places)), spec, today
     )
     register(con, "period_map", {"raw": ("VARCHAR", raws), "period": ("VARCHAR", periods),
                                  "problem": ("VARCHAR", problems),
@@ -142,7 +142,7 @@ def interpret(con, positions: dict[str, int], strategy: StrategyFile, today: dat
         "place_key": ("INTEGER", [keys.get((authority[a][0], period[p][0])) for a, p in places]),
     })  # fmt: skip
 
-    indicators = [i for _, i in strategy.indicators]
+    indicators = spec.indicators
     by_key = {i.id.lower(): (n, i) for n, i in enumerate(indicators)}
     raws = [raw for (raw,) in distinct("indicator_id")]
     keyed = [by_key.get(r.strip().lower(), (None, None)) for r in raws]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -46,8 +47,11 @@ from etl.return_rules import (
     summary,
     superseded_warnings,
 )
+from etl.return_spec import ReturnSpec
 from etl.return_values import interpret
-from etl.strategy import StrategyFile
+
+if TYPE_CHECKING:
+    from etl.strategy import StrategyFile
 
 __all__ = [
     "MAX_SHOWN_PER_RULE",
@@ -66,7 +70,7 @@ def check_return(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
     file_name: str,
-    strategy: StrategyFile,
+    strategy: StrategyFile | ReturnSpec,
     *,
     today: date,
     submitter: Submitter | None = None,
@@ -79,6 +83,7 @@ def check_return(
     rows go straight into ``figures`` without another copy. ``source_path`` may
     name a file holding exactly ``data``, which DuckDB then reads in place.
     """
+    spec = ReturnSpec.of(strategy)
     report = Report(file_name)
     text = decode(data, file_name)
     if isinstance(text, Problem):
@@ -94,18 +99,18 @@ def check_return(
         return report
     with _readable(text, data, source_path) as path:
         if return_fast.ENABLED and return_fast.is_canonical(text):
-            report.fast_path = return_fast.read_checked(con, path, text, strategy, today)
+            report.fast_path = return_fast.read_checked(con, path, text, spec, today)
         if report.fast_path:
-            any_problem, left_out = _summarise(con, report, positions, strategy)
+            any_problem, left_out = _summarise(con, report, positions, spec)
             codes = {s.authority_code for s in report.submissions}
             if any_problem or any(may_send(submitter, code) for code in codes):
                 # The messages quote each cell as written: read the rows as text too.
                 load_raw(con, path, text)
-                interpret(con, positions, strategy, today)
+                interpret(con, positions, spec, today)
             _add_problems(con, report, positions, submitter, any_problem, left_out)
             return report
         return_fast.drop_checked(con)
-        return _check_text(con, report, path, text, positions, strategy, today, submitter)
+        return _check_text(con, report, path, text, positions, spec, today, submitter)
 
 
 @contextmanager
@@ -118,7 +123,7 @@ def _readable(text: Text, data: bytes, source_path: str | None) -> Iterator[str]
             yield path
 
 
-def _check_text(con, report, path, text, positions, strategy, today, submitter) -> Report:
+def _check_text(con, report, path, text, positions, spec, today, submitter) -> Report:
     """The general path: every cell read as text and interpreted once per distinct value."""
     file_name = report.file_name
     try:
@@ -141,7 +146,7 @@ def _check_text(con, report, path, text, positions, strategy, today, submitter) 
     if problems:
         report.errors = problems
         return report
-    interpret(con, positions, strategy, today)
+    interpret(con, positions, spec, today)
     check_rows(con, text, positions, excel_rows)
     if con.execute("SELECT count(*) FROM checked").fetchone()[0] == 0:
         width = len(text.header)
@@ -149,14 +154,14 @@ def _check_text(con, report, path, text, positions, strategy, today, submitter) 
         has_rows = con.execute(f"SELECT count(*) FROM raw WHERE {not_blank}").fetchone()[0]
         report.errors.append(Problem("no_values" if has_rows else "no_rows", file_name))
         return report
-    any_problem, left_out = _summarise(con, report, positions, strategy)
+    any_problem, left_out = _summarise(con, report, positions, spec)
     _add_problems(con, report, positions, submitter, any_problem, left_out)
     return report
 
 
-def _summarise(con, report: Report, positions, strategy) -> tuple[bool, list[Problem]]:
+def _summarise(con, report: Report, positions, spec) -> tuple[bool, list[Problem]]:
     """The submissions found; whether any rule is broken; the left-out warnings."""
-    any_problem, report.submissions, left_out = summary(con, positions, report.file_name, strategy)
+    any_problem, report.submissions, left_out = summary(con, positions, report.file_name, spec)
     return any_problem, left_out
 
 
@@ -173,7 +178,7 @@ def _add_problems(con, report: Report, positions, submitter, any_problem, left_o
 def validate_return(
     data: bytes,
     file_name: str,
-    strategy: StrategyFile,
+    strategy: StrategyFile | ReturnSpec,
     *,
     today: date | None = None,
     submitter: Submitter | None = None,

@@ -12,7 +12,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from etl.strategy import NATIONAL_CODE
+from etl.councils import NATIONAL_CODE
 
 # One row per indicator and quarter: the authorities' headline figures (sex = all,
 # simd_quintile = all) combined. Councils report local-authority indicators; only

@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from etl.councils import authorities, superseded_codes
-from etl.strategy import StrategyFile
+
+if TYPE_CHECKING:
+    from etl.strategy import StrategyFile
 
 BUSY_TIMEOUT_SECONDS = float(os.environ.get("STEM_TRACKER_BUSY_TIMEOUT", "30"))
 

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from etl.periods import Quarter
+from etl.strategy_errors import Problem, StrategyError
 from etl.yamlfile import YamlSyntaxError, line_of, load_with_lines
 
 THEME_IDS = ("excellence", "equity", "inspiration", "connection")
 BREAKDOWNS = ("sex", "simd_quintile")
-NATIONAL_CODE = "S92000003"
 
 
 def _canonical_period(text: str) -> str:
@@ -182,24 +181,6 @@ class StrategyFile(_Model):
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for _, i in self.indicators if i.id == indicator_id)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file} line {self.line}: {self.message}"
-
-
-class StrategyError(ValueError):
-    """``commitments.yaml`` is not valid; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
 
 
 def load_strategy(path: str | Path) -> StrategyFile:

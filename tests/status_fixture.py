@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 
 from etl import store
-from etl.councils import councils
-from etl.strategy import NATIONAL_CODE, load_strategy
+from etl.councils import NATIONAL_CODE, councils
+from etl.strategy import load_strategy
 
 STRATEGY = Path(__file__).resolve().parent / "data" / "strategy-status.yaml"
 COUNCILS = [c.code for c in councils()]  # 32, in the file's order

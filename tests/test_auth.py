@@ -7,7 +7,7 @@ import io
 import pytest
 
 from dashboard import auth
-from etl.strategy import NATIONAL_CODE
+from etl.councils import NATIONAL_CODE
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
 

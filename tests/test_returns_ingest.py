@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,9 @@ from etl.ingest import (
     history,
     ingest_return,
     restore_version,
+    spec_in_store,
 )
+from etl.return_spec import ReturnSpec
 from etl.returns import Submitter, validate_return
 from etl.strategy import load_strategy
 
@@ -316,3 +319,40 @@ def test_every_returns_command_has_help(cli):
     for command in ("template", "validate", "ingest", "export", "history", "restore", "schema"):
         code, out, _ = cli(command, "--help")
         assert code == 0 and "Usage" in out and len(out.split("Options")[0]) > 80, command
+
+
+# --- the strategy held in the store -----------------------------------------------------------
+
+
+def test_the_return_spec_is_held_in_the_store_and_follows_the_commitments_file(tmp_path):
+    db = tmp_path / "spec.duckdb"
+    commitments = tmp_path / "commitments.yaml"
+    commitments.write_bytes(SMALL.read_bytes())
+    small = ReturnSpec.of(load_strategy(SMALL))
+    assert spec_in_store(db, commitments) == small  # sets the store up
+    assert spec_in_store(db, commitments) == small  # read back as JSON
+    assert ReturnSpec.from_json(small.to_json()) == small
+    real = Path(__file__).resolve().parent.parent / "commitments.yaml"
+    commitments.write_bytes(real.read_bytes())  # another strategy in the same file name
+    assert spec_in_store(db, commitments) == ReturnSpec.of(load_strategy(real))
+    store.init(db, load_strategy(SMALL))  # `init` from another file: the held spec is stale
+    assert spec_in_store(db, commitments) == ReturnSpec.of(load_strategy(real))
+
+
+def test_a_second_ingest_builds_no_strategy_model(tmp_path):
+    db, good = tmp_path / "cli.duckdb", tmp_path / "good.csv"
+    good.write_bytes(CANONICAL)
+    script = (
+        "import sys; from etl.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('etl.strategy' in sys.modules, code, file=sys.stderr)\n"
+    )
+    args = ["--db", str(db), "--commitments", str(SMALL), "ingest", str(good),
+            "--today", "2025-12-01"]  # fmt: skip
+    runs = [
+        subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert [r.stderr.split()[-2:] for r in runs] == [["True", "0"], ["False", "0"]]
+    assert "new (version 1, 4 rows)" in runs[0].stdout
+    assert "unchanged (version 1, 4 rows)" in runs[1].stdout

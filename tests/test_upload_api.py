@@ -10,8 +10,8 @@ import pytest
 
 from dashboard import auth
 from etl import contract, ingest, receipts, review
+from etl.councils import NATIONAL_CODE
 from etl.periods import last_ended
-from etl.strategy import NATIONAL_CODE
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
 PERIOD = str(last_ended(date.today()))

@@ -1,0 +1,27 @@
+"""What is wrong with a commitments file, line by line.
+
+Apart from ``etl.strategy`` so that a command can catch a StrategyError without
+building the strategy's pydantic models (``etl.ingest.spec_in_store``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file} line {self.line}: {self.message}"
+
+
+class StrategyError(ValueError):
+    """``commitments.yaml`` is not valid; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
