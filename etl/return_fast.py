@@ -62,9 +62,8 @@ def drop_checked(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _enum(values: list[str]) -> str:
-    """An ENUM type as written inside read_csv's ``columns`` (a quoted string)."""
-    quoted = ", ".join("''" + v.replace("'", "''''") + "''" for v in values)
-    return f"ENUM({quoted})"
+    """An ENUM type in SQL."""
+    return "ENUM(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
 def _quarters(spec: ReturnSpec, today: date) -> list[str]:
@@ -109,7 +108,9 @@ def read_checked(
     if not quarters:  # no quarter may be reported yet: let the rules say so
         return False
     types = _column_types(codes, quarters, spec)
-    columns = ", ".join(f"'{name}': '{types[name]}'" for name in text.header)
+    # read_csv takes each type as a string, in which quotes are doubled.
+    quoted = {name: sql.replace("'", "''") for name, sql in types.items()}
+    columns = ", ".join(f"'{name}': '{quoted[name]}'" for name in text.header)
     try:
         con.execute(
             f"""
@@ -157,7 +158,8 @@ def read_checked(
             t.indicator_id::VARCHAR AS indicator_id,
             CASE WHEN t.indicator_id IS NULL THEN 'missing' END AS indicator_problem,
             {looked_up},
-            coalesce({sex}, 'all') AS sex, coalesce({simd}, 'all') AS simd_quintile,
+            coalesce({sex}, 'all'::{types["sex"]}) AS sex,
+            coalesce({simd}, 'all'::{types["simd_quintile"]}) AS simd_quintile,
             coalesce(enum_code({sex}), 0)::INTEGER * {len(contract.SIMD_VALUES)}
                 + coalesce(enum_code({simd}), 0) AS breakdown_key,
             false AS is_percent,
