@@ -165,7 +165,8 @@ def preview(
             return Preview(report)
         # check_return leaves a valid file's interpreted rows in the temp table `checked`.
         rows = con.execute(
-            "SELECT authority_code, period, indicator_id, sex, simd_quintile, value FROM checked"
+            "SELECT authority_code, period, indicator_id, sex::VARCHAR AS sex, "
+            "simd_quintile::VARCHAR AS simd_quintile, value FROM checked"
         ).df()
     pairs = sorted(set(zip(rows["authority_code"], rows["period"], strict=True)))
     previous = previous_figures(db_path, pairs)
