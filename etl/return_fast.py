@@ -139,8 +139,10 @@ def read_checked(
         "has_simd": _literal(["simd_quintile" in i.breakdowns for i in indicators]),
     }
     looked_up = ", ".join(f"{values}[{key}] AS {name}" for name, values in info.items())
-    sex = "t.sex" if "sex" in text.header else "NULL"
-    simd = "t.simd_quintile" if "simd_quintile" in text.header else "NULL"
+    sex = "t.sex" if "sex" in text.header else f"NULL::{types['sex']}"
+    simd = (
+        "t.simd_quintile" if "simd_quintile" in text.header else f"NULL::{types['simd_quintile']}"
+    )
     comment = comment_text("t.comment") if "comment" in text.header else "NULL::VARCHAR"
     drop_checked(con)
     # A blank code, period or id reads as NULL: the same 'missing' the general path finds.
