@@ -8,7 +8,6 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,9 +15,6 @@ from etl import contract, ingest
 from etl.cli import CliError, app, strategy_of
 from etl.return_spec import ReturnSpec
 from etl.returns import Report, Submitter, validate_return
-
-if TYPE_CHECKING:
-    pass
 
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
@@ -64,6 +60,11 @@ def _print_report(report: Report, lines: list[str], *, stored: bool) -> None:
             f"{report.file_name}: {total:,} error{'s' if total != 1 else ''}"
             + ("; nothing from this file was stored" if stored else "")
         )
+
+
+def _outcome(o: ingest.Outcome) -> str:
+    """What happened to one submission, e.g. ``S12000036 2025-Q3: new (version 1, 4 rows)``."""
+    return f"{o.authority_code} {o.period}: {o.action} (version {o.version}, {_rows(o.rows)})"
 
 
 def _write(data: bytes, out: Path | None) -> None:
@@ -153,11 +154,7 @@ def ingest_command(
         if as_json:
             results.append(result.to_dict())
         else:
-            lines = [
-                f"{path}: {o.authority_code} {o.period}: {o.action} (version {o.version}, "
-                f"{_rows(o.rows)})"
-                for o in result.outcomes
-            ]
+            lines = [f"{path}: {_outcome(o)}" for o in result.outcomes]
             _print_report(result.report, lines, stored=True)
     if as_json:
         typer.echo(json.dumps({"valid": ok, "files": results}, default=str))
@@ -221,10 +218,7 @@ def restore(
         outcome = ingest.restore_version(ctx.obj.db, authority, period, version, who)
     except (ValueError, ingest.SubmissionNotFound) as error:
         raise CliError(str(error).strip("'\"")) from None
-    typer.echo(
-        f"{outcome.authority_code} {outcome.period}: {outcome.action} "
-        f"(version {outcome.version}, {_rows(outcome.rows)})"
-    )
+    typer.echo(_outcome(outcome))
 
 
 @app.command()

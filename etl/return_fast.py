@@ -61,9 +61,14 @@ def drop_checked(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"DROP {kind} IF EXISTS checked")
 
 
+def _string(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _enum(values: list[str]) -> str:
     """An ENUM type in SQL."""
-    return "ENUM(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+    return "ENUM(" + ", ".join(map(_string, values)) + ")"
 
 
 def _quarters(spec: ReturnSpec, today: date) -> list[str]:
@@ -74,14 +79,8 @@ def _quarters(spec: ReturnSpec, today: date) -> list[str]:
 
 def _literal(values: list[str] | list[bool]) -> str:
     """A SQL list of strings or booleans."""
-    return (
-        "["
-        + ", ".join(
-            str(v).lower() if isinstance(v, bool) else "'" + v.replace("'", "''") + "'"
-            for v in values
-        )
-        + "]"
-    )
+    items = (str(v).lower() if isinstance(v, bool) else _string(v) for v in values)
+    return "[" + ", ".join(items) + "]"
 
 
 def _column_types(codes: list[str], quarters: list[str], spec: ReturnSpec) -> dict[str, str]:
