@@ -254,9 +254,10 @@ def spec_in_store(db_path: str | Path, commitments_path: str | Path) -> ReturnSp
     if source:
         with store.connect(db_path) as con:
             held = _held(con, source)
-            saved = json.loads(store.get_meta(con, RETURN_SPEC) or "{}") if held else {}
-            if held and saved.get("fingerprint") == _fingerprint(source, held):
-                return ReturnSpec.from_json(saved["spec"])
+            saved = store.get_meta(con, RETURN_SPEC) if held is not None else None
+        spec = _saved_spec(saved, _fingerprint(source, held)) if saved else None
+        if spec is not None:
+            return spec
     spec = ReturnSpec.of(strategy_in_store(db_path, commitments_path))
     if source:
         with store.connect(db_path) as con:
@@ -264,6 +265,18 @@ def spec_in_store(db_path: str | Path, commitments_path: str | Path) -> ReturnSp
             saved = {"fingerprint": _fingerprint(source, held), "spec": spec.to_json()}
             store.set_meta(con, RETURN_SPEC, json.dumps(saved))
     return spec
+
+
+def _saved_spec(saved: str, fingerprint: str) -> ReturnSpec | None:
+    """The spec saved in the store when it was saved for ``fingerprint``; None when it was
+    not, or cannot be read (it is then rebuilt from the commitments file)."""
+    try:
+        data = json.loads(saved)
+        if data["fingerprint"] == fingerprint:
+            return ReturnSpec.from_json(data["spec"])
+    except (ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 def _source(commitments_path: str | Path) -> str | None:

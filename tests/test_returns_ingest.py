@@ -337,6 +337,10 @@ def test_the_return_spec_is_held_in_the_store_and_follows_the_commitments_file(t
     assert spec_in_store(db, commitments) == ReturnSpec.of(load_strategy(real))
     store.init(db, load_strategy(SMALL))  # `init` from another file: the held spec is stale
     assert spec_in_store(db, commitments) == ReturnSpec.of(load_strategy(real))
+    for damaged in ("{not json", '{"fingerprint": 1}', '"a string"'):
+        with store.connect(db) as con:
+            store.set_meta(con, "return_spec_json", damaged)
+        assert spec_in_store(db, commitments) == ReturnSpec.of(load_strategy(real)), damaged
 
 
 def test_a_second_ingest_builds_no_strategy_model(tmp_path):
