@@ -33,12 +33,13 @@ _DIGIT_GROUPS = re.compile(rb"\d_\d")
 
 
 def is_canonical(text: Text) -> bool:
-    """Whether the file may take the fast path: a comma-separated file without blank
-    lines whose header is exactly the contract's column names (header_problems has
-    already refused unknown, repeated and missing ones)."""
+    """Whether the file may take the fast path: a comma-separated file whose first line
+    is a header of exactly the contract's column names (header_problems has already
+    refused unknown, repeated and missing ones). Blank lines below it are looked for
+    only if a message needs row numbers (``returns.check_return``)."""
     return (
         text.separator == ","
-        and not text.has_blank_lines
+        and text.header_line == 0
         and all(name in contract.COLUMN_NAMES for name in text.header)
         and not _has_digit_groups(text.utf8)
     )
@@ -47,7 +48,7 @@ def is_canonical(text: Text) -> bool:
 def _has_digit_groups(data: bytes) -> bool:
     """Whether a row (not the header, whose names hold underscores) has ``1_000``.
 
-    The header is the first line here (no blank lines), and a search for the byte
+    The header is the first line here, and a search for the byte
     ``_`` runs at memory speed, so the regular expression only runs from the first
     underscore below the header, if there is one."""
     underscore = data.find(b"_", data.find(b"\n") + 1)
