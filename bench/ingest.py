@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl.councils import councils  # noqa: E402
-from etl.ingest import strategy_in_store  # noqa: E402
+from etl.ingest import spec_in_store  # noqa: E402
 from etl.periods import Quarter, quarters_between  # noqa: E402
 from etl.strategy import load_strategy  # noqa: E402
 from etl.yamlfile import load_with_lines  # noqa: E402
@@ -141,8 +141,9 @@ def main() -> None:
         print(f"back-fill: {rows:,} rows, {size:.0f} MB; strategy + {EXTRA_INDICATORS} indicators")
         empty = folder / "empty.duckdb"
         empty.unlink(missing_ok=True)
-        # Set up as the command line leaves it (the strategy parsed once, held in the store).
-        strategy_in_store(empty, strategy_path)
+        # Set up as the command line leaves it: the strategy parsed once and held in the
+        # store, with what returns are checked against (as any ingest leaves it).
+        spec_in_store(empty, strategy_path)
         read_only = (
             "import duckdb, sys; duckdb.connect().execute("
             '"CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[1]])'
