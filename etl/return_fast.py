@@ -122,9 +122,18 @@ def read_checked(
         )
     except duckdb.Error:
         return False
-    has_value = "EXISTS (SELECT 1 FROM typed WHERE value IS NOT NULL)"
-    if not con.execute(f"SELECT {has_value}").fetchone()[0]:
+    # Rows with a value, and the key cells left blank ('missing'). Where none is blank, the
+    # column's problem is a constant NULL, which DuckDB drops from the rules before it
+    # reads a row (a tenth of a CPU-second on two million rows).
+    keys = ("authority_code", "period", "indicator_id")
+    blanks = ", ".join(f"count(*) - count({key})" for key in keys)
+    with_value, *blank = con.execute(f"SELECT count(value), {blanks} FROM typed").fetchone()
+    if not with_value:
         return False
+    problem = {
+        key: f"CASE WHEN t.{key} IS NULL THEN 'missing' END" if n else "NULL::VARCHAR"
+        for key, n in zip(keys, blank, strict=True)
+    }
     indicators = spec.indicators
     # The ENUMs' codes are the keys: an indicator's is its position in the strategy, and a
     # place's is its authority's code times the number of quarters plus its quarter's.
@@ -154,11 +163,11 @@ def read_checked(
                 AS place_key,
             enum_code(t.indicator_id)::INTEGER AS indicator_key,
             t.authority_code::VARCHAR AS authority_code, NULL::VARCHAR AS superseded,
-            CASE WHEN t.authority_code IS NULL THEN 'missing' END AS authority_problem,
+            {problem["authority_code"]} AS authority_problem,
             t.period::VARCHAR AS period,
-            CASE WHEN t.period IS NULL THEN 'missing' END AS period_problem,
+            {problem["period"]} AS period_problem,
             t.indicator_id::VARCHAR AS indicator_id,
-            CASE WHEN t.indicator_id IS NULL THEN 'missing' END AS indicator_problem,
+            {problem["indicator_id"]} AS indicator_problem,
             {looked_up},
             coalesce({sex}, 'all'::{types["sex"]}) AS sex,
             coalesce({simd}, 'all'::{types["simd_quintile"]}) AS simd_quintile,
