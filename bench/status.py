@@ -44,7 +44,7 @@ def timed(action, repeat: int) -> float:
 def pad_with_old_versions(con, versions: int) -> None:
     """Give every submission ``versions`` superseded copies of itself (not current)."""
     con.execute("CREATE TEMP TABLE originals AS SELECT * FROM submissions")
-    con.execute("CREATE TEMP TABLE original_figures AS SELECT * FROM figures")
+    con.execute("CREATE TEMP TABLE original_figures AS SELECT * FROM figure_values")
     for n in range(versions):
         con.execute(
             """
@@ -64,8 +64,8 @@ def pad_with_old_versions(con, versions: int) -> None:
         )
         con.execute(
             """
-            INSERT INTO figures
-            SELECT c.new_id, f.indicator_id, f.sex, f.simd_quintile, f.value * 1.01, f.comment
+            INSERT INTO figure_values
+            SELECT c.new_id, f.indicator_key, f.sex, f.simd_quintile, f.value * 1.01, f.comment
             FROM original_figures f JOIN copies c ON c.original_id = f.submission_id
             """
         )

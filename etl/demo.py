@@ -208,7 +208,7 @@ def load_demo(
             )
         con.execute("BEGIN")
         try:
-            con.execute("DELETE FROM figures")
+            con.execute("DELETE FROM figure_values")
             con.execute("DELETE FROM submissions")
             if len(submissions):
                 con.register("demo_submissions", submissions)
@@ -222,12 +222,15 @@ def load_demo(
                     FROM demo_submissions ORDER BY received_at
                     """
                 )
+                store.indicator_keys(con, [i.id for _, i in strategy.indicators])
                 con.execute(
                     """
-                    INSERT INTO figures (submission_id, indicator_id, sex, simd_quintile, value)
-                    SELECT s.id, f.indicator_id, f.sex, f.simd_quintile, f.value
+                    INSERT INTO figure_values (submission_id, indicator_key, sex, simd_quintile,
+                        value)
+                    SELECT s.id, k.key, f.sex, f.simd_quintile, f.value
                     FROM demo_figures f JOIN submissions s
                       USING (authority_code, period, version)
+                    JOIN indicator_keys k ON k.id = f.indicator_id
                     """
                 )
             store.set_meta(con, "figures", "demo")

@@ -28,8 +28,8 @@ from etl.returns import Report, Submitter, check_return
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile
 
-KEY = ("indicator_id", "sex", "simd_quintile")
-ROW = (*KEY, "value", "comment")
+# A figure as stored (``figure_values``): the key of its indicator, breakdown, value, comment.
+ROW = ("indicator_key", "sex", "simd_quintile", "value", "comment")
 
 
 STRATEGY_SOURCE = "strategy_source_sha256"  # meta: which commitments file strategy_json is
@@ -117,7 +117,10 @@ def ingest_return(
             return result
         con.execute("BEGIN")
         try:
-            result.outcomes = _store_checked(con, report, submitter.name, result.sha256, queries)
+            ids = [i.id for i in ReturnSpec.of(strategy).indicators]
+            result.outcomes = _store_checked(
+                con, report, ids, submitter.name, result.sha256, queries
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -126,10 +129,14 @@ def ingest_return(
 
 
 def _store_checked(
-    con, report: Report, submitted_by: str, sha256: str, queries: str | None
+    con, report: Report, ids: list[str], submitted_by: str, sha256: str, queries: str | None
 ) -> list[Outcome]:
-    """Write the temp table ``checked`` as submissions, set-based whatever its size."""
+    """Write the temp table ``checked`` as submissions, set-based whatever its size.
+
+    ``checked.indicator_key`` is a position in ``ids`` (the strategy's indicators); the
+    store's own key of each is looked up from ``$keys``."""
     pairs = report.submissions
+    keys = store.indicator_keys(con, ids)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE incoming AS
@@ -158,11 +165,13 @@ def _store_checked(
         SELECT i.authority_code, i.period, count(*) AS same
         FROM (SELECT * FROM incoming WHERE rows = current_rows) i
         JOIN checked k ON k.place_key = i.place_key
-        JOIN figures f ON f.submission_id = i.current_id AND f.indicator_id = k.indicator_id
+        JOIN figure_values f ON f.submission_id = i.current_id
+            AND f.indicator_key = $keys[k.indicator_key + 1]
             AND f.sex = k.sex AND f.simd_quintile = k.simd_quintile AND f.value = k.value
             AND f.comment IS NOT DISTINCT FROM k.comment
         GROUP BY ALL
-        """
+        """,
+        {"keys": keys},
     )
     con.execute(
         """
@@ -202,10 +211,12 @@ def _store_checked(
     )
     con.execute(
         """
-        INSERT INTO figures (submission_id, indicator_id, sex, simd_quintile, value, comment)
-        SELECT w.new_id, k.indicator_id, k.sex, k.simd_quintile, k.value, k.comment
+        INSERT INTO figure_values (submission_id, indicator_key, sex, simd_quintile, value,
+            comment)
+        SELECT w.new_id, $keys[k.indicator_key + 1], k.sex, k.simd_quintile, k.value, k.comment
         FROM checked k JOIN writes w USING (place_key)
-        """
+        """,
+        {"keys": keys},
     )
     rows = con.execute(
         """
@@ -360,11 +371,11 @@ def _restore(con, code: str, quarter: str, version: int, submitted_by: str) -> O
     differs = con.execute(
         f"""
         SELECT count(*) FROM (
-            (SELECT {columns} FROM figures WHERE submission_id = $a
-             EXCEPT ALL SELECT {columns} FROM figures WHERE submission_id = $b)
+            (SELECT {columns} FROM figure_values WHERE submission_id = $a
+             EXCEPT ALL SELECT {columns} FROM figure_values WHERE submission_id = $b)
             UNION ALL
-            (SELECT {columns} FROM figures WHERE submission_id = $b
-             EXCEPT ALL SELECT {columns} FROM figures WHERE submission_id = $a))
+            (SELECT {columns} FROM figure_values WHERE submission_id = $b
+             EXCEPT ALL SELECT {columns} FROM figure_values WHERE submission_id = $a))
         """,
         {"a": source_id, "b": current_id},
     ).fetchone()[0]
@@ -382,8 +393,8 @@ def _restore(con, code: str, quarter: str, version: int, submitted_by: str) -> O
          file_name, queries, version],
     )  # fmt: skip
     con.execute(
-        f"INSERT INTO figures (submission_id, {columns}) "
-        f"SELECT ?, {columns} FROM figures WHERE submission_id = ?",
+        f"INSERT INTO figure_values (submission_id, {columns}) "
+        f"SELECT ?, {columns} FROM figure_values WHERE submission_id = ?",
         [new_id, source_id],
     )
     return Outcome(code, quarter, "restored", last + 1, row_count, new_id)

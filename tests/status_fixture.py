@@ -46,9 +46,10 @@ def add_return(
         """,
         [authority_code, period, version, received_at, len(rows), is_current],
     ).fetchone()
+    keys = store.indicator_keys(con, [row[0] for row in rows])
     con.executemany(
-        "INSERT INTO figures VALUES (?, ?, ?, ?, ?, NULL)",
-        [(submission_id, *row) for row in rows],
+        "INSERT INTO figure_values VALUES (?, ?, ?, ?, ?, NULL)",
+        [(submission_id, key, *row[1:]) for key, row in zip(keys, rows, strict=True)],
     )
     return submission_id
 

@@ -138,7 +138,8 @@ def test_breakdowns_are_stored_as_the_contracts_values_and_read_as_text(tmp_path
     store.init(path, strategy)
     with store.connect(path) as con:
         types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                 "WHERE table_name = 'figures'").fetchall())  # fmt: skip
+                                 "WHERE table_name = 'figure_values'").fetchall())  # fmt: skip
+        assert types["indicator_key"] == "INTEGER"
         assert types["sex"] == f"ENUM({', '.join(repr(v) for v in contract.SEX_VALUES)})"
         assert types["simd_quintile"] == (
             f"ENUM({', '.join(repr(v) for v in contract.SIMD_VALUES)})"
@@ -155,11 +156,29 @@ def test_upgrading_keeps_every_figure_as_it_was(tmp_path, strategy, monkeypatch)
         store.migrate(con)
         con.execute("INSERT INTO submissions VALUES (1, 'S12000005', '2024-Q1', 1, now(), 'me', "
                     "'x', 2, 'f.csv', 'new', true, NULL, NULL)")  # fmt: skip
+        con.execute("INSERT INTO submissions VALUES (2, 'S12000005', '2023-Q4', 1, now(), 'me', "
+                    "'y', 2, 'g.csv', 'new', false, NULL, NULL)")  # fmt: skip
         con.execute("INSERT INTO figures VALUES (1, 'C01-I1', 'female', '3', 12.5, 'note'), "
-                    "(1, 'C01-I1', 'all', 'all', 40, NULL)")  # fmt: skip
+                    "(1, 'C01-I1', 'all', 'all', 40, NULL), (2, 'C02-I1', 'all', 'all', 7, NULL), "
+                    "(2, 'GONE-I9', 'male', 'all', 3, 'an indicator no longer in the strategy')")  # fmt: skip
         before = con.execute("SELECT * FROM current_figures ORDER BY ALL").fetchall()
+        every = con.execute("SELECT * FROM figures ORDER BY ALL").fetchall()
     monkeypatch.undo()
     store.init(path, strategy)
     with store.connect(path) as con:
         assert con.execute("SELECT * FROM current_figures ORDER BY ALL").fetchall() == before
+        assert con.execute("SELECT * FROM figures ORDER BY ALL").fetchall() == every
         assert con.execute("SELECT count(*) FROM figures WHERE sex = 'female'").fetchone() == (1,)
+        keys = con.execute("SELECT id, key FROM indicator_keys ORDER BY key").fetchall()
+        assert keys == [("C01-I1", 0), ("C02-I1", 1), ("GONE-I9", 2)]
+
+
+def test_an_indicator_keeps_its_key_for_good(tmp_path, strategy):
+    path = tmp_path / "k.duckdb"
+    store.init(path, strategy)
+    with store.connect(path) as con:
+        first = store.indicator_keys(con, ["C02-I1", "C01-I1"])
+        assert first == [0, 1]  # in the order first given
+        # Later calls keep those keys, whatever the order, and number new ids after them.
+        assert store.indicator_keys(con, ["NEW-I1", "C01-I1", "NEW-I1", "C02-I1"]) == [2, 1, 2, 0]
+        assert con.execute("SELECT count(*) FROM indicator_keys").fetchone() == (3,)
