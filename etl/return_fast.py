@@ -78,12 +78,6 @@ def _quarters(spec: ReturnSpec, today: date) -> list[str]:
     return [str(q) for q in quarters_between(start, last_ended(today))]
 
 
-def _literal(values: list[str] | list[bool]) -> str:
-    """A SQL list of strings or booleans."""
-    items = (str(v).lower() if isinstance(v, bool) else _string(v) for v in values)
-    return "[" + ", ".join(items) + "]"
-
-
 def _column_types(codes: list[str], quarters: list[str], spec: ReturnSpec) -> dict[str, str]:
     return {
         "authority_code": _enum(codes),
@@ -138,16 +132,17 @@ def read_checked(
     # The ENUMs' codes are the keys: an indicator's is its position in the strategy, and a
     # place's is its authority's code times the number of quarters plus its quarter's.
     register_places(con, [(a, q) for a in codes for q in quarters])
-    # What the strategy says of each indicator, looked up by its key in constant lists (a
-    # join would run for every row even where no column of it is used).
-    key = "enum_code(t.indicator_id) + 1"
-    info = {
-        "unit": _literal([i.unit for i in indicators]),
-        "national": _literal([i.reported_by == "national" for i in indicators]),
-        "has_sex": _literal(["sex" in i.breakdowns for i in indicators]),
-        "has_simd": _literal(["simd_quintile" in i.breakdowns for i in indicators]),
-    }
-    looked_up = ", ".join(f"{values}[{key}] AS {name}" for name, values in info.items())
+    # What the strategy says of each indicator, as the bits of one number looked up by its
+    # key in a constant list (one lookup a row, not a join or one lookup per fact).
+    facts = [
+        (i.unit == "percent") | (i.reported_by == "national") << 1
+        | ("sex" in i.breakdowns) << 2 | ("simd_quintile" in i.breakdowns) << 3
+        for i in indicators
+    ]  # fmt: skip
+    looked_up = """
+        CASE t.facts & 1 WHEN 1 THEN 'percent' WHEN 0 THEN 'count' END AS unit,
+        t.facts & 2 <> 0 AS national, t.facts & 4 <> 0 AS has_sex,
+        t.facts & 8 <> 0 AS has_simd"""
     sex = "t.sex" if "sex" in text.header else f"NULL::{types['sex']}"
     simd = (
         "t.simd_quintile" if "simd_quintile" in text.header else f"NULL::{types['simd_quintile']}"
@@ -176,7 +171,10 @@ def read_checked(
             false AS is_percent,
             CASE WHEN isfinite(t.value) THEN t.value END AS value,
             {comment} AS comment
-        FROM typed t
+        FROM (
+            SELECT rowid, *, [{", ".join(map(str, facts))}][enum_code(indicator_id) + 1] AS facts
+            FROM typed
+        ) t
         WHERE t.value IS NOT NULL
         """
     )
