@@ -238,8 +238,8 @@ def summary(con, positions: dict[str, int], file_name: str, spec: ReturnSpec):
         """
     ).fetchall()
     indicators = spec.indicators
-    expected = {
-        national: [i.id for i in indicators if (i.reported_by == "national") == national]
+    expected = {  # the keys of the indicators a council (False) or Scotland (True) reports
+        national: {n for n, i in enumerate(indicators) if (i.reported_by == "national") == national}
         for national in (False, True)
     }
     summaries, warnings = [], []
@@ -248,9 +248,9 @@ def summary(con, positions: dict[str, int], file_name: str, spec: ReturnSpec):
         if code is None or period is None:
             continue
         summaries.append(SubmissionSummary(code, period, rows))
-        held = {indicators[key].id for key in present or ()}
-        missing = [i for i in expected[code == NATIONAL_CODE] if i not in held]
-        if missing:
+        left_out = expected[code == NATIONAL_CODE].difference(present or ())
+        if left_out:
+            missing = [indicators[key].id for key in sorted(left_out)]
             shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if
                                                len(missing) > 10 else "")  # fmt: skip
             noun = "indicator" if len(missing) == 1 else "indicators"
