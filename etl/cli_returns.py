@@ -4,6 +4,7 @@ the same functions the dashboard's upload page calls."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import date, datetime
@@ -132,7 +133,9 @@ def ingest_command(
     """Check and load return files, each in one transaction. A file with any error stores
     nothing (the others still load); exit 1 when any file had an error."""
     day = _today(today)
-    spec = _loaded_spec(ctx.obj)
+    # Read from the store by the first ingest, on its open connection (a second connection
+    # of its own would cost a twentieth of a second), then kept for the other files.
+    spec = functools.cache(lambda: _loaded_spec(ctx.obj))
     submitter = ingest.default_submitter()
     if submitted_by:
         submitter = Submitter(submitted_by)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -83,7 +84,7 @@ def ingest_return(
     db_path: str | Path,
     data: bytes,
     file_name: str,
-    strategy: StrategyFile | ReturnSpec,
+    strategy: StrategyFile | ReturnSpec | Callable[[], StrategyFile | ReturnSpec],
     *,
     submitter: Submitter | None = None,
     today: date | None = None,
@@ -96,12 +97,17 @@ def ingest_return(
     anything); a file with any error, including a refused authority, stores
     nothing. ``queries`` (JSON from ``etl.review``) is kept with each submission
     written. ``source_path`` may name a file holding exactly ``data`` (the command
-    line), read in place rather than copied. The database must be set up (``store.init``).
+    line), read in place rather than copied. ``strategy`` may be a function that gives it,
+    called once the database is open (so that reading it from the store, as
+    ``spec_in_store`` does, shares this connection). The database must then be set up
+    (``store.init``).
     """
     submitter = submitter or default_submitter()
     # hashlib lets go of the GIL: hash the file while DuckDB reads and checks it.
     with ThreadPoolExecutor(1) as hasher, store.connect(db_path) as con:
         sha256 = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
+        if callable(strategy):
+            strategy = strategy()
         store.require_schema(con)
         report = check_return(
             con,
