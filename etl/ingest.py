@@ -215,8 +215,6 @@ def _store_checked(
             "queries": queries,
         },
     )
-    # Figures have no order (every reader sorts), so DuckDB may append them as they come.
-    con.execute("SET preserve_insertion_order = false")
     con.execute(
         """
         INSERT INTO figure_values (submission_id, indicator_key, sex, simd_quintile, value,
@@ -226,7 +224,6 @@ def _store_checked(
         """,
         {"keys": keys},
     )
-    con.execute("RESET preserve_insertion_order")
     rows = con.execute(
         """
         SELECT p.authority_code, p.period, p.action,
