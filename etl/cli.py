@@ -4,6 +4,7 @@ database, 2 for usage), with `--debug` for a traceback."""
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import traceback
@@ -131,6 +132,9 @@ def main() -> None:
     Typer's standalone mode already prints usage errors (exit 2) and honours
     typer.Exit; everything else that escapes a command is caught here.
     """
+    # What the imports built lives until the process ends: spare the garbage collector
+    # walking it again, at every later collection and at exit (about 0.05 s a command).
+    gc.freeze()
     try:
         app()
     except CliError as error:
