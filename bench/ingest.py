@@ -153,14 +153,16 @@ def main() -> None:
         read_to_file = read_only.replace("duckdb.connect()", "duckdb.connect(sys.argv[2])")
         reads, ingests, read_cpu, ingest_cpu, file_reads = [], [], [], [], []
         for run in range(args.runs):
+            # The two timings compared run back to back: this machine's speed drifts.
+            db = folder / f"run{run}.duckdb"
+            shutil.copyfile(empty, db)
             reads.append(timed(bare, read_cpu))
+            ingests.append(timed(ingest_command(cli, db, strategy_path, csv_path), ingest_cpu))
             target = folder / f"bare{run}.duckdb"
             target.unlink(missing_ok=True)
             file_reads.append(timed([python, "-c", read_to_file, str(csv_path), str(target)]))
-            db = folder / f"run{run}.duckdb"
-            shutil.copyfile(empty, db)
-            ingests.append(timed(ingest_command(cli, db, strategy_path, csv_path), ingest_cpu))
-            print(f"run {run + 1}: read_csv {reads[-1]:.2f} s, ingest {ingests[-1]:.2f} s")
+            print(f"run {run + 1}: read_csv {reads[-1]:.2f} s, ingest {ingests[-1]:.2f} s "
+                  f"({ingests[-1] / reads[-1]:.2f}x)")  # fmt: skip
         again = timed(ingest_command(cli, folder / "run0.duckdb", strategy_path, csv_path))
         read, ingest = statistics.median(reads), statistics.median(ingests)
         print(f"median: read_csv {read:.2f} s, ingest {ingest:.2f} s")
