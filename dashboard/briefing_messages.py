@@ -1,7 +1,8 @@
 """Key messages and chart titles for the briefing pack, written from the statuses.
 
 Each takes the status report's rows (already judged by ``etl.status``) and counts or
-lists them in plain words: "7 of 9 commitments on track or complete; 2 off track: …".
+lists them in plain words: "7 of 9 commitments are on track or complete; 2 off track: …".
+The headlines are the overview's chart titles (``format.commitments_headline``).
 """
 
 from __future__ import annotations
@@ -11,23 +12,16 @@ import pandas as pd
 from dashboard import format as fmt
 
 
-def status_counts(statuses: pd.Series, order: tuple[str, ...]) -> list[int]:
-    return [int((statuses == s).sum()) for s in order]
+def status_counts(statuses: pd.Series, order: tuple[str, ...]) -> dict[str, int]:
+    return {s: int((statuses == s).sum()) for s in order}
 
 
 def commitments_message(commitments: pd.DataFrame) -> str:
     total = len(commitments)
     if not total:
         return "No commitments in this choice."
-    counts = dict(
-        zip(
-            fmt.COMMITMENT_ORDER,
-            status_counts(commitments["status"], fmt.COMMITMENT_ORDER),
-            strict=True,
-        )
-    )
-    good = counts["on_track"] + counts["complete"]
-    text = f"{good} of {total} commitments on track or complete"
+    counts = status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
+    text = fmt.commitments_on_track(counts, total)
     worse = []
     for status in ("off_track", "at_risk"):
         ids = commitments.loc[commitments["status"] == status, "id"].tolist()
@@ -60,37 +54,22 @@ def indicators_message(indicators: pd.DataFrame) -> str:
     if indicators.empty:
         return "No indicators in this choice."
     counts = status_counts(indicators["status"], fmt.INDICATOR_ORDER)
-    parts = [
-        f"{n} {fmt.word(s).lower()}" for s, n in zip(fmt.INDICATOR_ORDER, counts, strict=True) if n
-    ]
+    parts = [f"{n} {fmt.word(s).lower()}" for s, n in counts.items() if n]
     return f"Indicators: {', '.join(parts)} (of {len(indicators)})."
 
 
 def commitments_title(statuses: pd.Series) -> str:
-    counts = dict(
-        zip(fmt.COMMITMENT_ORDER, status_counts(statuses, fmt.COMMITMENT_ORDER), strict=True)
-    )
-    good = counts["on_track"] + counts["complete"]
-    title = f"{good} of {len(statuses)} commitments on track or complete"
-    if counts["off_track"]:
-        title += f"; {counts['off_track']} off track"
-    return title
+    counts = status_counts(statuses, fmt.COMMITMENT_ORDER)
+    return fmt.commitments_headline(counts, len(statuses))
 
 
 def indicators_title(statuses: pd.Series) -> str:
-    counts = dict(
-        zip(fmt.INDICATOR_ORDER, status_counts(statuses, fmt.INDICATOR_ORDER), strict=True)
-    )
-    measured = len(statuses) - counts["no_data"]
-    title = f"{counts['on_track']} of {measured} measured indicators on track"
-    if counts["no_data"]:
-        title += f"; {counts['no_data']} without enough data"
-    return title
+    counts = status_counts(statuses, fmt.INDICATOR_ORDER)
+    return fmt.indicators_headline(counts, len(statuses))
 
 
 def counts_sentence(as_at, statuses: pd.Series, order, noun: str) -> str:
-    counts = dict(zip(order, status_counts(statuses, order), strict=True))
-    return fmt.counts_sentence(as_at, counts, len(statuses), noun)
+    return fmt.counts_sentence(as_at, status_counts(statuses, order), len(statuses), noun)
 
 
 def ratio_sentence(as_at, indicators: pd.DataFrame) -> str:

@@ -89,7 +89,11 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
         subtitle=f"{theme_name}: commitments by status",
         kind="bar",
         categories=[fmt.label(s) for s in fmt.COMMITMENT_ORDER],
-        series={"Commitments": say.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)},
+        series={
+            "Commitments": list(
+                say.status_counts(commitments["status"], fmt.COMMITMENT_ORDER).values()
+            )
+        },
         colours=[fmt.colour(s) for s in fmt.COMMITMENT_ORDER],
         summary=f"{theme_name}: "
         + say.counts_sentence(

@@ -180,13 +180,10 @@ def commitments_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.F
     total = sum(totals.values())
     if not total:
         return empty("No commitments to show", "The strategy has no commitments yet.", source)
-    good = totals["on_track"] + totals["complete"]
-    title = f"{good} of {total} commitments are on track or complete"
-    if totals["off_track"]:
-        title += f"; {totals['off_track']} off track"
     text = fmt.counts_sentence(as_at, totals, total, "commitments across the four themes")
     return finish(
-        fig, title, "Commitments by status and theme", source, text, height=360,
+        fig, fmt.commitments_headline(totals, total), "Commitments by status and theme",
+        source, text, height=360,
         data_name="commitments-by-theme",
     )  # fmt: skip
 
@@ -197,13 +194,10 @@ def indicators_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Fi
     total = sum(totals.values())
     if not total:
         return empty("No indicators to show", "The strategy declares no indicators.", source)
-    measured = total - totals["no_data"]
-    title = f"{totals['on_track']} of {measured} measured indicators are on track"
-    if totals["no_data"]:
-        title += f"; {totals['no_data']} without enough data"
     text = fmt.counts_sentence(as_at, totals, total, "indicators")
     return finish(
-        fig, title, "Indicators against their trajectory, by theme", source, text, height=360,
+        fig, fmt.indicators_headline(totals, total),
+        "Indicators against their trajectory, by theme", source, text, height=360,
         data_name="indicators-by-theme",
     )  # fmt: skip
 

@@ -130,6 +130,27 @@ def counts_sentence(as_at, counts: dict[str, int], total: int, what: str) -> str
     return f"As at {long_date(as_at)}, {listed} of {total} {what}."
 
 
+def commitments_on_track(counts: dict[str, int], total: int) -> str:
+    """'7 of 9 commitments are on track or complete' (``counts`` by status)."""
+    good = counts["on_track"] + counts["complete"]
+    return f"{good} of {total} commitments are on track or complete"
+
+
+def commitments_headline(counts: dict[str, int], total: int) -> str:
+    """What the commitments' statuses say, as the overview's chart and the briefing's slide
+    state it: '7 of 9 commitments are on track or complete; 2 off track'."""
+    off = counts["off_track"]
+    return commitments_on_track(counts, total) + (f"; {off} off track" if off else "")
+
+
+def indicators_headline(counts: dict[str, int], total: int) -> str:
+    """'5 of 8 measured indicators are on track; 2 without enough data' (``counts`` by
+    status; an indicator without enough data is not measured)."""
+    measured = total - counts["no_data"]
+    title = f"{counts['on_track']} of {measured} measured indicators are on track"
+    return title + (f"; {counts['no_data']} without enough data" if counts["no_data"] else "")
+
+
 def axis_title(unit: str) -> str:
     return "Per cent (%)" if unit == "percent" else "Number"
 

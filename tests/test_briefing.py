@@ -184,7 +184,7 @@ def test_key_messages_are_written_from_the_statuses(pack, report):
     good = int(commitments["status"].isin(["on_track", "complete"]).sum())
     overview = pack.slides[1]
     assert overview.messages[0].startswith(
-        f"{good} of {len(commitments)} commitments on track or complete"
+        f"{good} of {len(commitments)} commitments are on track or complete"
     )
     overdue = status_report.milestones[status_report.milestones["status"] == "overdue"]
     if len(overdue):

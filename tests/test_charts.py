@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from dashboard import briefing_messages as say
 from dashboard import charts
 from dashboard import charts_indicators as ichart
 from dashboard import format as fmt
@@ -356,3 +357,20 @@ def test_council_against_scotland_axis_ends_at_the_as_at_date_with_room_for_labe
     assert end <= pd.Timestamp(AS_AT) + pd.DateOffset(months=6)  # not years past the data
     # The end labels live in the right margin; the shared finish must not take it away.
     assert fig.layout.margin.r >= 7 * len("Scotland (average per council) 11")
+
+
+def test_overview_charts_and_briefing_slides_state_the_same_finding():
+    frame = themes()
+    # The same statuses, one per commitment and indicator, as the briefing counts them.
+    commitments = pd.Series(
+        [s for s in fmt.COMMITMENT_ORDER for _ in range(int(frame[f"commitments_{s}"].sum()))]
+    )
+    indicators = pd.Series(
+        [s for s in fmt.INDICATOR_ORDER for _ in range(int(frame[f"indicators_{s}"].sum()))]
+    )
+    assert title(charts.commitments_by_theme(frame, AS_AT, SOURCE)) == say.commitments_title(
+        commitments
+    )
+    assert title(charts.indicators_by_theme(frame, AS_AT, SOURCE)) == say.indicators_title(
+        indicators
+    )
