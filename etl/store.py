@@ -372,4 +372,7 @@ def init(db_path: str | Path, strategy: StrategyFile) -> dict:
     with connect(db_path) as con:
         applied = migrate(con)
         loaded = load_reference(con, strategy)
+        # Every indicator has its key before any load, so loads only read keys (two uploads
+        # at once in the dashboard's process never both hand out the same new key).
+        indicator_keys(con, [i.id for _, i in strategy.indicators])
     return {"migrations_applied": applied, "strategy_loaded": loaded, "version": SCHEMA_VERSION}

@@ -170,15 +170,19 @@ def test_upgrading_keeps_every_figure_as_it_was(tmp_path, strategy, monkeypatch)
         assert con.execute("SELECT * FROM figures ORDER BY ALL").fetchall() == every
         assert con.execute("SELECT count(*) FROM figures WHERE sex = 'female'").fetchone() == (1,)
         keys = con.execute("SELECT id, key FROM indicator_keys ORDER BY key").fetchall()
-        assert keys == [("C01-I1", 0), ("C02-I1", 1), ("GONE-I9", 2)]
+        # The figures' ids first (by id), then the rest of the strategy's, from init.
+        assert keys[:3] == [("C01-I1", 0), ("C02-I1", 1), ("GONE-I9", 2)]
+        assert {i.id for _, i in strategy.indicators} <= {held for held, _ in keys}
 
 
 def test_an_indicator_keeps_its_key_for_good(tmp_path, strategy):
     path = tmp_path / "k.duckdb"
     store.init(path, strategy)
+    ids = [i.id for _, i in strategy.indicators]
     with store.connect(path) as con:
-        first = store.indicator_keys(con, ["C02-I1", "C01-I1"])
-        assert first == [0, 1]  # in the order first given
+        # init numbered the strategy's indicators in its order.
+        assert store.indicator_keys(con, ids) == list(range(len(ids)))
         # Later calls keep those keys, whatever the order, and number new ids after them.
-        assert store.indicator_keys(con, ["NEW-I1", "C01-I1", "NEW-I1", "C02-I1"]) == [2, 1, 2, 0]
-        assert con.execute("SELECT count(*) FROM indicator_keys").fetchone() == (3,)
+        n = len(ids)
+        assert store.indicator_keys(con, ["NEW-I1", ids[1], "NEW-I1", ids[0]]) == [n, 1, n, 0]
+        assert con.execute("SELECT count(*) FROM indicator_keys").fetchone() == (n + 1,)
