@@ -206,6 +206,7 @@ def load_demo(
                 f"{db_path} holds councils' returns that are not demo data; "
                 "load the demo into another database with --db"
             )
+        store.indicator_keys(con, [i.id for _, i in strategy.indicators])  # not in a transaction
         con.execute("BEGIN")
         try:
             con.execute("DELETE FROM figure_values")
@@ -222,7 +223,6 @@ def load_demo(
                     FROM demo_submissions ORDER BY received_at
                     """
                 )
-                store.indicator_keys(con, [i.id for _, i in strategy.indicators])
                 con.execute(
                     """
                     INSERT INTO figure_values (submission_id, indicator_key, sex, simd_quintile,

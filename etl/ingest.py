@@ -121,11 +121,13 @@ def ingest_return(
         result = IngestResult(report, sha256=sha256.result())
         if not report.valid:
             return result
+        # Before the load's transaction: an id the store has not seen gets its key for good
+        # (init gives the strategy's theirs; this is for a commitments file changed since).
+        keys = store.indicator_keys(con, [i.id for i in ReturnSpec.of(strategy).indicators])
         con.execute("BEGIN")
         try:
-            ids = [i.id for i in ReturnSpec.of(strategy).indicators]
             result.outcomes = _store_checked(
-                con, report, ids, submitter.name, result.sha256, queries
+                con, report, keys, submitter.name, result.sha256, queries
             )
             con.execute("COMMIT")
         except BaseException:
@@ -135,14 +137,13 @@ def ingest_return(
 
 
 def _store_checked(
-    con, report: Report, ids: list[str], submitted_by: str, sha256: str, queries: str | None
+    con, report: Report, keys: list[int], submitted_by: str, sha256: str, queries: str | None
 ) -> list[Outcome]:
     """Write the temp table ``checked`` as submissions, set-based whatever its size.
 
-    ``checked.indicator_key`` is a position in ``ids`` (the strategy's indicators); the
-    store's own key of each is looked up from ``$keys``."""
+    ``checked.indicator_key`` is a position in the strategy's indicators; ``keys`` holds the
+    store's own key of each, looked up as ``$keys``."""
     pairs = report.submissions
-    keys = store.indicator_keys(con, ids)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE incoming AS

@@ -151,10 +151,11 @@ MIGRATIONS: list[tuple[int, str]] = [
         # strategy keep their id. The view ``figures`` shows the rows as before (with text
         # ids); only writers use ``figure_values``.
         """
+        CREATE SEQUENCE indicator_key_numbers START 0 MINVALUE 0;
         CREATE TABLE indicator_keys (key INTEGER PRIMARY KEY, id VARCHAR NOT NULL UNIQUE);
         INSERT INTO indicator_keys
-            SELECT (row_number() OVER (ORDER BY id) - 1)::INTEGER, id
-            FROM (SELECT DISTINCT indicator_id AS id FROM figures);
+            SELECT nextval('indicator_key_numbers'), id
+            FROM (SELECT DISTINCT indicator_id AS id FROM figures ORDER BY id);
         CREATE TABLE figure_values (submission_id INTEGER NOT NULL,
             indicator_key INTEGER NOT NULL, sex sex_value NOT NULL,
             simd_quintile simd_value NOT NULL, value DOUBLE NOT NULL, comment VARCHAR);
@@ -211,20 +212,32 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def indicator_keys(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[int]:
-    """The key of each indicator id in ``ids``, in order; ids never seen get the next free
-    keys (in the order given, so a store's first strategy numbers its indicators 0, 1, …)."""
-    con.execute(
-        """
-        INSERT INTO indicator_keys
-        SELECT (SELECT coalesce(max(key), -1) FROM indicator_keys) + row_number() OVER (ORDER BY n),
-            id
-        FROM (SELECT id, min(n) AS n FROM unnest($ids) WITH ORDINALITY AS u(id, n) GROUP BY id)
-        WHERE id NOT IN (SELECT id FROM indicator_keys)
-        """,
-        {"ids": ids},
-    )
+    """The key of each indicator id in ``ids``, in order; ids never seen get new keys, for
+    good (in the order given, so a store's first strategy numbers its indicators 0, 1, …).
+
+    Run it outside a transaction: when another connection adds the same id at the same
+    moment, the statement that comes second fails (on the id, or at its commit), and here
+    it just tries again and finds the id's key."""
+    for attempt in range(3):
+        try:
+            con.execute(_NEW_KEYS, {"ids": ids})
+            break
+        except (duckdb.ConstraintException, duckdb.TransactionException):
+            if attempt == 2:
+                raise
     keys = dict(con.execute("SELECT id, key FROM indicator_keys").fetchall())
     return [keys[i] for i in ids]
+
+
+# Keys come from a sequence, so two connections adding different ids never clash; adding
+# the same id at once, the second finds it held when it tries again.
+_NEW_KEYS = """
+    INSERT INTO indicator_keys
+    SELECT nextval('indicator_key_numbers'), id
+    FROM (SELECT id, min(n) AS n FROM unnest($ids) WITH ORDINALITY AS u(id, n) GROUP BY id
+          ORDER BY n)
+    WHERE id NOT IN (SELECT id FROM indicator_keys)
+"""
 
 
 def require_schema(con: duckdb.DuckDBPyConnection) -> None:

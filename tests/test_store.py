@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 
 import duckdb
@@ -186,3 +187,28 @@ def test_an_indicator_keeps_its_key_for_good(tmp_path, strategy):
         n = len(ids)
         assert store.indicator_keys(con, ["NEW-I1", ids[1], "NEW-I1", ids[0]]) == [n, 1, n, 0]
         assert con.execute("SELECT count(*) FROM indicator_keys").fetchone() == (n + 1,)
+
+
+def test_two_connections_handing_out_keys_at_once_both_get_theirs(tmp_path, strategy):
+    """As two uploads in the dashboard's process might: each new id gets one key, none lost."""
+    path = tmp_path / "race.duckdb"
+    store.init(path, strategy)
+    given: dict[str, int] = {}
+
+    def register(name: str) -> None:
+        with store.connect(path) as con:
+            for n in range(25):
+                ids = [f"{name}-{n}", f"SHARED-{n}"]
+                given.update(zip(ids, store.indicator_keys(con, ids), strict=True))
+
+    with store.connect(path):  # one database instance for both threads, as in one process
+        threads = [threading.Thread(target=register, args=(name,)) for name in ("A", "B")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    with store.connect(path) as con:
+        held = dict(con.execute("SELECT id, key FROM indicator_keys").fetchall())
+    assert len(given) == 75  # 25 of A's, 25 of B's, 25 shared
+    assert all(held[i] == key for i, key in given.items())
+    assert len(set(held.values())) == len(held)
