@@ -106,14 +106,13 @@ def ingest_return(
     # hashlib lets go of the GIL: hash the file while DuckDB reads and checks it.
     with ThreadPoolExecutor(1) as hasher, store.connect(db_path) as con:
         sha256 = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
-        if callable(strategy):
-            strategy = strategy()
+        spec = ReturnSpec.of(strategy() if callable(strategy) else strategy)
         store.require_schema(con)
         report = check_return(
             con,
             data,
             file_name,
-            strategy,
+            spec,
             today=today or date.today(),
             submitter=submitter,
             source_path=source_path,
@@ -123,7 +122,7 @@ def ingest_return(
             return result
         # Before the load's transaction: an id the store has not seen gets its key for good
         # (init gives the strategy's theirs; this is for a commitments file changed since).
-        keys = store.indicator_keys(con, [i.id for i in ReturnSpec.of(strategy).indicators])
+        keys = store.indicator_keys(con, [i.id for i in spec.indicators])
         con.execute("BEGIN")
         try:
             result.outcomes = _store_checked(
