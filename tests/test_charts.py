@@ -328,15 +328,19 @@ def test_nothing_to_draw_gives_a_labelled_message(build):
     assert "As at" in " ".join(a.text for a in fig.layout.annotations)
 
 
-def test_council_against_scotland_names_what_it_is_compared_with():
-    frame = pd.DataFrame(
+def fife_and_scotland() -> pd.DataFrame:
+    """Two quarters of one indicator for Fife and for Scotland (average per council)."""
+    return pd.DataFrame(
         {
             "period": ["2025-Q1", "2025-Q2", "2025-Q1", "2025-Q2"],
             "scope": ["Scotland (average per council)"] * 2 + ["Fife"] * 2,
             "value": [10.0, 11.0, 12.0, 9.0],
         }
     )
-    fig = ichart.council_vs_national(frame, indicator(), "Fife", AS_AT, SOURCE)
+
+
+def test_council_against_scotland_names_what_it_is_compared_with():
+    fig = ichart.council_vs_national(fife_and_scotland(), indicator(), "Fife", AS_AT, SOURCE)
     labelled(fig)
     assert title(fig) == "Fife was below Scotland (average per council) in 2025-Q2"
     assert "against 11 for Scotland (average per council)" in charts.summary(fig)
@@ -344,14 +348,7 @@ def test_council_against_scotland_names_what_it_is_compared_with():
 
 
 def test_council_against_scotland_axis_ends_at_the_as_at_date_with_room_for_labels():
-    frame = pd.DataFrame(
-        {
-            "period": ["2025-Q1", "2025-Q2", "2025-Q1", "2025-Q2"],
-            "scope": ["Scotland (average per council)"] * 2 + ["Fife"] * 2,
-            "value": [10.0, 11.0, 12.0, 9.0],
-        }
-    )
-    fig = ichart.council_vs_national(frame, indicator(), "Fife", AS_AT, SOURCE)
+    fig = ichart.council_vs_national(fife_and_scotland(), indicator(), "Fife", AS_AT, SOURCE)
     start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     assert start <= pd.Timestamp(2025, 3, 31) and pd.Timestamp(AS_AT) < end
     assert end <= pd.Timestamp(AS_AT) + pd.DateOffset(months=6)  # not years past the data
