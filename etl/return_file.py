@@ -36,9 +36,10 @@ class Text:
     def has_blank_lines(self) -> bool:
         """Whether any line is blank (DuckDB skips them, so its row numbers are not Excel's).
 
-        Looked for only when asked: a file that is valid on the fast path never needs
-        row numbers. (CRLF is LF by now; a regular expression finds the pair twice as fast
-        as ``in`` does in a file with a line break every forty bytes.)"""
+        Looked for only when asked (after ``find_header``): a file that is valid on the
+        fast path never needs row numbers. (CRLF is LF by now; a regular expression finds
+        the pair twice as fast as ``in`` does in a file with a line break every forty
+        bytes.)"""
         return self.header_line > 0 or re.search(b"\n\n", self.utf8) is not None
 
 
