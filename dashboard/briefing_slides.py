@@ -16,9 +16,11 @@ INDICATOR_CHARTS_PER_SLIDE = 2
 
 
 def title_slide(inputs: Inputs, theme_names: list[str]) -> Slide:
+    label = inputs.report.figures_label
     messages = [
         f"Briefing pack as at {fmt.long_date(inputs.as_at)}",
         "Themes: " + ", ".join(theme_names),
+        f"{label[:1].upper()}{label[1:]} · fingerprint {inputs.figures.fingerprint[:12]}",
     ]
     if inputs.demo:
         messages.append("DEMO DATA: the figures are invented for demonstration, not official")
@@ -144,7 +146,15 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
 
 def indicator_slides(inputs: Inputs, theme_name: str, indicators: pd.DataFrame) -> list[Slide]:
     """Each indicator's national figure against its trajectory, a few to a slide."""
-    charts_ = [_trajectory_chart(inputs, row) for row in indicators.itertuples(index=False)]
+    drawn = [_trajectory_chart(inputs, row) for row in indicators.itertuples(index=False)]
+    # An indicator with neither a figure nor a trajectory yet (its baseline is after the
+    # as-at date) has nothing to draw: it is said in words on the theme's last slide.
+    charts_ = [chart for chart in drawn if chart.categories]
+    nothing = [
+        f"{row.id} {row.name}: no figure or trajectory yet as at {fmt.long_date(inputs.as_at)}."
+        for row, chart in zip(indicators.itertuples(index=False), drawn, strict=True)
+        if not chart.categories
+    ]
     slides = []
     for start in range(0, len(charts_), INDICATOR_CHARTS_PER_SLIDE):
         part = charts_[start : start + INDICATOR_CHARTS_PER_SLIDE]
@@ -152,6 +162,10 @@ def indicator_slides(inputs: Inputs, theme_name: str, indicators: pd.DataFrame) 
         if start:
             title += " (continued)"
         slides.append(Slide(title, "indicators", [c.summary for c in part], part))
+    if nothing and slides:
+        slides[-1].messages += nothing
+    elif nothing:
+        slides.append(Slide(f"{theme_name}: indicators against trajectory", "indicators", nothing))
     return slides
 
 
@@ -277,6 +291,66 @@ def annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[Sl
     if not indicator_table.empty:
         slides += table_slides("Data annex: indicators", "annex", indicator_table, [])
     return slides
+
+
+def revision_slides(inputs: Inputs, indicators: pd.DataFrame) -> list[Slide]:
+    """A slide of the indicators whose figures were revised by more than the threshold
+    (none when no revision is that large)."""
+    rows = []
+    for ind in indicators.itertuples(index=False):
+        found = inputs.revisions.get(ind.id)
+        if found is None or found.largest_share() <= inputs.revision_threshold:
+            continue
+        table = found.table.dropna(subset=["revision"])
+        worst = table.loc[table["revision"].abs().idxmax()]
+        rows.append(
+            {
+                "Indicator": ind.id,
+                "Name": _short(ind.name),
+                "Largest in": worst["period"],
+                "First published": fmt.number(worst["first_published"], ind.unit),
+                "Latest": fmt.number(worst["latest"], ind.unit),
+                "Revision": fmt.number(worst["revision"], ind.unit),
+                "Mean revision": fmt.number(found.mean_revision, ind.unit),
+                "Mean absolute": fmt.number(found.mean_absolute_revision, ind.unit),
+            }
+        )
+    if not rows:
+        return []
+    message = (
+        f"{len(rows)} indicator{'s were' if len(rows) != 1 else ' was'} revised by more than "
+        f"{inputs.revision_threshold:.0%} of the figure first published (first published: as "
+        f"known at the return due date; latest: the {inputs.report.figures_label})."
+    )
+    return table_slides("Revisions to the figures", "revisions", pd.DataFrame(rows), [message])
+
+
+def figures_slide(inputs: Inputs) -> Slide:
+    """What the pack's figures are, so that it can be rebuilt and checked exactly."""
+    used = inputs.figures
+    table = pd.DataFrame(
+        {
+            "": ["As at", "Figures", "Fingerprint (SHA-256)", "Figure rows", "Returns used"],
+            "Value": [
+                fmt.long_date(used.as_at),
+                inputs.report.figures_label,
+                used.fingerprint,
+                f"{used.rows:,}",
+                f"{len(used.submissions):,} versions of councils' and national returns",
+            ],
+        }
+    )
+    mode = " --revised" if used.revised else ""
+    return Slide(
+        "Data annex: the figures in this pack",
+        "annex",
+        [
+            "Rebuilding this pack for the same date and figures gives the same fingerprint. "
+            f"`stem-tracker briefing --check PACK.pptx` says whether it still matches the "
+            f"tracker (rebuild: `stem-tracker briefing --as-at {used.as_at.isoformat()}{mode}`)."
+        ],
+        table=table,
+    )
 
 
 def _short(text: str, length: int = 48) -> str:

@@ -14,28 +14,71 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import queries, views
+from etl.periods import AsAtOutOfRange, Quarter, as_at_range, check_as_at, parse_day
 
-EARLIEST = date(2017, 10, 1)  # the strategy's first quarter
+# Before a database is set up nothing is judged; the picker still needs a first day.
+FIRST_QUARTER = Quarter(2017, 4)
 
 
 def _pick(day: date) -> None:
     st.session_state["as_at"] = day
+    st.session_state.pop("_as_at_problem", None)
 
 
-def as_at_picker() -> date:
-    """The as-at date in the sidebar (default today), with the ends of recent quarters."""
+def _chosen_by_hand() -> None:
+    st.session_state.pop("_as_at_problem", None)
+
+
+def _as_at_from_link(start: Quarter, today: date) -> None:
+    """On a session's first run, read ``?as_at=`` as a link writes it (2025-09-30, or
+    30/09/2025 as the sidebar shows it); a date the tracker does not answer for is said
+    plainly, never silently replaced by today."""
+    if "as_at" in st.session_state or "as_at" not in st.query_params:
+        return
+    text = st.query_params["as_at"]
+    try:
+        day = check_as_at(parse_day(text), start, today)
+    except (ValueError, AsAtOutOfRange) as error:
+        st.session_state["_as_at_problem"] = (
+            f"The link asked for the status as at {text!r}, which cannot be shown: {error}. "
+            f"Showing today, {fmt.long_date(today)}, instead."
+        )
+        del st.query_params["as_at"]
+        return
+    if text != day.isoformat():  # the date widget reads only ISO dates from the URL
+        st.query_params["as_at"] = day.isoformat()
+        st.session_state["as_at"] = day
+
+
+def as_at_picker(start: Quarter | None = None) -> date:
+    """The as-at date in the sidebar (default today), with the ends of recent quarters;
+    ``start`` is the strategy's first quarter, from the store."""
     today = date.today()
+    start = start or FIRST_QUARTER
+    _as_at_from_link(start, today)
+    first, last = as_at_range(start, today)
     with st.sidebar:
         chosen = st.date_input(
             "Status as at",
             value=today,
-            min_value=EARLIEST,
-            max_value=date(today.year + 10, 12, 31),
+            min_value=first,
+            max_value=last,
             key="as_at",
             bind="query-params",
             format="DD/MM/YYYY",
-            help="Every status, chart and export is worked out as at this date.",
+            on_change=_chosen_by_hand,
+            help="Every status, chart and export is worked out as at this date "
+            f"(from {fmt.long_date(first)} to {fmt.long_date(last)}).",
         )
+        st.toggle(
+            "Revised figures",
+            key="revised",
+            bind="query-params",
+            help="Off: the figures as known on the as-at date (what the tracker showed that "
+            "day). On: the figures as they stand today, with every correction since.",
+        )
+        if problem := st.session_state.get("_as_at_problem"):
+            st.warning(problem, icon=":material/warning:")
         st.caption("Quick choice: the end of a recent quarter")
         ends = views.quarter_ends(today, 4)
         columns = st.columns(2)
@@ -51,6 +94,12 @@ def as_at_picker() -> date:
         if chosen != today:
             st.button("Back to today", on_click=_pick, args=(today,), width="stretch")
     return chosen or today
+
+
+def revised() -> bool:
+    """Whether the revised figures (as they stand today) are chosen instead of those known
+    at the as-at date."""
+    return bool(st.session_state.get("revised", False))
 
 
 def as_at() -> date:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, queries, state, ui
+from etl import store
+from etl.periods import Quarter
 
 st.set_page_config(
     page_title="STEM Strategy Tracker",
@@ -40,13 +42,24 @@ pages = {
 }
 page = st.navigation(pages)
 
-as_at = state.as_at_picker()
+
+def _source() -> queries.Source | None:
+    try:
+        return queries.source()
+    except queries.NotReady as error:
+        st.session_state["_not_ready"] = str(error)
+        return None
+
+
+# A page never shows a traceback because another program holds the database (a long load
+# from the command line): it says so, and the next click tries again.
 try:
-    source = queries.source()
-except queries.NotReady as error:
-    source = None
-    st.session_state["_not_ready"] = str(error)
-st.session_state["_source"] = source
-if source is not None and queries.meta(source)["demo"]:
-    ui.demo_banner()
-page.run()
+    source = _source()
+    meta = queries.meta(source) if source else {}
+    state.as_at_picker(Quarter.parse(meta["start"]) if meta.get("start") else None)
+    st.session_state["_source"] = source
+    if meta.get("demo"):
+        ui.demo_banner()
+    page.run()
+except store.StoreBusy:
+    ui.store_busy()

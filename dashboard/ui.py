@@ -64,6 +64,31 @@ def status_counts(counts: dict[str, int], order: tuple[str, ...]) -> str:
     return "  \n".join(f"{fmt.icon(s)} {counts.get(s, 0)} {fmt.word(s).lower()}" for s in order)
 
 
+def figures_note(report) -> None:
+    """Which figures a page shows: as known on the as-at date, or revised (and says so)."""
+    if report.revised:
+        st.info(
+            f"**Revised figures**: these are the {report.figures_label}, including "
+            "corrections councils sent after the as-at date. Turn off *Revised figures* in "
+            "the sidebar to see what was known on the day.",
+            icon=":material/history:",
+        )
+    else:
+        st.caption(
+            f"Figures as known on {fmt.long_date(report.as_at)}: the returns received by "
+            "that day; corrections sent later are not counted (see *Revised figures*)."
+        )
+
+
+def store_busy() -> None:
+    st.info(
+        "**The data is being updated.** Another program is loading figures into the "
+        "tracker; try again in a moment.",
+        icon=":material/hourglass_top:",
+    )
+    st.button("Try again", key="store_busy_retry")
+
+
 def demo_banner() -> None:
     st.warning(
         "**Demo data.** These figures are invented to show how the tracker works; "

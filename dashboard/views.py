@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard import format as fmt
 from etl.councils import NATIONAL_CODE
-from etl.periods import last_ended
+from etl.periods import Quarter, last_ended
 
 
 def quarter_ends(today: date, count: int = 8) -> list[date]:
@@ -24,16 +24,24 @@ def quarter_ends(today: date, count: int = 8) -> list[date]:
     return ends
 
 
-def previous_quarter_end(as_at: date) -> date:
-    """The end of the latest quarter ended strictly before ``as_at``."""
-    return last_ended(as_at - timedelta(days=1)).end
+def previous_quarter_end(as_at: date, start: str) -> date | None:
+    """The end of the latest quarter ended strictly before ``as_at``; None when that is
+    before the strategy's first quarter (``start``, e.g. 2017-Q4): nothing to compare with."""
+    end = last_ended(as_at - timedelta(days=1)).end
+    return end if end >= Quarter.parse(start).start else None
 
 
 def _missing(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # arrays: not a single missing value
-        return False
+    """NaN, <NA>, NaT or None; a list or array (even an empty one) is a value."""
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def record(frame: pd.DataFrame, id_: str, key: str = "id") -> dict:
+    """The row of ``frame`` whose ``key`` is ``id_``, as a dict with every missing value (NaN,
+    <NA>, NaT) as None: the one place where a frame's row becomes plain values, so that a
+    missing period never reaches SQL or an ``if`` as a truthy float."""
+    row = frame.set_index(key).loc[id_].to_dict()
+    return {key: id_} | {name: None if _missing(value) else value for name, value in row.items()}
 
 
 def _options(values) -> list[str]:
@@ -230,15 +238,11 @@ def milestone_rows(milestones: pd.DataFrame) -> pd.DataFrame:
 
 def indicator_detail(indicators: pd.DataFrame, strategy_indicators: pd.DataFrame, id_: str):
     """One indicator's report row joined with its declaration (baseline, breakdowns)."""
-    row = indicators.set_index("id").loc[id_].to_dict()
-    declared = strategy_indicators.set_index("id").loc[id_].to_dict()
+    row, declared = record(indicators, id_), record(strategy_indicators, id_)
     row.update(
-        id=id_,
         baseline_period=declared["baseline_period"],
         baseline_value=declared["baseline_value"],
-        breakdowns=list(
-            declared.get("breakdowns") if declared.get("breakdowns") is not None else []
-        ),  # fmt: skip
+        breakdowns=[] if declared["breakdowns"] is None else list(declared["breakdowns"]),
     )
     return row
 
@@ -355,13 +359,8 @@ def theme_cards(themes: pd.DataFrame) -> list[dict]:
 
 def commitment_detail(report_commitments: pd.DataFrame, declared: pd.DataFrame, id_: str) -> dict:
     """One commitment's status row joined with its declaration (source text, override)."""
-    row = report_commitments.set_index("id").loc[id_].to_dict()
-    more = {
-        key: None if not isinstance(value, list | tuple) and _missing(value) else value
-        for key, value in declared.set_index("id").loc[id_].to_dict().items()
-    }
+    row, more = record(report_commitments, id_), record(declared, id_)
     row.update(
-        id=id_,
         source_title=more.get("source_title"),
         source_text=more.get("source_text"),
         also_themes=list(more["also_themes"]) if more.get("also_themes") is not None else [],
@@ -370,12 +369,15 @@ def commitment_detail(report_commitments: pd.DataFrame, declared: pd.DataFrame, 
     return row
 
 
-def indicator_source(indicator: dict, as_at: date, demo: bool) -> str:
-    """The source line for an indicator's charts: who reported and how many councils."""
+def indicator_source(indicator: dict, as_at: date, demo: bool, figures: str | None = None) -> str:
+    """The source line for an indicator's charts: who reported and how many councils, and
+    which figures (``figures``: the report's figures_label)."""
     from dashboard.charts import source_line
 
     if indicator.get("reported_by") == "national":
-        return source_line(as_at, demo=demo, what="Scottish Government national figures")
+        return source_line(
+            as_at, demo=demo, what="Scottish Government national figures", figures=figures
+        )
     n = indicator.get("authorities_reported")
     return source_line(
         as_at,
@@ -383,6 +385,7 @@ def indicator_source(indicator: dict, as_at: date, demo: bool) -> str:
         indicator.get("latest_period") or None,
         demo,
         what="councils' quarterly progress returns",
+        figures=figures,
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 
 from etl import config, store
+from etl.periods import AsAtOutOfRange
 
 app = typer.Typer(
     help="Track Scotland's STEM Education and Training Strategy: commitments, milestones, "
@@ -140,7 +141,7 @@ def main() -> None:
     except CliError as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(error.code)
-    except (store.StoreBusy, store.StoreNotReady) as error:
+    except (store.StoreBusy, store.StoreNotReady, AsAtOutOfRange) as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(1)
     except Exception as error:  # the last line of defence: no traceback reaches a user

@@ -11,7 +11,7 @@ import typer
 
 from etl import store
 from etl.cli import CliError, app
-from etl.periods import Quarter, last_ended
+from etl.periods import Quarter, day_text, last_ended
 
 if TYPE_CHECKING:  # the engine (pandas) is imported by the commands that use it, so that
     from etl.status import StatusReport  # other commands start quickly
@@ -50,18 +50,19 @@ AS_AT = typer.Option(
 )
 
 
-def _report(ctx: typer.Context, as_at: dt.date) -> StatusReport:
+REVISED = typer.Option(
+    False,
+    "--revised",
+    help="Use the revised figures (the current versions, as they stand today) instead of "
+    "the figures as known at the as-at date.",
+)
+
+
+def _report(ctx: typer.Context, as_at: dt.date, revised: bool = False) -> StatusReport:
     from etl import status as status_engine
 
-    db = ctx.obj.db
-    if not db.exists():  # connect() would create an empty file
-        raise CliError(f"there is no database at {db}: run `stem-tracker init` first")
-    with store.connect(db) as con:
-        return status_engine.report(con, as_at)
-
-
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    with store.connect(ctx.obj.db) as con:
+        return status_engine.report(con, as_at, revised)
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -73,23 +74,24 @@ def _counts(counts: dict[str, int]) -> str:
 def status(
     ctx: typer.Context,
     as_at: str = AS_AT,
+    revised: bool = REVISED,
     as_json: bool = typer.Option(False, "--json", help="Print the whole status report as JSON."),
 ) -> None:
     """Statuses of milestones, indicators, commitments and themes as at a date, by theme."""
     day = parse_as_at(as_at)
-    result = _report(ctx, day)
+    result = _report(ctx, day, revised)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2))
         return
     data = result.to_json()
-    typer.echo(f"Status as at {_day(day)}")
+    typer.echo(f"Status as at {day_text(day)}, on the {result.figures_label}")
     for theme in data["themes"]:
         typer.echo("")
         rate = theme["delivery_rate"]
         typer.echo(f"{theme['name']}")
         typer.echo(f"  commitments: {_counts(theme['commitments'])}")
         typer.echo(
-            f"  milestones due by {_day(day)}: {theme['milestones_due']}, completed "
+            f"  milestones due by {day_text(day)}: {theme['milestones_due']}, completed "
             f"{theme['milestones_completed']}"
             + (f" (delivery rate {rate:.0%})" if rate is not None else "")
         )
@@ -112,8 +114,9 @@ def status(
         typer.echo(f"Returns for {latest}: {_return_summary(returns[returns['period'] == latest])}")
     typer.echo("")
     typer.echo(
-        "Figures are the current versions of councils' returns; "
-        "see `stem-tracker completeness` for who has returned."
+        "Figures as known on a date are the latest versions of councils' returns received by "
+        "then (--revised for today's versions); see `stem-tracker completeness` for who has "
+        "returned."
     )
 
 
@@ -124,7 +127,7 @@ def _return_summary(rows) -> str:
     received = counts.get("submitted_on_time", 0) + counts.get("submitted_late", 0)
     due_date = rows["due_date"].iloc[0]
     return (
-        f"{received} of {len(rows)} councils returned (due {_day(due_date)}; "
+        f"{received} of {len(rows)} councils returned (due {day_text(due_date)}; "
         + _counts({s: counts.get(s, 0) for s in RETURN_STATUSES})
         + ")"
     )
@@ -161,7 +164,7 @@ def completeness(
         rows = json_records(returns)
         typer.echo(json.dumps({"as_at": day.isoformat(), "returns": rows}, indent=2))
         return
-    typer.echo(f"Returns as at {_day(day)}")
+    typer.echo(f"Returns as at {day_text(day)}")
     if not len(returns):
         typer.echo("No quarter has ended since the strategy started: no returns expected yet.")
         return

@@ -70,3 +70,50 @@ def last_ended(day: date) -> Quarter:
 
 def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     return [Quarter.from_index(i) for i in range(first.index, last.index + 1)]
+
+
+# --- The dates the tracker answers for --------------------------------------------------
+
+HORIZON_YEARS = 10  # far enough for every milestone and target; no further
+
+
+class AsAtOutOfRange(ValueError):
+    """An as-at date outside the dates the tracker answers for; the message gives the range."""
+
+
+def as_at_range(start: Quarter, today: date) -> tuple[date, date]:
+    """From the first day of the strategy's first quarter to the end of the tenth year from
+    today: the one rule for the dates every command and page answers for."""
+    return start.start, date(today.year + HORIZON_YEARS, 12, 31)
+
+
+def check_as_at(day: date, start: Quarter, today: date) -> date:
+    """``day`` when the tracker answers for it, else AsAtOutOfRange saying the range."""
+    first, last = as_at_range(start, today)
+    if not first <= day <= last:
+        raise AsAtOutOfRange(
+            f"{day.isoformat()} is outside the dates the tracker answers for: "
+            f"{day_text(first)} (the strategy's first quarter) to {day_text(last)}"
+        )
+    return day
+
+
+def parse_day(text: str) -> date:
+    """A date as a link or a person writes it: 2025-09-30, or 30/09/2025 as the dashboard
+    shows it. ValueError with a plain message otherwise."""
+    text = str(text).strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        year, month, day = int(m[3]), int(m[2]), int(m[1])
+    else:
+        raise ValueError(f'"{text}" is not a date like 2025-09-30 or 30/09/2025')
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f'"{text}" is not a real date') from None
+
+
+def day_text(day: date) -> str:
+    """30 June 2019: a date in words, as every message and label writes it."""
+    return f"{day.day} {day:%B %Y}"

@@ -215,7 +215,7 @@ def test_every_chart_has_alt_text_and_states_the_as_at_date(page, demo_db, monke
 
 def test_a_database_file_not_set_up_says_what_to_run(tmp_path, monkeypatch):
     path = tmp_path / "blank.duckdb"
-    with store.connect(path):
+    with store.connect(path, create=True):
         pass  # an empty DuckDB file: no schema yet
     at = run(path, monkeypatch, "app_pages/councils.py")
     assert "stem-tracker init" in texts(at)

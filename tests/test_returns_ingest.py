@@ -285,10 +285,9 @@ def test_validate_history_export_template_schema_commands(cli, tmp_path):
     code, out, _ = cli("validate", str(good), "--today", "2025-12-01")
     assert code == 0 and f"{good}: valid (4 rows)" in out
     code, _, err = cli("history", "--authority", "S12000036", "--period", "2025-Q3")
-    assert (code, err) == (
-        1,
-        "error: the database is not set up yet: run `stem-tracker init` first",
-    )
+    db = tmp_path / "cli.duckdb"  # a read never creates a database (issue 13)
+    assert (code, err) == (1, f"error: there is no database at {db}: run `stem-tracker init` first")
+    assert not db.exists()
     cli("ingest", str(good), "--today", "2025-12-01", "--submitted-by", "me")
     code, out, _ = cli("history", "--authority", "S12000036", "--period", "2025-Q2")
     assert (code, out.strip()) == (0, "no submission for S12000036 2025-Q2")

@@ -100,7 +100,7 @@ def test_an_uninitialised_database_is_a_plain_message(tmp_path, monkeypatch, cap
     assert code == 1
     assert err == f"error: there is no database at {db}: run `stem-tracker init` first"
     assert not db.exists()
-    store.connect(db).__enter__().close()  # an empty file, never initialised
+    store.connect(db, create=True).__enter__().close()  # an empty file, never initialised
     code, _, err = run(monkeypatch, capsys, "--db", str(db), "completeness")
     assert code == 1
     assert "run `stem-tracker init` first" in err

@@ -57,7 +57,7 @@ def test_init_twice_changes_nothing(tmp_path, strategy):
 def test_init_upgrades_an_older_database(tmp_path, strategy, monkeypatch):
     path = tmp_path / "old.duckdb"
     monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
-    with store.connect(path) as con:
+    with store.connect(path, create=True) as con:
         store.migrate(con)
         con.execute("INSERT INTO meta VALUES ('kept', 'yes')")
     monkeypatch.undo()
@@ -73,7 +73,7 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch)
     monkeypatch.setattr(
         store, "MIGRATIONS", [*store.MIGRATIONS, (999, "CREATE TABLE x (a INT); SELEC oops")]
     )
-    with pytest.raises(duckdb.Error), store.connect(path) as con:
+    with pytest.raises(duckdb.Error), store.connect(path, create=True) as con:
         store.migrate(con)
     with store.connect(path) as con:
         assert "x" not in {
@@ -84,7 +84,7 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch)
 
 def test_require_schema_says_to_run_init(tmp_path):
     with (
-        store.connect(tmp_path / "new.duckdb") as con,
+        store.connect(tmp_path / "new.duckdb", create=True) as con,
         pytest.raises(store.StoreNotReady, match="stem-tracker init"),
     ):
         store.require_schema(con)
@@ -153,7 +153,7 @@ def test_breakdowns_are_stored_as_the_contracts_values_and_read_as_text(tmp_path
 def test_upgrading_keeps_every_figure_as_it_was(tmp_path, strategy, monkeypatch):
     path = tmp_path / "v2.duckdb"
     monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:2])
-    with store.connect(path) as con:
+    with store.connect(path, create=True) as con:
         store.migrate(con)
         con.execute("INSERT INTO submissions VALUES (1, 'S12000005', '2024-Q1', 1, now(), 'me', "
                     "'x', 2, 'f.csv', 'new', true, NULL, NULL)")  # fmt: skip

@@ -6,15 +6,18 @@ from dashboard import charts, queries, state, ui, views
 from dashboard import format as fmt
 
 src = state.require_source()
-as_at = state.as_at()
-report = queries.status(src, as_at)
-previous = queries.status(src, views.previous_quarter_end(as_at))
+as_at, revised = state.as_at(), state.revised()
+report = queries.status(src, as_at, revised)
 meta = queries.meta(src)
+previous_end = views.previous_quarter_end(as_at, meta["start"])
 cover = views.coverage(report.returns, report.coverage_period)
-source = charts.source_line(as_at, cover["received"], cover["period"], meta["demo"])
+source = charts.source_line(
+    as_at, cover["received"], cover["period"], meta["demo"], figures=report.figures_label
+)
 
 st.title("How the STEM Strategy is doing")
 st.markdown(f"**As at {fmt.long_date(as_at)}.** {meta.get('title', '')}")
+ui.figures_note(report)
 
 for column, card in zip(st.columns(4), views.theme_cards(report.themes), strict=False):
     with column.container(border=True):
@@ -34,9 +37,13 @@ ui.chart(charts.delivery_by_theme(report.themes, as_at, source), themes, "delive
 ui.chart(charts.indicators_by_theme(report.themes, as_at, source), themes, "indicators")
 
 st.header("What changed since the previous quarter")
-changed = views.what_changed(previous, report)
-since = fmt.long_date(previous.as_at)
-if changed.empty:
+changed = (
+    views.what_changed(queries.status(src, previous_end, revised), report) if previous_end else None
+)
+since = fmt.long_date(previous_end)
+if changed is None:
+    st.markdown("This is the strategy's first quarter: there is no earlier quarter to compare.")
+elif changed.empty:
     st.markdown(f"No commitment or indicator changed status since {since}.")
 else:
     st.markdown(f"{len(changed)} statuses moved since {since}.")
