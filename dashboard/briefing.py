@@ -22,14 +22,19 @@ from dashboard.briefing_figures import dashboard_figures, figures
 from dashboard.briefing_pack import Chart, Inputs, Pack, Slide, source_line, text_table
 from dashboard.briefing_slides import (
     annex_slides,
+    figures_slide,
     indicator_slides,
     milestone_slides,
     overview_slide,
+    revision_slides,
     theme_slide,
     title_slide,
 )
 from etl import status as engine
 from etl import store
+from etl.figures_used import figures_used
+from etl.revisions import revisions
+from etl.strategy import Settings
 
 __all__ = [
     "BriefingError", "Chart", "Inputs", "Pack", "Slide", "build", "dashboard_figures", "files",
@@ -44,16 +49,17 @@ class BriefingError(ValueError):
 STRATEGY_TABLES = ("indicators", "indicator_targets", "indicator_changes")
 
 
-def read(db: Path | str, as_at: dt.date) -> Inputs:
-    """The status report and what goes with it, as at ``as_at``."""
-    db = Path(db)
-    if not db.exists():  # connect() would create an empty file
-        raise store.StoreNotReady(f"there is no database at {db}: run `stem-tracker init` first")
+def read(db: Path | str, as_at: dt.date, revised: bool = False) -> Inputs:
+    """The status report and what goes with it, as at ``as_at``: on the figures as known
+    then, or (``revised``) as they stand today."""
     with store.connect(db) as con:
-        report = engine.report(con, as_at)
-        series = engine.national_series(con, as_at)
+        report = engine.report(con, as_at, revised)
+        series = engine.national_series(con, as_at, None, revised)
         meta = dict(con.execute(*sql.meta()).fetchall())
         tables = {name: con.execute(*sql.table(name)).df() for name in STRATEGY_TABLES}
+        used = figures_used(con, as_at, revised)
+        revised_by = revisions(con, as_at=as_at, revised=revised, triangle=False)
+        threshold = Settings(**store.settings(con)).revision_threshold
     return Inputs(
         report=report,
         series=series,
@@ -61,6 +67,9 @@ def read(db: Path | str, as_at: dt.date) -> Inputs:
         demo=meta.get("figures") == "demo",
         coverage=views.coverage(report.returns, report.coverage_period),
         tables=tables,
+        figures=used,
+        revisions=revised_by,
+        revision_threshold=threshold,
     )
 
 
@@ -109,13 +118,18 @@ def build(
             indicators[indicators["commitment_id"].isin(theme_commitments["id"])],
         )
     slides += milestone_slides(inputs, milestones)
+    slides += revision_slides(inputs, indicators)
     slides += annex_slides(in_scope, indicators)
+    slides.append(figures_slide(inputs))
     for slide in slides:
         if slide.charts and not slide.notes:
             slide.notes = "\n\n".join(chart.table_text() for chart in slide.charts)
         elif slide.table is not None and not slide.notes:
             slide.notes = text_table(slide.table)
-    return Pack(inputs.as_at, inputs.strategy_title, source_line(inputs), inputs.demo, slides)
+    return Pack(
+        inputs.as_at, inputs.strategy_title, source_line(inputs), inputs.demo, slides,
+        inputs.figures,
+    )  # fmt: skip
 
 
 # --- The files -------------------------------------------------------------------------------

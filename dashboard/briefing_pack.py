@@ -14,7 +14,9 @@ import pandas as pd
 
 from dashboard import charts
 from dashboard import format as fmt
-from etl.status import StatusReport
+from etl.figures_used import FiguresUsed
+from etl.revisions import Revisions
+from etl.status import StatusReport, figures_label
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,17 @@ class Slide:
 class Pack:
     as_at: dt.date
     strategy_title: str
-    source: str  # as-at date, source, councils reporting, demo data
+    source: str  # as-at date, source, councils reporting, which figures, demo data
     demo: bool
     slides: list[Slide]
+    figures: FiguresUsed  # as-at date, mode and fingerprint: what --check compares
 
     def charts(self) -> list[Chart]:
         return [chart for slide in self.slides for chart in slide.charts]
+
+    @property
+    def figures_label(self) -> str:
+        return figures_label(self.figures.as_at, self.figures.revised)
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,9 @@ class Inputs:
     demo: bool
     coverage: dict  # as the dashboard shows it: period, received, councils
     tables: dict[str, pd.DataFrame]  # strategy tables the dashboard's charts need
+    figures: FiguresUsed  # which versions' figures, and their fingerprint
+    revisions: dict[str, Revisions]  # first published against latest, as at the same date
+    revision_threshold: float  # a revision larger than this share earns a slide
 
     @property
     def as_at(self) -> dt.date:
@@ -87,7 +97,11 @@ class Inputs:
 def source_line(inputs: Inputs) -> str:
     """The dashboard's source line: as-at date, councils reporting, demo data."""
     return charts.source_line(
-        inputs.as_at, inputs.coverage["received"], inputs.coverage["period"], demo=inputs.demo
+        inputs.as_at,
+        inputs.coverage["received"],
+        inputs.coverage["period"],
+        demo=inputs.demo,
+        figures=inputs.report.figures_label,
     )
 
 

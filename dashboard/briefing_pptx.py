@@ -7,6 +7,7 @@ Layout boxes (inches on a 16:9 slide) are in ``LAYOUT`` so the PDF draws the sam
 from __future__ import annotations
 
 import io
+import json
 
 import pandas as pd
 from pptx import Presentation
@@ -15,12 +16,15 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.package import Part
+from pptx.opc.packuri import PackURI
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from dashboard import format as fmt
 from dashboard.briefing_pack import Chart, Pack, Slide
 from dashboard.briefing_tables import column_widths
+from etl.figures_used import FiguresUsed
 
 WIDTH, HEIGHT = 13.333, 7.5
 # (left, top, width, height) in inches
@@ -85,9 +89,44 @@ def pptx(pack: Pack) -> bytes:
         )
         if slide.notes:
             page.notes_slide.notes_text_frame.text = slide.notes
+    _record(deck, pack.figures)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+# The figures a pack used (as-at date, mode, fingerprint, versions), kept inside the .pptx as
+# a part of its own so that `stem-tracker briefing --check` can read them back.
+RECORD_TYPE = "https://schemas.gov.scot/stem-tracker/figures-used"
+RECORD_NAME = "/stem-tracker/figures-used.json"
+
+
+def _record(deck, used: FiguresUsed) -> None:
+    package = deck.part.package
+    blob = json.dumps(used.to_json(), separators=(",", ":")).encode()
+    part = Part(PackURI(RECORD_NAME), "application/json", package, blob)
+    deck.part.relate_to(part, RECORD_TYPE)
+    deck.core_properties.keywords = f"as at {used.as_at.isoformat()}; {used.mode}"
+    deck.core_properties.comments = f"Figures fingerprint (SHA-256): {used.fingerprint}"
+
+
+class NotAPack(ValueError):
+    """The file is not a briefing pack made by the tracker; the message says why."""
+
+
+def figures_of(data: bytes, name: str = "the file") -> FiguresUsed:
+    """The figures a pack records (``_record``), or NotAPack."""
+    try:
+        deck = Presentation(io.BytesIO(data))
+    except Exception as error:  # python-pptx raises several kinds for a file that is no deck
+        raise NotAPack(f"{name} is not a PowerPoint file ({error})") from None
+    for rel in deck.part.rels.values():
+        if rel.reltype == RECORD_TYPE:
+            try:
+                return FiguresUsed.from_json(json.loads(rel.target_part.blob))
+            except (ValueError, KeyError, TypeError):
+                break
+    raise NotAPack(f"{name} is not a briefing pack made by the tracker (no figures recorded)")
 
 
 def _cover(page, slide: Slide) -> None:

@@ -26,13 +26,17 @@ def source_line(
     period: str | None = None,
     demo: bool = False,
     what: str = "councils' quarterly progress returns and commitments.yaml",
+    figures: str | None = None,
 ) -> str:
-    """'As at 30 September 2025 · Source: … · 27 of 32 councils reported for 2025-Q3'."""
+    """'As at 30 September 2025 · Source: … · 27 of 32 councils reported for 2025-Q3 ·
+    Figures as known on 30 September 2025' (``figures``: the report's figures_label)."""
     parts = [f"As at {fmt.long_date(as_at)}", f"Source: {what}"]
     if councils_reported is not None:
         parts.append(
             f"{councils_reported} of 32 councils reported" + (f" for {period}" if period else "")
         )
+    if figures:
+        parts.append(figures[:1].upper() + figures[1:])
     if demo:
         parts.append("DEMO DATA: invented figures, not official statistics")
     return " · ".join(parts)

@@ -13,20 +13,28 @@ import typer
 
 from etl import cli as etl_cli
 from etl.cli import CliError, app
-from etl.cli_status import AS_AT, parse_as_at
+from etl.cli_status import AS_AT, REVISED, parse_as_at
 
 
-def _inputs(ctx: typer.Context, as_at: dt.date):
+def _inputs(ctx: typer.Context, as_at: dt.date, revised: bool = False):
     from dashboard import briefing
 
-    return briefing.read(ctx.obj.db, as_at)
+    return briefing.read(ctx.obj.db, as_at, revised)
 
 
 @app.command("briefing")
 def briefing_command(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", help="The PowerPoint file to write, e.g. pack.pptx."),
+    out: Path = typer.Option(None, "--out", help="The PowerPoint file to write, e.g. pack.pptx."),
     as_at: str = AS_AT,
+    revised: bool = REVISED,
+    check: Path = typer.Option(
+        None,
+        "--check",
+        help="Instead of building: say whether the pack PACK.pptx still matches the tracker's "
+        "figures and, if not, which figures changed since it was built.",
+        metavar="PACK.pptx",
+    ),
     theme: list[str] = typer.Option(
         None, "--theme", help="A theme to include (repeat for several; default: all four)."
     ),
@@ -44,11 +52,16 @@ def briefing_command(
     """Build the ministers' briefing pack (PowerPoint with editable charts) as at a date."""
     from dashboard import briefing, briefing_pdf, export
 
+    if check is not None:
+        _check_pack(ctx, check)
+        return
+    if out is None:
+        raise CliError("say where to write the pack with --out pack.pptx", code=2)
     day = parse_as_at(as_at)
     if out.suffix.lower() != ".pptx":
         raise CliError(f"--out must name a .pptx file, not {out.name}", code=2)
     try:
-        pack = briefing.build(_inputs(ctx, day), theme or None, commitment or None)
+        pack = briefing.build(_inputs(ctx, day, revised), theme or None, commitment or None)
         made = briefing.files(pack, pdf=pdf, images=charts_zip, pdf_engine=pdf_engine)
     except (briefing.BriefingError, export.ExportError, briefing_pdf.PdfError) as error:
         raise CliError(str(error)) from None
@@ -63,6 +76,7 @@ def briefing_command(
         f"Briefing as at {day.isoformat()}: {len(pack.slides)} slides, "
         f"{len(pack.charts())} charts" + ("; demo data" if pack.demo else "")
     )
+    typer.echo(f"{pack.figures_label}; fingerprint {pack.figures.fingerprint}")
     for path in written:
         typer.echo(f"wrote {path}")
 
@@ -72,6 +86,7 @@ def charts_command(
     ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="Folder to write the charts into."),
     as_at: str = AS_AT,
+    revised: bool = REVISED,
     image_format: list[str] = typer.Option(
         ["png"], "--format", help="png (2× scale) or svg; repeat for both."
     ),
@@ -85,11 +100,46 @@ def charts_command(
         raise CliError(f"--format must be png or svg, not {', '.join(unknown)}", code=2)
     try:
         written = export.write_images(
-            briefing.dashboard_figures(_inputs(ctx, day)), out, image_format
+            briefing.dashboard_figures(_inputs(ctx, day, revised)), out, image_format
         )
     except export.ExportError as error:
         raise CliError(str(error)) from None
     typer.echo(f"wrote {len(written)} charts as at {day.isoformat()} to {out}")
+
+
+def _check_pack(ctx: typer.Context, path: Path) -> None:
+    """Exit 0 when the pack's figures are still the tracker's, else 1 with each change."""
+    from dashboard.briefing_pptx import NotAPack, figures_of
+    from etl import store
+    from etl.figures_used import changes_since, figures_used
+
+    if not path.is_file():
+        raise CliError(f"there is no file {path}", code=2)
+    try:
+        used = figures_of(path.read_bytes(), str(path))
+    except NotAPack as error:
+        raise CliError(str(error)) from None
+    with store.connect(ctx.obj.db) as con:
+        now = figures_used(con, used.as_at, used.revised)
+        changed = changes_since(con, used) if now.fingerprint != used.fingerprint else None
+    what = f"as at {used.as_at.isoformat()}, {used.mode} figures"
+    if changed is None:
+        typer.echo(f"{path}: matches the tracker ({what}; fingerprint {used.fingerprint[:12]})")
+        return
+    typer.echo(
+        f"{path}: does not match the tracker ({what}): {len(changed)} figure"
+        f"{'s' if len(changed) != 1 else ''} changed since it was built"
+    )
+    for row in changed.itertuples(index=False):
+        typer.echo(
+            f"  {row.authority_code} {row.period} {row.indicator_id} "
+            f"({row.sex}, SIMD {row.simd_quintile}): {_value(row.was)} -> {_value(row.now)}"
+        )
+    raise typer.Exit(1)
+
+
+def _value(value) -> str:
+    return "none" if value is None or value != value else f"{value:g}"
 
 
 def main() -> None:

@@ -33,18 +33,14 @@ class NotReady(RuntimeError):
 def source() -> Source:
     """Where the figures are and their version now (uncached: one small query)."""
     path = config.db_path()
-    if not path.exists():
-        raise NotReady(
-            f"There is no database at {path} yet. Run `stem-tracker init` "
-            "(or `stem-tracker demo` for demonstration figures)."
-        )
     try:
         with store.connect(path) as con:
             store.require_schema(con)
             version = tuple(con.execute(*sql.data_version()).fetchone())
     except store.StoreNotReady as error:
         raise NotReady(
-            f"The database {path} is not set up yet: run `stem-tracker init`."
+            f"The database is not ready: {error} "
+            "(or `stem-tracker demo` for demonstration figures)."
         ) from error
     return Source(str(path), version)
 
@@ -75,36 +71,57 @@ def strategy_table(src: Source, name: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner="Working out statuses…", max_entries=32)
-def status(src: Source, as_at: date):
-    """The status engine's report (etl.status.StatusReport) as at ``as_at``."""
+def status(src: Source, as_at: date, revised: bool = False):
+    """The status engine's report (etl.status.StatusReport) as at ``as_at``, on the figures
+    as known then (or the revised figures)."""
     from etl import status as engine
 
     with store.connect(src.db) as con:
-        return engine.report(con, as_at)
+        return engine.report(con, as_at, revised)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def national_series(src: Source, as_at: date, indicator_id: str) -> pd.DataFrame:
+def national_series(
+    src: Source, as_at: date, indicator_id: str, revised: bool = False
+) -> pd.DataFrame:
     """An indicator's national figure by quarter with its trajectory and coverage."""
     from etl import status as engine
 
     with store.connect(src.db) as con:
-        return engine.national_series(con, as_at, indicator_id)
+        return engine.national_series(con, as_at, indicator_id, revised)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def council_figures(src: Source, indicator_id: str, period: str) -> pd.DataFrame:
-    return _frame(src, sql.council_figures(indicator_id, period))
+def council_figures(
+    src: Source, indicator_id: str, period: str, as_at: date, revised: bool = False
+) -> pd.DataFrame:
+    return _frame(src, sql.council_figures(indicator_id, period, as_at, revised))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def council_series(src: Source, indicator_id: str, authority_code: str, last_period: str):
-    return _frame(src, sql.council_series(indicator_id, authority_code, last_period))
+def council_series(
+    src: Source,
+    indicator_id: str,
+    authority_code: str,
+    last_period: str,
+    as_at: date,
+    revised: bool = False,
+):
+    return _frame(
+        src, sql.council_series(indicator_id, authority_code, last_period, as_at, revised)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def breakdowns(src: Source, indicator_id: str, last_period: str, aggregation: str):
-    return _frame(src, sql.breakdowns(indicator_id, last_period, aggregation))
+def breakdowns(
+    src: Source,
+    indicator_id: str,
+    last_period: str,
+    aggregation: str,
+    as_at: date,
+    revised: bool = False,
+):
+    return _frame(src, sql.breakdowns(indicator_id, last_period, aggregation, as_at, revised))
 
 
 @st.cache_data(show_spinner=False)

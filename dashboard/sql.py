@@ -7,6 +7,8 @@ and quarter at most.
 
 from __future__ import annotations
 
+from datetime import date
+
 from etl.councils import NATIONAL_CODE
 
 HEADLINE = "sex = 'all' AND simd_quintile = 'all'"
@@ -48,36 +50,43 @@ def table(name: str) -> tuple[str, list]:
     return f"SELECT * FROM {name} ORDER BY {allowed[name]}", []
 
 
-def council_figures(indicator_id: str, period: str) -> tuple[str, list]:
-    """Every council's headline figure for one indicator and quarter (blank if none)."""
+def council_figures(
+    indicator_id: str, period: str, as_at: date, revised: bool = False
+) -> tuple[str, list]:
+    """Every council's headline figure for one indicator and quarter (blank if none), as
+    known at ``as_at`` (or revised)."""
     return (
         f"""
         SELECT a.code AS authority_code, a.name AS authority_name, f.value
         FROM authorities a
         LEFT JOIN (
-            SELECT authority_code, value FROM current_figures
+            SELECT authority_code, value FROM figures_at(?, ?)
             WHERE indicator_id = ? AND period = ? AND {HEADLINE}
         ) f ON f.authority_code = a.code
         WHERE a.kind = 'council'
         ORDER BY a.name
         """,
-        [indicator_id, period],
+        [as_at, revised, indicator_id, period],
     )
 
 
-def council_series(indicator_id: str, authority_code: str, last_period: str) -> tuple[str, list]:
+def council_series(
+    indicator_id: str, authority_code: str, last_period: str, as_at: date, revised: bool = False
+) -> tuple[str, list]:
     """One council's headline figure for each quarter up to ``last_period``."""
     return (
         f"""
-        SELECT period, value FROM current_figures
+        SELECT period, value FROM figures_at(?, ?)
         WHERE indicator_id = ? AND authority_code = ? AND period <= ? AND {HEADLINE}
         ORDER BY period
         """,
-        [indicator_id, authority_code, last_period],
+        [as_at, revised, indicator_id, authority_code, last_period],
     )
 
 
-def breakdowns(indicator_id: str, last_period: str, aggregation: str) -> tuple[str, list]:
+def breakdowns(
+    indicator_id: str, last_period: str, aggregation: str, as_at: date, revised: bool = False
+) -> tuple[str, list]:
     """Female and male, SIMD quintile 1 and 5 figures by council and quarter, and nationally.
 
     National rows (authority_code NULL) combine councils the way the indicator
@@ -96,11 +105,11 @@ def breakdowns(indicator_id: str, last_period: str, aggregation: str) -> tuple[s
                {part("all", "1")} AS simd_1,
                {part("all", "5")} AS simd_5,
                count(DISTINCT authority_code) AS authorities_reported
-        FROM current_figures
+        FROM figures_at(?, ?)
         WHERE indicator_id = ? AND period <= ? AND authority_code <> ?
           AND (sex <> 'all' OR simd_quintile <> 'all')
         GROUP BY GROUPING SETS ((authority_code, period), (period))
         ORDER BY period, authority_code NULLS FIRST
         """,
-        [indicator_id, last_period, NATIONAL_CODE],
+        [as_at, revised, indicator_id, last_period, NATIONAL_CODE],
     )

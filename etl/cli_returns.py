@@ -169,11 +169,36 @@ def ingest_command(
 def export(
     ctx: typer.Context,
     out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
+    as_at: str = typer.Option(
+        None,
+        "--as-at",
+        metavar="YYYY-MM-DD",
+        help="The figures as known at this date (the latest version of each return received "
+        "by then) instead of the current ones.",
+    ),
+    all_versions: bool = typer.Option(
+        False,
+        "--all-versions",
+        help="The audit export: every version of every submission, with version, received_at, "
+        "submitted_by and action.",
+    ),
 ) -> None:
     """Export the current figures in the return format; ingesting it again changes nothing."""
-    _write(ingest.export_current(ctx.obj.db), out)
+    from etl.cli_status import parse_as_at
+
+    if as_at is not None and all_versions:
+        raise CliError("choose --as-at or --all-versions, not both", 2)
+    day = parse_as_at(as_at) if as_at is not None else None
+    _write(ingest.export_current(ctx.obj.db, as_at=day, all_versions=all_versions), out)
     if out is not None and str(out) != "-":
-        typer.echo(f"{out}: current figures written", err=True)
+        what = (
+            "every version of every submission"
+            if all_versions
+            else f"figures as known on {day.isoformat()}"
+            if day
+            else "current figures"
+        )
+        typer.echo(f"{out}: {what} written", err=True)
 
 
 @app.command(name="history")

@@ -103,6 +103,20 @@ def _breakdown_rows(
     ]
 
 
+def _corrected(rows: list[tuple], factor: float, percent: set[str]) -> list[tuple]:
+    """A council's correction: every headline figure times ``factor`` (a percent kept to 100,
+    a count whole), its breakdowns as they were."""
+
+    def moved(indicator_id: str, value: float) -> float:
+        if indicator_id in percent:
+            return min(100.0, round(value * factor, 1))
+        return float(round(value * factor))
+
+    return [
+        (i, s, q, moved(i, v)) if s == "all" and q == "all" else (i, s, q, v) for i, s, q, v in rows
+    ]
+
+
 def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None = None):
     """Return (submissions, figures) data frames of demo returns up to the last ended quarter."""
     today = today or date.today()
@@ -122,6 +136,7 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
         national = code == NATIONAL_CODE
         weight = POPULATION_THOUSANDS.get(code, 0) / total
         own = [i for i in indicators if (i.reported_by == "national") == national]
+        percent = {i.id for i in own if i.unit == "percent"}
         if not own:
             continue
         # Each council has its own habits: how often it is late, and how far it runs ahead.
@@ -141,6 +156,7 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
             )
             if received > now:
                 continue  # not sent yet
+            due = datetime.combine(quarter.end + timedelta(days=due_days), time(17, 0))
             rows = []
             for indicator in own:
                 if indicator.baseline.quarter > quarter:
@@ -159,15 +175,15 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
                 ]
             if not rows:
                 continue
-            versions = 2 if rng.random() < 0.04 else 1
-            for version in range(1, versions + 1):
-                if version == 2:  # a correction: one figure revised a week later
-                    received += timedelta(days=7)
-                    first = rows[0]
-                    rows = [
-                        (*first[:3], first[3] + 1 if first[3] <= 99 else first[3] - 1),
-                        *rows[1:],
-                    ]
+            # Some councils send a correction weeks after the due date: a real revision.
+            sent = [(received, rows)]
+            if rng.random() < 0.06:
+                later = max(received, due) + timedelta(days=int(rng.integers(20, 150)))
+                change = float(rng.uniform(0.04, 0.15)) * (1 if rng.random() < 0.5 else -1)
+                if later <= now:  # else the correction has not come yet
+                    sent.append((later, _corrected(rows, 1 + change, percent)))
+            versions = len(sent)
+            for version, (received, rows) in enumerate(sent, start=1):
                 digest = hashlib.sha256(repr(rows).encode()).hexdigest()
                 submissions.append(
                     {

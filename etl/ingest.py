@@ -16,13 +16,13 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl import contract, store
 from etl.councils import superseded_codes
-from etl.periods import Quarter
+from etl.periods import Quarter, check_as_at
 from etl.return_spec import ReturnSpec
 from etl.returns import Report, Submitter, check_return
 
@@ -104,7 +104,8 @@ def ingest_return(
     """
     submitter = submitter or default_submitter()
     # hashlib lets go of the GIL: hash the file while DuckDB reads and checks it.
-    with ThreadPoolExecutor(1) as hasher, store.connect(db_path) as con:
+    # A load may set its store up (``strategy`` from spec_in_store), so it may create it.
+    with ThreadPoolExecutor(1) as hasher, store.connect(db_path, create=True) as con:
         sha256 = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
         spec = ReturnSpec.of(strategy() if callable(strategy) else strategy)
         store.require_schema(con)
@@ -208,7 +209,7 @@ def _store_checked(
         FROM writes
         """,
         {
-            "now": datetime.now(),
+            "now": store.uk_now(),
             "by": submitted_by,
             "sha": sha256,
             "file": report.file_name,
@@ -249,7 +250,7 @@ def strategy_in_store(db_path: str | Path, commitments_path: str | Path) -> Stra
 
     source = _source(commitments_path)
     if source:
-        with store.connect(db_path) as con:
+        with store.connect(db_path, create=True) as con:  # an ingest sets up its store
             held = _held(con, source)
             if held is not None:
                 return StrategyFile.model_validate_json(held)
@@ -269,7 +270,7 @@ def spec_in_store(db_path: str | Path, commitments_path: str | Path) -> ReturnSp
     Raises StrategyError."""
     source = _source(commitments_path)
     if source:
-        with store.connect(db_path) as con:
+        with store.connect(db_path, create=True) as con:  # an ingest sets up its store
             held = _held(con, source)
             saved = store.get_meta(con, RETURN_SPEC) if held is not None else None
         spec = _saved_spec(saved, _fingerprint(source, held)) if saved else None
@@ -395,7 +396,7 @@ def _restore(con, code: str, quarter: str, version: int, submitted_by: str) -> O
             sha256, row_count, file_name, action, is_current, queries, restored_from)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'restored', true, ?, ?)
         """,
-        [new_id, code, quarter, last + 1, datetime.now(), submitted_by, sha256, row_count,
+        [new_id, code, quarter, last + 1, store.uk_now(), submitted_by, sha256, row_count,
          file_name, queries, version],
     )  # fmt: skip
     con.execute(
@@ -423,26 +424,53 @@ def _neutralised(column: str) -> str:
     return f"CASE WHEN {column}[1] IN ({starts}) THEN '''' || {column} ELSE {column} END"
 
 
-def export_current(db_path: str | Path) -> bytes:
-    """The current figures in the return's own format (UTF-8 with a byte-order mark)."""
+def export_current(
+    db_path: str | Path, *, as_at: date | None = None, all_versions: bool = False
+) -> bytes:
+    """The figures in the return's own format (UTF-8 with a byte-order mark): the current
+    ones; with ``as_at``, those as known at that date (spec/status-rules.md); with
+    ``all_versions``, every version of every submission, with its version, received_at (UK
+    local time, to the second), submitted_by and action (the audit export)."""
+    if all_versions:
+        source = "figures_all_versions"
+        extra = (
+            ", s.version, strftime(s.received_at, '%Y-%m-%dT%H:%M:%S') AS received_at, "
+            f"{_neutralised('s.submitted_by')} AS submitted_by, s.action"
+        )
+        key = "f.authority_code, f.period, s.version"
+        params = []
+    else:
+        source, extra, key = "figures_at(?, ?)", "", "f.authority_code, f.period"
+        params = [as_at or date.today(), as_at is None]
     with store.connect(db_path) as con:
         store.require_schema(con)
+        if as_at is not None:
+            check_as_at(as_at, Quarter.parse(store.get_meta(con, "start")), date.today())
         handle, path = tempfile.mkstemp(suffix=".csv", prefix="stem-export-")
         os.close(handle)
         try:
             con.execute(
                 f"""
                 COPY (
+                    WITH figures_all_versions AS (
+                        SELECT s.authority_code, s.period, f.indicator_id,
+                               f.sex::VARCHAR AS sex, f.simd_quintile::VARCHAR AS simd_quintile,
+                               f.value, f.comment, s.id AS submission_id
+                        FROM submissions s JOIN figures f ON f.submission_id = s.id
+                    )
                     SELECT f.authority_code, f.period, f.indicator_id,
                         {_neutralised("i.name")} AS indicator_name, i.unit, f.sex,
                         f.simd_quintile, {_VALUE_TEXT} AS value,
-                        {_neutralised("f.comment")} AS comment
-                    FROM current_figures f LEFT JOIN indicators i ON i.id = f.indicator_id
-                    ORDER BY f.authority_code, f.period, i.position NULLS LAST, f.indicator_id,
+                        {_neutralised("f.comment")} AS comment{extra}
+                    FROM {source} f
+                    JOIN submissions s ON s.id = f.submission_id
+                    LEFT JOIN indicators i ON i.id = f.indicator_id
+                    ORDER BY {key}, i.position NULLS LAST, f.indicator_id,
                         array_position(['all', 'female', 'male'], f.sex),
                         array_position(['all', '1', '2', '3', '4', '5'], f.simd_quintile)
                 ) TO '{path.replace("'", "''")}' (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')
-                """
+                """,
+                params,
             )
             return b"\xef\xbb\xbf" + Path(path).read_bytes()
         finally:

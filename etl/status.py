@@ -10,10 +10,11 @@ Conventions shared by every frame in a ``StatusReport``:
   they compare directly with ``as_at``; ``received_at`` is a pandas Timestamp;
 - a missing number is NaN / <NA>; ``to_json()`` turns both into ``null``.
 
-Figures are taken as they stand now (the current version of each submission) for
-the quarters ended by D, as the spec says. Returns completeness, in contrast, is
-about what had *arrived* by D: a submission received after D does not count as
-received as at D (its quarter shows Overdue or Not yet due).
+Figures are those *as known at D* (for each authority and quarter, the latest version
+received by D), so a past view never changes when a correction arrives later; with
+``revised=True`` they are the current versions for the quarters ended by D, and every
+view says so (``figures_label``). Returns completeness is likewise about what had
+arrived by D: a submission received after D does not count as received as at D.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from etl import status_sql, store
-from etl.periods import Quarter, last_ended, quarters_between
+from etl.periods import Quarter, check_as_at, day_text, last_ended, quarters_between
 from etl.strategy import Settings
 
 MILESTONE_STATUSES = ("complete", "overdue", "due_soon", "not_yet_due")
@@ -182,6 +183,13 @@ def return_status(due_date: dt.date, received_on: dt.date | None, as_at: dt.date
 # --- The report -------------------------------------------------------------------------
 
 
+def figures_label(as_at: dt.date, revised: bool, today: dt.date | None = None) -> str:
+    """Which figures a view shows, in the words every view and slide uses."""
+    if revised:
+        return f"revised figures, as they stand on {day_text(today or dt.date.today())}"
+    return f"figures as known on {day_text(as_at)}"
+
+
 @dataclass(frozen=True)
 class StatusReport:
     as_at: dt.date
@@ -190,6 +198,11 @@ class StatusReport:
     commitments: pd.DataFrame
     themes: pd.DataFrame
     returns: pd.DataFrame
+    revised: bool = False  # the current versions' figures, not those known at as_at
+
+    @property
+    def figures_label(self) -> str:
+        return figures_label(self.as_at, self.revised)
 
     @property
     def coverage_period(self) -> str | None:
@@ -222,6 +235,8 @@ class StatusReport:
             )
         return {
             "as_at": self.as_at.isoformat(),
+            "figures": "revised" if self.revised else "as known",
+            "figures_label": self.figures_label,
             "milestones": json_records(self.milestones),
             "indicators": json_records(self.indicators),
             "commitments": json_records(self.commitments),
@@ -239,38 +254,44 @@ class _Basis:
     start: Quarter
     last: Quarter  # the last quarter ended by D
     councils: int
+    revised: bool  # the current versions' figures, not those known at D
 
 
-def _basis(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> _Basis:
+def _basis(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False) -> _Basis:
     store.require_schema(con)
     start = store.get_meta(con, "start")
     if start is None:
         raise store.StoreNotReady("the strategy is not loaded yet: run `stem-tracker init` first")
+    start = Quarter.parse(start)
+    check_as_at(as_at, start, dt.date.today())
     councils = con.execute("SELECT count(*) FROM authorities WHERE kind = 'council'").fetchone()
     return _Basis(
-        as_at, Settings(**store.settings(con)), Quarter.parse(start), last_ended(as_at), councils[0]
+        as_at, Settings(**store.settings(con)), start, last_ended(as_at), councils[0], revised
     )
 
 
-def report(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> StatusReport:
-    """Every status as at ``as_at``."""
+def report(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False) -> StatusReport:
+    """Every status as at ``as_at``, on the figures as known then (or the revised ones)."""
     as_at = _day(as_at)
-    basis = _basis(con, as_at)
+    basis = _basis(con, as_at, revised)
     milestones = _milestones(con, basis)
     indicators = _indicators(con, basis)
     commitments = _commitments(con, basis, milestones, indicators)
     themes = _themes(con, basis, commitments, milestones, indicators)
     returns = _returns(con, basis)
-    return StatusReport(as_at, milestones, indicators, commitments, themes, returns)
+    return StatusReport(as_at, milestones, indicators, commitments, themes, returns, revised)
 
 
 def national_series(
-    con: duckdb.DuckDBPyConnection, as_at: dt.date, indicator_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    as_at: dt.date,
+    indicator_id: str | None = None,
+    revised: bool = False,
 ) -> pd.DataFrame:
     """One row per indicator and quarter ended by D, from the earlier of its baseline and
     the strategy start: the national figure, its coverage and the trajectory."""
     as_at = _day(as_at)
-    basis = _basis(con, as_at)
+    basis = _basis(con, as_at, revised)
     return _series(con, basis, status_sql.indicators(con, indicator_id), indicator_id)
 
 
@@ -281,7 +302,9 @@ SERIES_COLUMNS = [
 
 
 def _series(con, basis: _Basis, indicators: pd.DataFrame, indicator_id=None) -> pd.DataFrame:
-    totals = status_sql.headline_totals(con, str(basis.last), indicator_id)
+    totals = status_sql.headline_totals(
+        con, str(basis.last), indicator_id, as_at=basis.as_at, revised=basis.revised
+    )
     # One row per indicator and quarter with any figure: a small table, whatever the figures.
     by_key = {(t.indicator_id, t.period): t for t in totals.itertuples(index=False)}
     rows = []

@@ -1,5 +1,8 @@
 """The reads behind the status engine: small parameterised queries, aggregation done in DuckDB.
 
+Figures come from the store's ``figures_at(D, revised)``: as known at D by default, the
+current versions when revised figures are chosen (spec/status-rules.md).
+
 Figures are only ever read aggregated (one row per indicator and quarter), so the
 status engine stays fast on a database of millions of figure rows. The rules
 themselves live in ``etl/status.py``.
@@ -23,7 +26,7 @@ HEADLINE_TOTALS = """
            count(*) AS authorities_reported,
            sum(f.value) AS total,
            avg(f.value) AS mean
-    FROM current_figures f
+    FROM figures_at($as_at, $revised) f
     JOIN indicators i ON i.id = f.indicator_id
     JOIN authorities a ON a.code = f.authority_code
     WHERE f.sex = 'all' AND f.simd_quintile = 'all'
@@ -36,12 +39,24 @@ HEADLINE_TOTALS = """
 
 
 def headline_totals(
-    con: duckdb.DuckDBPyConnection, last_period: str, indicator_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    last_period: str,
+    indicator_id: str | None = None,
+    *,
+    as_at: dt.date,
+    revised: bool = False,
 ) -> pd.DataFrame:
-    """Per indicator and quarter up to ``last_period``: n reporting, their sum and mean."""
+    """Per indicator and quarter up to ``last_period``: n reporting, their sum and mean, from
+    the figures as known at ``as_at`` (or the revised figures)."""
     return con.execute(
         HEADLINE_TOTALS,
-        {"last_period": last_period, "indicator_id": indicator_id, "national": NATIONAL_CODE},
+        {
+            "last_period": last_period,
+            "indicator_id": indicator_id,
+            "national": NATIONAL_CODE,
+            "as_at": as_at,
+            "revised": revised,
+        },
     ).df()
 
 

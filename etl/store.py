@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -25,6 +26,15 @@ from etl.councils import authorities, superseded_codes
 
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_now() -> datetime:
+    """Now in UK local time, without a zone: how ``received_at`` is stored, so that the day a
+    return arrived is the day as the councils count it (spec/status-rules.md)."""
+    return datetime.now(UK).replace(tzinfo=None)
+
 
 BUSY_TIMEOUT_SECONDS = float(os.environ.get("STEM_TRACKER_BUSY_TIMEOUT", "30"))
 
@@ -47,10 +57,17 @@ def connect(
     *,
     timeout: float | None = None,
     on_busy: Callable[[], None] = _say_busy,
+    create: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one piece of work, waiting while another process holds it."""
+    """Open the database for one piece of work, waiting while another process holds it.
+
+    Only ``init`` creates a database (``create=True``): any other use of a path where there
+    is none, a mistyped ``--db`` say, is StoreNotReady, and leaves no file or folder behind."""
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    elif not db_path.is_file():
+        raise StoreNotReady(f"there is no database at {db_path}: run `stem-tracker init` first")
     deadline = time.monotonic() + (BUSY_TIMEOUT_SECONDS if timeout is None else timeout)
     delay, told = 0.05, False
     while True:
@@ -174,6 +191,29 @@ MIGRATIONS: list[tuple[int, str]] = [
                    s.id AS submission_id
             FROM figures f JOIN submissions s ON s.id = f.submission_id
             WHERE s.is_current;
+        """,
+    ),
+    (
+        5,
+        # The figures as known at a date D (spec/status-rules.md): for each authority and
+        # quarter, the latest version received on or before D (a restore counts from when it
+        # was made); or, with ``revised``, the current version whatever D. Every reader of
+        # figures for a view as at D reads them here, so a past view never changes when a
+        # correction arrives later. ``received_at`` is UK local time, so its date is the day
+        # as the councils count it.
+        """
+        CREATE MACRO figures_at(as_at, revised) AS TABLE
+            SELECT s.authority_code, s.period, f.indicator_id, f.sex::VARCHAR AS sex,
+                   f.simd_quintile::VARCHAR AS simd_quintile, f.value, f.comment,
+                   s.id AS submission_id
+            FROM (
+                SELECT id, authority_code, period FROM submissions
+                WHERE CASE WHEN revised THEN is_current
+                           ELSE CAST(received_at AS DATE) <= as_at END
+                QUALIFY revised OR row_number() OVER (
+                    PARTITION BY authority_code, period ORDER BY version DESC) = 1
+            ) s
+            JOIN figures f ON f.submission_id = s.id;
         """,
     ),
 ]
@@ -382,7 +422,7 @@ def settings(con: duckdb.DuckDBPyConnection) -> dict:
 
 def init(db_path: str | Path, strategy: StrategyFile) -> dict:
     """Create or upgrade the database and load the strategy and councils (idempotent)."""
-    with connect(db_path) as con:
+    with connect(db_path, create=True) as con:
         applied = migrate(con)
         loaded = load_reference(con, strategy)
         # Every indicator has its key before any load, so loads only read keys (two uploads

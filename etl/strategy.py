@@ -54,6 +54,9 @@ class Settings(_Model):
     min_coverage: float = Field(0.75, gt=0, le=1)
     on_track_ratio: float = Field(1.0, gt=0)
     at_risk_ratio: float = Field(0.9, gt=0)
+    # A revision larger than this share of the figure first published earns its own slide
+    # in the briefing pack (spec/status-rules.md, Revisions).
+    revision_threshold: float = Field(0.1, gt=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> Settings:

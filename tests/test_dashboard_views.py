@@ -14,6 +14,8 @@ from dashboard import sql, views
 from etl import store
 from tests.status_fixture import COUNCILS, add_return
 
+TODAY = date.today()
+
 
 def commitments() -> pd.DataFrame:
     return pd.DataFrame(
@@ -99,8 +101,10 @@ def test_quarter_ends_and_previous_quarter():
         date(2025, 6, 30),
         date(2025, 3, 31),
     ]
-    assert views.previous_quarter_end(date(2025, 9, 30)) == date(2025, 6, 30)
-    assert views.previous_quarter_end(date(2025, 10, 1)) == date(2025, 9, 30)
+    assert views.previous_quarter_end(date(2025, 9, 30), "2017-Q4") == date(2025, 6, 30)
+    assert views.previous_quarter_end(date(2025, 10, 1), "2017-Q4") == date(2025, 9, 30)
+    assert views.previous_quarter_end(date(2018, 1, 1), "2017-Q4") == date(2017, 12, 31)
+    assert views.previous_quarter_end(date(2017, 12, 31), "2017-Q4") is None  # nothing before
 
 
 def test_council_comparison_uses_the_average_per_council_for_a_sum():
@@ -154,8 +158,8 @@ def breakdown_db(tmp_path, strategy):
 def test_breakdowns_are_aggregated_in_duckdb_by_council_and_nationally(breakdown_db):
     path, indicator = breakdown_db
     with store.connect(path) as con:
-        rows = con.execute(*sql.breakdowns(indicator.id, "2025-Q4", "sum")).df()
-        figures = con.execute(*sql.council_figures(indicator.id, "2025-Q2")).df()
+        rows = con.execute(*sql.breakdowns(indicator.id, "2025-Q4", "sum", TODAY, True)).df()
+        figures = con.execute(*sql.council_figures(indicator.id, "2025-Q2", TODAY, True)).df()
     national = rows[rows["authority_code"].isna()].iloc[0]
     assert (national["female"], national["male"], national["authorities_reported"]) == (80, 120, 2)
     series = views.equity_series(rows, {COUNCILS[0]: "First"}, COUNCILS[0])

@@ -90,7 +90,7 @@ def test_hand_worked_example_as_at_30_november_2018(db):
         data = report(con, day("2018-11-30")).to_json()
     json.dumps(data, allow_nan=False)  # plain JSON, no NaN
 
-    assert set(data) == set(ISSUE_KEYS) | {"as_at"}
+    assert set(data) == set(ISSUE_KEYS) | {"as_at", "figures", "figures_label"}
     assert data["as_at"] == "2018-11-30"
     for key, keys in ISSUE_KEYS.items():
         for row in data[key]:
@@ -314,5 +314,8 @@ def test_national_series_by_quarter(db):
 
 
 def test_an_uninitialised_database_is_a_plain_error(tmp_path):
-    with store.connect(tmp_path / "empty.duckdb") as con, pytest.raises(store.StoreNotReady):
+    with (
+        store.connect(tmp_path / "empty.duckdb", create=True) as con,
+        pytest.raises(store.StoreNotReady),
+    ):
         report(con, day("2025-09-30"))

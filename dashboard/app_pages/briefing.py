@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from dashboard import briefing, briefing_pdf, export, queries, state
+from dashboard import briefing, briefing_pdf, export, queries, state, ui
 from dashboard import format as fmt
 
 src = state.require_source()
-as_at = state.as_at()
-report = queries.status(src, as_at)
+as_at, revised = state.as_at(), state.revised()
+report = queries.status(src, as_at, revised)
 
 st.title("Briefing pack")
 st.markdown(
@@ -15,6 +15,7 @@ st.markdown(
     "(change the date in the sidebar), with a PDF of the same slides and every chart as "
     "PNG and SVG. The same pack comes from `stem-tracker briefing`."
 )
+ui.figures_note(report)
 
 with st.container(border=True):
     themes = st.multiselect(
@@ -41,7 +42,7 @@ if not themes:
     st.info("Choose at least one theme.")
     st.stop()
 
-pack = briefing.build(briefing.read(src.db, as_at), themes, commitments or None)
+pack = briefing.build(briefing.read(src.db, as_at, revised), themes, commitments or None)
 st.subheader(f"Preview: {len(pack.slides)} slides, {len(pack.charts())} charts")
 for number, slide in enumerate(pack.slides, start=1):
     with st.expander(f"{number}. {slide.title}", expanded=number <= 3):
@@ -53,7 +54,7 @@ for number, slide in enumerate(pack.slides, start=1):
             st.dataframe(slide.table, hide_index=True, width="stretch")
 st.caption(pack.source)
 
-choice = (as_at, tuple(themes), tuple(commitments), pdf, images)
+choice = (as_at, revised, tuple(themes), tuple(commitments), pdf, images)
 if st.button("Build the briefing pack", type="primary", key="b_build"):
     bar = st.progress(0.0, text="Starting")
     try:

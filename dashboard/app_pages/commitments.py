@@ -7,13 +7,14 @@ from dashboard import charts_indicators as ichart
 from dashboard import format as fmt
 
 src = state.require_source()
-as_at = state.as_at()
-report = queries.status(src, as_at)
+as_at, revised = state.as_at(), state.revised()
+report = queries.status(src, as_at, revised)
 meta = queries.meta(src)
 declared = queries.strategy_table(src, "commitments")
 
 st.title("Commitments")
 st.markdown(f"Every commitment in the strategy and its status as at **{fmt.long_date(as_at)}**.")
+ui.figures_note(report)
 
 choices = views.commitment_filters(report.commitments)
 with st.container(border=True):
@@ -95,8 +96,8 @@ targets, changes = views.targets_of(
     queries.strategy_table(src, "indicator_changes"),
     indicator_id,
 )
-series = queries.national_series(src, as_at, indicator_id)
-source = views.indicator_source(indicator, as_at, meta["demo"])
+series = queries.national_series(src, as_at, indicator_id, revised)
+source = views.indicator_source(indicator, as_at, meta["demo"], report.figures_label)
 ui.chart(
     ichart.indicator_vs_trajectory(series, indicator, targets, as_at, source, changes),
     views.series_table(series, indicator["unit"]),
@@ -107,7 +108,7 @@ for text in views.target_changes(changes, targets, indicator["unit"]):
 
 if indicator["reported_by"] != "national" and indicator["latest_period"]:
     period = indicator["latest_period"]
-    figures = queries.council_figures(src, indicator_id, period)
+    figures = queries.council_figures(src, indicator_id, period, as_at, revised)
     ui.chart(
         ichart.council_bars(figures, indicator, period, as_at, source),
         figures.rename(columns={"authority_name": "Council", "value": f"Figure ({period})"}),

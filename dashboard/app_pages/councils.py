@@ -7,8 +7,8 @@ from dashboard import charts_indicators as ichart
 from dashboard import format as fmt
 
 src = state.require_source()
-as_at = state.as_at()
-report = queries.status(src, as_at)
+as_at, revised = state.as_at(), state.revised()
+report = queries.status(src, as_at, revised)
 meta = queries.meta(src)
 returns = report.returns
 
@@ -16,12 +16,14 @@ st.title("Councils")
 st.markdown(
     f"Quarterly returns and figures from Scotland's 32 councils, as at **{fmt.long_date(as_at)}**."
 )
+ui.figures_note(report)
 
 st.header("Returns received")
 period = report.coverage_period
 cover = views.coverage(returns, period)
 source = charts.source_line(as_at, cover["received"], cover["period"], meta["demo"],
-                            what="councils' quarterly progress returns")  # fmt: skip
+                            what="councils' quarterly progress returns",
+                            figures=report.figures_label)  # fmt: skip
 quarters = st.slider("Quarters shown", 4, 16, 8, key="quarters")
 recent = views.recent_returns(returns, quarters)
 ui.chart(
@@ -63,12 +65,12 @@ indicator = views.indicator_detail(
 )
 last = views.latest_quarter(indicator, returns) or "0000-Q0"
 comparison = views.council_comparison(
-    queries.council_series(src, indicator_id, council, last),
-    queries.national_series(src, as_at, indicator_id),
+    queries.council_series(src, indicator_id, council, last, as_at, revised),
+    queries.national_series(src, as_at, indicator_id, revised),
     councils[council],
     indicator["aggregation"],
 )
-line = views.indicator_source(indicator, as_at, meta["demo"])
+line = views.indicator_source(indicator, as_at, meta["demo"], report.figures_label)
 ui.chart(
     ichart.council_vs_national(comparison, indicator, councils[council], as_at, line),
     comparison,
@@ -80,7 +82,7 @@ period = views.latest_quarter(indicator, returns)
 if period is None:
     st.markdown("No quarter has ended yet.")
 else:
-    figures = queries.council_figures(src, indicator_id, period)
+    figures = queries.council_figures(src, indicator_id, period, as_at, revised)
     ui.chart(
         ichart.tile_map(figures, queries.council_tiles(), indicator, period, as_at, line),
         figures.rename(columns={"authority_name": "Council", "value": f"Figure ({period})"}),

@@ -7,8 +7,8 @@ from dashboard import charts_indicators as ichart
 from dashboard import format as fmt
 
 src = state.require_source()
-as_at = state.as_at()
-report = queries.status(src, as_at)
+as_at, revised = state.as_at(), state.revised()
+report = queries.status(src, as_at, revised)
 meta = queries.meta(src)
 
 st.title("Equity")
@@ -17,6 +17,7 @@ st.markdown(
     "(SIMD quintile 5) and most (quintile 1) deprived areas, as at "
     f"**{fmt.long_date(as_at)}**."
 )
+ui.figures_note(report)
 with_breakdowns = views.breakdown_indicators(queries.strategy_table(src, "indicators"))
 if not with_breakdowns:
     st.markdown("No indicator is reported with a breakdown by sex or deprivation.")
@@ -40,11 +41,11 @@ period = views.latest_quarter(indicator, report.returns)
 if period is None:
     st.markdown("No quarter has ended yet.")
     st.stop()
-breakdowns = queries.breakdowns(src, indicator_id, period, indicator["aggregation"])
+breakdowns = queries.breakdowns(src, indicator_id, period, indicator["aggregation"], as_at, revised)
 series = views.equity_series(breakdowns, councils, council)
 line = charts.source_line(
     as_at, indicator.get("authorities_reported"), period, meta["demo"],
-    what="councils' quarterly progress returns (breakdowns)",
+    what="councils' quarterly progress returns (breakdowns)", figures=report.figures_label,
 )  # fmt: skip
 
 if "sex" in with_breakdowns[indicator_id]:

@@ -7,7 +7,7 @@ from dashboard import format as fmt
 
 src = state.require_source()
 as_at = state.as_at()
-report = queries.status(src, as_at)
+report = queries.status(src, as_at, state.revised())
 meta = queries.meta(src)
 
 st.title("Milestones")

@@ -1,0 +1,175 @@
+"""Revisions (spec/status-rules.md): each quarter's national figure as first published
+against the latest, in the form official statistics use.
+
+A quarter's figure is *first published* as known at its return due date (or, when nothing
+had arrived by then, on the first day anything did); the *latest* is the revised figure.
+Both are the figures compared with the trajectory (a sum scaled to every council, as for
+status), read through the store's ``figures_at`` like every other view. The revisions
+triangle shows each quarter's figure as known at each later quarter end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from etl import status_sql, store
+from etl.periods import Quarter, last_ended, quarters_between
+from etl.status import national_figure, return_due_date
+from etl.strategy import Settings
+
+
+class UnknownIndicator(ValueError):
+    """No indicator with that id in the strategy; the message lists the ids."""
+
+
+@dataclass(frozen=True)
+class Revisions:
+    indicator_id: str
+    name: str
+    unit: str
+    table: pd.DataFrame  # period, first_published_on, first_published, latest, revision
+    triangle: pd.DataFrame  # index: quarters; columns: as-at quarter ends (ISO dates)
+
+    @property
+    def mean_revision(self) -> float | None:
+        revised = self.table["revision"].dropna()
+        return None if revised.empty else float(revised.mean())
+
+    @property
+    def mean_absolute_revision(self) -> float | None:
+        revised = self.table["revision"].dropna()
+        return None if revised.empty else float(revised.abs().mean())
+
+    def largest_share(self) -> float:
+        """The largest revision as a share of its first published figure (0 when none)."""
+        first, change = self.table["first_published"], self.table["revision"].abs()
+        shares = (change / first.abs().where(first != 0)).dropna()
+        return float(shares.max()) if not shares.empty else 0.0
+
+    def to_json(self) -> dict:
+        from etl.status import json_records
+
+        return {
+            "indicator_id": self.indicator_id,
+            "name": self.name,
+            "unit": self.unit,
+            "quarters": json_records(self.table),
+            "mean_revision": self.mean_revision,
+            "mean_absolute_revision": self.mean_absolute_revision,
+            "triangle": {
+                period: {column: _plain(v) for column, v in row.items()}
+                for period, row in self.triangle.iterrows()
+            },
+        }
+
+
+TABLE_COLUMNS = ["period", "first_published_on", "first_published", "latest", "revision"]
+
+
+def revisions(
+    con: duckdb.DuckDBPyConnection,
+    indicator_ids: list[str] | None = None,
+    *,
+    as_at: dt.date | None = None,
+    revised: bool = True,
+    triangle: bool = True,
+) -> dict[str, Revisions]:
+    """Revisions of every indicator in ``indicator_ids`` (default: all) for the quarters
+    ended by ``as_at`` (default today): first published against the latest figures, which
+    are the revised ones, or with ``revised=False`` those known at ``as_at`` (so a briefing
+    as known at D says only what was known at D). ``triangle=False`` skips the triangle."""
+    today = as_at or dt.date.today()
+    store.require_schema(con)
+    indicators = status_sql.indicators(con).set_index("id", drop=False)
+    unknown = [i for i in indicator_ids or [] if i not in indicators.index]
+    if unknown:
+        raise UnknownIndicator(
+            f"no indicator {', '.join(unknown)}: the indicators are " + ", ".join(indicators.index)
+        )
+    wanted = indicators.loc[indicator_ids] if indicator_ids else indicators
+    settings = Settings(**store.settings(con))
+    councils = con.execute("SELECT count(*) FROM authorities WHERE kind = 'council'").fetchone()[0]
+    start = Quarter.parse(store.get_meta(con, "start"))
+    quarters = quarters_between(start, last_ended(today)) if start <= last_ended(today) else []
+
+    def compared(as_at: dt.date, revised: bool = False) -> dict[tuple[str, str], float | None]:
+        """(indicator, quarter) → the figure compared with the trajectory, as known at D."""
+        only = wanted.index[0] if len(wanted) == 1 else None
+        totals = status_sql.headline_totals(
+            con, str(last_ended(as_at)), only, as_at=as_at, revised=revised
+        )
+        found = {}
+        for t in totals.itertuples(index=False):
+            if t.indicator_id not in wanted.index:
+                continue
+            ind = wanted.loc[t.indicator_id]
+            found[t.indicator_id, t.period] = national_figure(
+                reported_by=ind.reported_by,
+                aggregation=ind.aggregation,
+                authorities_reported=int(t.authorities_reported),
+                total=t.total,
+                mean=t.mean,
+                councils=councils,
+                min_coverage=settings.min_coverage,
+            ).compared_value
+        return found
+
+    latest = compared(today, revised=revised)
+    first_days = _first_published_days(con, quarters, settings.returns_due_days, today)
+    known_on = {day: compared(day) for day in sorted(set(first_days.values()))}
+    ends = [q.end for q in quarters] if triangle else []
+    columns = {end: compared(end) for end in ends}
+    result = {}
+    for ind in wanted.itertuples(index=False):
+        rows = []
+        for quarter in quarters:
+            period = str(quarter)
+            now = latest.get((ind.id, period))
+            if now is None:
+                continue
+            day = first_days.get(period)
+            first = known_on.get(day, {}).get((ind.id, period)) if day else None
+            rows.append((period, day, first, now, None if first is None else now - first))
+        table = pd.DataFrame(rows, columns=TABLE_COLUMNS).astype(
+            {"first_published": "float64", "latest": "float64", "revision": "float64"}
+        )
+        triangle = pd.DataFrame(
+            {
+                end.isoformat(): [columns[end].get((ind.id, p)) for p in table["period"]]
+                for end in ends
+            },
+            index=pd.Index(table["period"], name="quarter"),
+            dtype="float64",
+        )
+        triangle = triangle.loc[:, triangle.notna().any()] if not triangle.empty else triangle
+        result[ind.id] = Revisions(ind.id, ind.name, ind.unit, table, triangle)
+    return result
+
+
+def _first_published_days(con, quarters, due_days: int, today: dt.date) -> dict[str, dt.date]:
+    """Quarter → the day its figures were first published: the return due date, or the
+    first day anything arrived for a quarter with nothing by its due date."""
+    first = dict(
+        con.execute(
+            "SELECT period, min(CAST(received_at AS DATE)) FROM submissions GROUP BY period"
+        ).fetchall()
+    )
+    days = {}
+    for quarter in quarters:
+        period = str(quarter)
+        due = return_due_date(period, due_days)
+        arrived = first.get(period)
+        if arrived is None or arrived > today:
+            continue
+        day = due if arrived <= due else arrived
+        if day <= today:
+            days[period] = day
+    return days
+
+
+def _plain(value):
+    return None if value is None or pd.isna(value) else float(value)
