@@ -129,10 +129,16 @@ def ingest_command(
     ),
     as_json: bool = AS_JSON,
     today: str = TODAY,
+    notify: bool = typer.Option(
+        False, "--notify", help="E-mail a receipt to the council's contacts for each return stored."
+    ),
 ) -> None:
     """Check and load return files, each in one transaction. A file with any error stores
     nothing (the others still load); exit 1 when any file had an error."""
+    from etl import cli_mail
+
     day = _today(today)
+    mail = cli_mail.settings(required=True) if notify else None
     # Read from the store by the first ingest, on its open connection (a second connection
     # of its own would cost a twentieth of a second), then kept for the other files.
     spec = functools.cache(lambda: _loaded_spec(ctx.obj))
@@ -159,6 +165,10 @@ def ingest_command(
         else:
             lines = [f"{path}: {_outcome(o)}" for o in result.outcomes]
             _print_report(result.report, lines, stored=True)
+        if mail is not None and result.stored:
+            sent = cli_mail.notify_receipts(ctx.obj.db, result.outcomes, mail, submitter.name)
+            if as_json:
+                results[-1]["receipts"] = sent
     if as_json:
         typer.echo(json.dumps({"valid": ok, "files": results}, default=str))
     if not ok:

@@ -80,7 +80,9 @@ def _problem(error: dict) -> str:
         if len(where) == 2:  # council code, position in its list
             where = [where[0], f"address {int(where[1]) + 1}"]
     message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
+    if error["type"] == "missing":
+        message = "needs `contacts:`, a mapping of council code → addresses"
+    elif error["type"] == "extra_forbidden":
         message = "is not expected here: the file holds one `contacts:` mapping"
     elif error["type"] in ("dict_type", "list_type", "string_type", "model_type"):
         wanted = {"dict_type": "a mapping of council code → addresses",

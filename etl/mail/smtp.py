@@ -22,6 +22,7 @@ import ssl
 import tomllib
 import uuid
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -36,6 +37,9 @@ from etl.mail.letter import Letter
 DEFAULT_SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SENT, FAILED, DRY_RUN = "sent", "failed", "dry run"
+# CRLF line ends, as SMTP wants; headers folded only past SMTP's limit, since Python's
+# folding at 78 moves a long subject whole onto a continuation line that readers keep.
+WIRE = policy.SMTP.clone(max_line_length=998)
 
 
 class MailSettingsError(ValueError):
@@ -136,7 +140,7 @@ def deliver(letter: Letter, settings: MailSettings, name: str) -> Delivery:
         try:
             settings.dry_run.mkdir(parents=True, exist_ok=True)
             path = settings.dry_run / f"{name}-{uuid.uuid4().hex[:8]}.eml"
-            path.write_bytes(mail.as_bytes())
+            path.write_bytes(mail.as_bytes(policy=WIRE))
         except OSError as error:
             return Delivery(FAILED, f"cannot write to {settings.dry_run}: {error.strerror}")
         return Delivery(DRY_RUN, f"written to {path}")
@@ -177,7 +181,7 @@ def _send(mail: EmailMessage, to: tuple[str, ...], settings: MailSettings) -> st
                 refused[address] = (code, reply)
         if len(refused) == len(to):
             raise smtplib.SMTPRecipientsRefused(refused)
-        code, reply = smtp.data(mail.as_bytes())
+        code, reply = smtp.data(mail.as_bytes(policy=WIRE))
         if code != 250:
             raise smtplib.SMTPDataError(code, reply)
     answer = f"{code} {_decoded(reply)}"
