@@ -7,15 +7,23 @@ A receipt that cannot be sent is logged as failed and the return stays stored; t
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from etl import receipts
 from etl.councils import council_name
 from etl.mail import log
-from etl.mail.contacts import ADDRESS
+from etl.mail.contacts import ADDRESS, ContactsFileError, load_contacts
 from etl.mail.letter import Letter, Link, Table
-from etl.mail.smtp import MailSettings, deliver, send_a_return_link
+from etl.mail.smtp import (
+    MailSettings,
+    MailSettingsError,
+    deliver,
+    load_settings,
+    secrets_file,
+    send_a_return_link,
+)
 
 STORED = ("new", "replaced", "restored")  # "unchanged" stored nothing: no receipt
 
@@ -87,3 +95,25 @@ def retry_failed(db_path: str | Path, settings: MailSettings, sent_by: str) -> l
         _send_one(db_path, receipts.receipt(db_path, submission_id), to, settings, sent_by)
         for submission_id, to in log.failed_receipts(db_path)
     ]
+
+
+@dataclass(frozen=True)
+class ReceiptMail:
+    """What became of the receipts of one load, for the page that stored it."""
+
+    attempts: list[log.Attempt] = field(default_factory=list)
+    nobody: list[dict] = field(default_factory=list)  # no contact, no sender address
+    not_sent: str | None = None  # why none was tried: e-mail not configured, a broken file
+
+
+def email_receipts(db_path: str | Path, submission_ids: list[int], sent_by: str) -> ReceiptMail:
+    """E-mail the receipts of a load made in the dashboard, as configured. Never raises for
+    the configuration or the server: the return is stored whatever happens here."""
+    try:
+        settings, contacts = load_settings(), load_contacts()
+    except (MailSettingsError, ContactsFileError) as error:
+        return ReceiptMail(not_sent=str(error))
+    if settings is None:
+        return ReceiptMail(not_sent=f"e-mail is not configured ([email] in {secrets_file()})")
+    attempts, nobody = notify(db_path, submission_ids, contacts, settings, sent_by)
+    return ReceiptMail(attempts, nobody)

@@ -67,25 +67,39 @@ def plan(
     today: date | None = None,
 ) -> Plan:
     """The reminders due as at ``as_at``, leaving out councils already reminded ``today``."""
-    today = today or date.today()
     with store.connect(db_path) as con:
         report = status.report(con, as_at)
-        period = report.coverage_period
-        if period is None:
-            return Plan(report.as_at, None)
-        late = status.overdue_returns(report.returns, period)
-        reminded = log.reminded_on(con, period, today)
+    return plan_for(report, contacts, reminded_today(db_path, report, today), insist=insist)
+
+
+def reminded_today(db_path: str | Path, report: status.StatusReport, today: date | None = None):
+    """The councils already reminded ``today`` for the report's coverage quarter."""
+    period = report.coverage_period
+    if period is None:
+        return set()
+    with store.connect(db_path) as con:
+        return log.reminded_on(con, period, today or date.today())
+
+
+def plan_for(
+    report: status.StatusReport, contacts: dict[str, tuple], reminded: set[str], *, insist: bool
+) -> Plan:
+    """The reminders the report's chasing list calls for (pure: the page passes its report)."""
+    period = report.coverage_period
+    if period is None:
+        return Plan(report.as_at, None)
+    late = status.overdue_returns(report.returns, period)
     missing = without_contact(late["authority_code"], contacts)
-    due, reminded_today = [], []
+    due, already = [], []
     for row in late.itertuples(index=False):
         if row.authority_code in missing:
             continue
         reminder = Reminder(row.authority_code, row.authority_name, period, row.due_date,
                             report.as_at, contacts[row.authority_code])  # fmt: skip
         skip = row.authority_code in reminded and not insist
-        (reminded_today if skip else due).append(reminder)
+        (already if skip else due).append(reminder)
     names = late.set_index("authority_code")["authority_name"]
-    return Plan(report.as_at, period, due, reminded_today, [names[c] for c in missing])
+    return Plan(report.as_at, period, due, already, [names[c] for c in missing])
 
 
 def letter(reminder: Reminder, link: str) -> Letter:
