@@ -77,6 +77,11 @@ def test_the_example_contacts_file_is_valid_and_invented():
     assert found and all(a.endswith(".example") for addresses in found.values() for a in addresses)
 
 
+def test_the_example_secrets_file_has_valid_email_settings():
+    example = smtp.load_settings(smtp.PROJECT_ROOT / ".streamlit" / "secrets.example.toml")
+    assert (example.security, example.server_port, example.dry_run) == ("starttls", 587, None)
+
+
 def test_mail_settings_are_checked_with_the_setting_to_fix(tmp_path):
     path = tmp_path / "secrets.toml"
     assert smtp.load_settings(path) is None  # no file: e-mail is not configured
