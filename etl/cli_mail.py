@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from etl import ingest
 from etl.cli import CliError, app
 from etl.cli_status import AS_AT, parse_as_at
-from etl.mail.contacts import ContactsFileError, contacts_file, load_contacts
-from etl.mail.smtp import MailSettings, MailSettingsError, load_settings, secrets_file
+
+if TYPE_CHECKING:  # pydantic and smtplib are imported by the commands that send, so that
+    from etl.mail.smtp import MailSettings  # other commands start quickly
 
 SENT_BY = typer.Option(None, "--sent-by", help="Who sends them (default: your user name).")
 
 
 def contacts() -> dict[str, tuple]:
+    from etl.mail.contacts import ContactsFileError, contacts_file, load_contacts
+
     try:
         return load_contacts()
     except ContactsFileError as error:
@@ -25,6 +29,8 @@ def contacts() -> dict[str, tuple]:
 
 
 def settings(*, required: bool) -> MailSettings | None:
+    from etl.mail.smtp import MailSettingsError, load_settings, secrets_file
+
     try:
         found = load_settings()
     except MailSettingsError as error:
@@ -90,6 +96,7 @@ def remind(
 
 
 def _print_plan(plan, send: bool, letter, mail: MailSettings | None) -> None:
+    from etl.mail.contacts import contacts_file
     from etl.mail.letter import long_date
     from etl.mail.smtp import send_a_return_link
 
@@ -160,6 +167,7 @@ def notify_receipts(db: Path, outcomes, mail: MailSettings, sent_by: str) -> lis
     """E-mail the receipts of one file's stored submissions; print and return what happened.
     A failure is a warning: the return is stored whatever happens to its receipt."""
     from etl.mail import receipts
+    from etl.mail.contacts import contacts_file
 
     attempts, nobody = receipts.notify(
         db, [o.submission_id for o in outcomes], contacts(), mail, sent_by

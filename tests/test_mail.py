@@ -293,3 +293,24 @@ def test_no_contact_and_no_sender_address_means_no_receipt_and_says_so(
     assert code == 0
     assert "no receipt e-mailed for S12000033 2025-Q3: no contact in contacts.yaml" in err
     assert mail_server.inbox.received == []
+
+
+def test_remind_json_lists_the_reminders_and_the_councils_without_contact(cli, mail_server):
+    code, out, _ = cli("remind", "--as-at", AS_AT, "--json")
+    plan = json.loads(out)
+    assert (code, plan["period"], plan["sent"], plan["attempts"]) == (0, "2025-Q3", False, [])
+    assert [(r["authority_code"], r["days_late"]) for r in plan["reminders"]] == [
+        (EDINBURGH, 20), (GLASGOW, 20),
+    ]  # fmt: skip
+    assert len(plan["without_contact"]) == 30 and "Aberdeen City" in plan["without_contact"]
+
+
+def test_a_broken_contacts_file_stops_remind_with_the_entry_to_fix(
+    cli, tmp_path, monkeypatch, mail_server
+):
+    broken = tmp_path / "contacts.yaml"
+    broken.write_text("contacts:\n  S12000036: [nobody]\n")
+    code, _, err = cli("remind", "--as-at", AS_AT, "--send")
+    assert code == 1
+    assert 'error: contacts.yaml: S12000036, address 1: "nobody" is not an e-mail address' in err
+    assert "Traceback" not in err and mail_server.inbox.received == []

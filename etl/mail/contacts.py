@@ -24,7 +24,8 @@ from etl.config import PROJECT_ROOT
 from etl.councils import authorities
 
 DEFAULT_CONTACTS_FILE = PROJECT_ROOT / "contacts.yaml"
-ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.]+")
+# Plain ASCII addresses: what every SMTP server accepts, and nothing a header could hide in.
+ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
 class ContactsFileError(ValueError):
