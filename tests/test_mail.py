@@ -260,7 +260,12 @@ def test_a_refused_receipt_leaves_the_return_stored_and_is_retried(
         receipts.submissions(empty_db).iloc[0]["submission_id"]
     ]
 
+    point_at(tmp_path / "secrets.toml", mail_server.port, f'dry_run = "{tmp_path / "out"}"\n')
+    cli("remind", "--as-at", AS_AT, "--send")
+    assert len(log.failed_receipts(empty_db)) == 1  # a dry run reached nobody: still owed
+
     mail_server.inbox.refuse = None
+    point_at(tmp_path / "secrets.toml", mail_server.port)
     code, out, _ = cli("remind", "--as-at", AS_AT, "--send")
     assert "receipt S12000036 2025-Q3 to stem.returns@edinburgh.example: sent" in out
     subjects = [m["Subject"] for _, m in mail_server.inbox.received]

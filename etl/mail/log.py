@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import store
-from etl.mail.smtp import FAILED, SENT, Delivery
+from etl.mail.smtp import DRY_RUN, FAILED, SENT, Delivery
 
 REMINDER, RECEIPT = "reminder", "receipt"
 
@@ -60,17 +60,18 @@ def reminded_on(con, period: str, day: date) -> set[str]:
 
 
 def failed_receipts(db_path: str | Path) -> list[tuple[int, tuple[str, ...]]]:
-    """Receipts whose latest attempt failed: (submission id, recipients), oldest first."""
+    """Receipts whose latest real attempt failed: (submission id, recipients), oldest first.
+    A dry run since does not count: nothing reached anybody."""
     with store.connect(db_path) as con:
         rows = con.execute(
             """
             SELECT submission_id, recipients FROM mail_log
-            WHERE kind = ? AND submission_id IS NOT NULL
+            WHERE kind = ? AND submission_id IS NOT NULL AND outcome <> ?
             QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY id DESC) = 1
                 AND outcome = ?
             ORDER BY id
             """,
-            [RECEIPT, FAILED],
+            [RECEIPT, DRY_RUN, FAILED],
         ).fetchall()
     return [(submission_id, tuple(recipients)) for submission_id, recipients in rows]
 

@@ -90,7 +90,10 @@ def notify(
 
 
 def retry_failed(db_path: str | Path, settings: MailSettings, sent_by: str) -> list[log.Attempt]:
-    """Send again every receipt whose last attempt failed, to the same people."""
+    """Send again every receipt whose last attempt failed, to the same people (not in a dry
+    run, which would write the same files at every run and reach nobody)."""
+    if settings.dry_run is not None:
+        return []
     return [
         _send_one(db_path, receipts.receipt(db_path, submission_id), to, settings, sent_by)
         for submission_id, to in log.failed_receipts(db_path)
