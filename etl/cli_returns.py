@@ -224,14 +224,22 @@ def restore(
     period: str = PERIOD,
     version: int = typer.Option(..., "--version", help="The version to make current again."),
     submitted_by: str = typer.Option(None, "--submitted-by", help="Who restores it."),
+    notify: bool = typer.Option(
+        False, "--notify", help="E-mail the receipt to the council's contacts."
+    ),
 ) -> None:
     """Make an earlier version of a submission current again, as a new version."""
+    from etl import cli_mail
+
+    mail = cli_mail.settings(required=True) if notify else None
     who = submitted_by or ingest.default_submitter().name
     try:
         outcome = ingest.restore_version(ctx.obj.db, authority, period, version, who)
     except (ValueError, ingest.SubmissionNotFound) as error:
         raise CliError(str(error).strip("'\"")) from None
     typer.echo(_outcome(outcome))
+    if mail is not None:
+        cli_mail.notify_receipts(ctx.obj.db, [outcome], mail, who)
 
 
 @app.command()

@@ -319,3 +319,19 @@ def test_a_broken_contacts_file_stops_remind_with_the_entry_to_fix(
     assert code == 1
     assert 'error: contacts.yaml: S12000036, address 1: "nobody" is not an e-mail address' in err
     assert "Traceback" not in err and mail_server.inbox.received == []
+
+
+def test_restore_notify_emails_the_restored_versions_receipt(cli, empty_db, strategy, mail_server):
+    for value in ("10", "11"):
+        ingest.ingest_return(
+            empty_db, filled(strategy, EDINBURGH, "2025-Q3", value), "e.csv", strategy
+        )
+    code, out, _ = cli(
+        "restore", "--authority", EDINBURGH, "--period", "2025-Q3", "--version", "1", "--notify",
+        "--submitted-by", "boss@gov.example",
+    )  # fmt: skip
+    assert code == 0 and "S12000036 2025-Q3: restored (version 3" in out
+    ((to, message),) = mail_server.inbox.received
+    assert to == ("stem.returns@edinburgh.example", "boss@gov.example")
+    assert message["Subject"].endswith("City of Edinburgh, 2025-Q3 (version 3)")
+    assert "Outcome:      restored" in plain_text(message)
