@@ -61,6 +61,11 @@ class User:
         return ADMINISTRATOR in self.roles
 
     @property
+    def can_chase(self) -> bool:
+        """Policy officers and administrators remind councils by e-mail and see what was sent."""
+        return bool(self.roles & {ADMINISTRATOR, POLICY_OFFICER})
+
+    @property
     def any_authority(self) -> bool:
         """Administrators and policy officers send for any council and national figures."""
         return bool(self.roles & {ADMINISTRATOR, POLICY_OFFICER})

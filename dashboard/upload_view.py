@@ -8,12 +8,12 @@ data officer can work through in Excel, row by row.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
 
+from etl import receipts
 from etl.councils import council_name
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.returns import Problem, Report
@@ -112,35 +112,12 @@ def _figure(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:,g}"
 
 
-def _when(value) -> str:
-    return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")
-
-
 def receipt_text(receipt: dict) -> str:
     """A plain-text receipt a council can keep: what was received, when, from whom."""
-    lines = [
-        "STEM Strategy Tracker: receipt for a quarterly progress return",
-        "",
-        f"Authority:    {council_name(receipt['authority_code'])} ({receipt['authority_code']})",
-        f"Quarter:      {receipt['period']}",
-        f"Version:      {receipt['version']}",
-        f"Outcome:      {receipt['action']}",
-        f"Received at:  {_when(receipt['received_at'])}",
-        f"Submitted by: {receipt['submitted_by']}",
-        f"File:         {receipt.get('file_name') or ''}",
-        f"Rows:         {receipt['rows']}",
-        f"SHA-256:      {receipt['sha256']}",
-    ]
-    queries = receipt.get("queries") or []
-    if isinstance(queries, str):
-        queries = json.loads(queries)
-    if queries:
-        lines += ["", "Large changes explained:"]
-        lines += [
-            f"- {q['indicator_id']} ({q['sex']}, SIMD {q['simd_quintile']}): "
-            f"{q['previous']:g} → {q['value']:g}: {q['explanation']}"
-            for q in queries
-        ]
+    lines = ["STEM Strategy Tracker: receipt for a quarterly progress return", ""]
+    lines += [f"{label + ':':<14}{value}" for label, value in receipts.receipt_rows(receipt)]
+    if changes := receipts.explained_changes(receipt):
+        lines += ["", "Large changes explained:", *(f"- {change}" for change in changes)]
     return "\n".join(lines) + "\n"
 
 

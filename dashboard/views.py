@@ -13,6 +13,7 @@ import pandas as pd
 from dashboard import format as fmt
 from etl.councils import NATIONAL_CODE
 from etl.periods import Quarter, last_ended
+from etl.status import overdue_returns
 
 
 def quarter_ends(today: date, count: int = 8) -> list[date]:
@@ -166,7 +167,7 @@ def chasing_list(returns: pd.DataFrame, period: str | None, as_at: date) -> pd.D
     columns = ["Council", "Code", "Quarter", "Due", "Days overdue"]
     if period is None:
         return pd.DataFrame(columns=columns)
-    late = returns[(returns["period"] == period) & (returns["status"] == "overdue")]
+    late = overdue_returns(returns, period)
     return pd.DataFrame(
         {
             "Council": late["authority_name"],

@@ -129,10 +129,16 @@ def ingest_command(
     ),
     as_json: bool = AS_JSON,
     today: str = TODAY,
+    notify: bool = typer.Option(
+        False, "--notify", help="E-mail a receipt to the council's contacts for each return stored."
+    ),
 ) -> None:
     """Check and load return files, each in one transaction. A file with any error stores
     nothing (the others still load); exit 1 when any file had an error."""
+    from etl import cli_mail
+
     day = _today(today)
+    mail = cli_mail.settings(required=True) if notify else None
     # Read from the store by the first ingest, on its open connection (a second connection
     # of its own would cost a twentieth of a second), then kept for the other files.
     spec = functools.cache(lambda: _loaded_spec(ctx.obj))
@@ -159,6 +165,10 @@ def ingest_command(
         else:
             lines = [f"{path}: {_outcome(o)}" for o in result.outcomes]
             _print_report(result.report, lines, stored=True)
+        if mail is not None and result.stored:
+            sent = cli_mail.notify_receipts(ctx.obj.db, result.outcomes, mail, submitter.name)
+            if as_json:
+                results[-1]["receipts"] = sent
     if as_json:
         typer.echo(json.dumps({"valid": ok, "files": results}, default=str))
     if not ok:
@@ -239,14 +249,22 @@ def restore(
     period: str = PERIOD,
     version: int = typer.Option(..., "--version", help="The version to make current again."),
     submitted_by: str = typer.Option(None, "--submitted-by", help="Who restores it."),
+    notify: bool = typer.Option(
+        False, "--notify", help="E-mail the receipt to the council's contacts."
+    ),
 ) -> None:
     """Make an earlier version of a submission current again, as a new version."""
+    from etl import cli_mail
+
+    mail = cli_mail.settings(required=True) if notify else None
     who = submitted_by or ingest.default_submitter().name
     try:
         outcome = ingest.restore_version(ctx.obj.db, authority, period, version, who)
     except (ValueError, ingest.SubmissionNotFound) as error:
         raise CliError(str(error).strip("'\"")) from None
     typer.echo(_outcome(outcome))
+    if mail is not None:
+        cli_mail.notify_receipts(ctx.obj.db, [outcome], mail, who)
 
 
 @app.command()

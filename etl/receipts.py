@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import contract, store
+from etl.councils import council_name
 
 _SUBMISSION_COLUMNS = (
     "id AS submission_id, authority_code, period, version, received_at, submitted_by, sha256, "
@@ -36,6 +37,34 @@ def receipt(db_path: str | Path, submission_id: int) -> dict:
     found = dict(zip(names, row, strict=True))
     found["queries"] = json.loads(found["queries"]) if found["queries"] else []
     return found
+
+
+def receipt_rows(receipt: dict) -> list[tuple[str, str]]:
+    """What a receipt states, label by label: the page's receipt and the e-mailed one."""
+    code = receipt["authority_code"]
+    return [
+        ("Authority", f"{council_name(code)} ({code})"),
+        ("Quarter", receipt["period"]),
+        ("Version", str(receipt["version"])),
+        ("Outcome", receipt["action"]),
+        ("Received at", pd.Timestamp(receipt["received_at"]).strftime("%d/%m/%Y %H:%M:%S")),
+        ("Submitted by", receipt["submitted_by"]),
+        ("File", receipt.get("file_name") or ""),
+        ("Rows", str(receipt["rows"])),
+        ("SHA-256", receipt["sha256"]),
+    ]
+
+
+def explained_changes(receipt: dict) -> list[str]:
+    """Each large change the sender explained, with the sender's words."""
+    queries = receipt.get("queries") or []
+    if isinstance(queries, str):
+        queries = json.loads(queries)
+    return [
+        f"{q['indicator_id']} ({q['sex']}, SIMD {q['simd_quintile']}): "
+        f"{q['previous']:g} → {q['value']:g}: {q['explanation']}"
+        for q in queries
+    ]
 
 
 def submissions(db_path: str | Path, authority_code: str | None = None) -> pd.DataFrame:

@@ -180,6 +180,15 @@ def return_status(due_date: dt.date, received_on: dt.date | None, as_at: dt.date
     return "overdue" if due_date < as_at else "not_yet_due"
 
 
+def overdue_returns(returns: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    """The councils to chase: rows of a report's ``returns`` whose return for ``period``
+    (the coverage quarter) is Overdue. The chasing list and the e-mail reminders both
+    start here."""
+    if period is None:
+        return returns.iloc[0:0]
+    return returns[(returns["period"] == period) & (returns["status"] == "overdue")]
+
+
 # --- The report -------------------------------------------------------------------------
 
 

@@ -216,6 +216,22 @@ MIGRATIONS: list[tuple[int, str]] = [
             JOIN figures f ON f.submission_id = s.id;
         """,
     ),
+    (
+        6,
+        # Every e-mail the tracker sends, or tries to (issue 17): reminders to councils that
+        # have not sent a return, receipts for those that have. Kept so that a council is
+        # not reminded twice for a quarter on one day, a failed send is retried, and what
+        # was sent can be shown. One row per attempt; nothing is updated or deleted.
+        """
+        CREATE SEQUENCE mail_log_ids START 1;
+        CREATE TABLE mail_log (
+            id INTEGER PRIMARY KEY DEFAULT nextval('mail_log_ids'),
+            kind VARCHAR NOT NULL, authority_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+            submission_id INTEGER, recipients VARCHAR[] NOT NULL, subject VARCHAR NOT NULL,
+            attempted_at TIMESTAMP NOT NULL, sent_by VARCHAR NOT NULL,
+            outcome VARCHAR NOT NULL, answer VARCHAR);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

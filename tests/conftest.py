@@ -9,6 +9,7 @@ import pytest
 
 from etl import demo, store
 from etl.strategy import load_strategy
+from tests.mail_server import mail_server  # noqa: F401 (a fixture: a real SMTP server)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, queries, ui
+from dashboard import auth, mail_view, queries, ui
 from dashboard import upload_view as view
 from etl import ingest, receipts
 from etl.councils import council_name
+from etl.mail import receipts as mail_receipts
 
 user = auth.page_user()
 st.title("All submissions")
@@ -53,5 +54,9 @@ elif st.button(f"Make {picked} current again", type="primary", key="restore"):
             db, chosen["authority_code"], chosen["period"], int(chosen["version"]), user.email
         )
         queries.clear()
+        progress.update(label="Restored; e-mailing the receipt…")
+        mailed = mail_receipts.email_receipts(db, [outcome.submission_id], user.email)
         progress.update(label="Restored", state="complete")
     st.success(view.restore_text(outcome))
+    for level, note in mail_view.receipt_notes(mailed):
+        getattr(st, level)(note)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, state, ui, views
+from dashboard import auth, charts, mail_panel, queries, state, ui, views
 from dashboard import charts_indicators as ichart
 from dashboard import format as fmt
 
@@ -44,6 +44,8 @@ else:
         "Download the chasing list (CSV)", chasing, f"chasing-list-{period}.csv", "chasing_csv"
     )
     st.text_area("Reminder, ready to send", views.reminder_text(chasing, as_at), height=320)
+    mail_panel.reminders_section(src.db, report, auth.page_user())
+mail_panel.sent_section(src.db, auth.page_user())
 
 st.header("One council against Scotland")
 names = views.council_indicators(report.indicators)

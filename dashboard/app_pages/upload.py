@@ -12,11 +12,12 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import auth, queries, ui
+from dashboard import auth, mail_view, queries, ui
 from dashboard import upload_view as view
 from etl import config, ingest, receipts, review
 from etl.contract import template
 from etl.councils import council_name
+from etl.mail import receipts as mail_receipts
 from etl.strategy import load_strategy
 
 
@@ -76,6 +77,7 @@ uploaded = st.file_uploader(
     key="upload_file",
 )
 done = st.session_state.setdefault("upload_done", {})  # sha256 → receipts of a stored file
+mailed = st.session_state.setdefault("upload_mailed", {})  # sha256 → what the e-mails did
 
 if uploaded is not None:
     data = uploaded.getvalue()
@@ -142,6 +144,12 @@ if uploaded is not None:
                     for outcome, held in zip(stored.outcomes, done[sha], strict=True):
                         held["action"] = outcome.action
                     queries.clear()
+                    progress.update(label="Stored; e-mailing the receipt…")
+                    mailed[sha] = mail_view.receipt_notes(
+                        mail_receipts.email_receipts(
+                            db, [o.submission_id for o in stored.outcomes], submitter.name
+                        )
+                    )
                     progress.update(label="Stored", state="complete")
                 st.rerun()  # show the receipt in place of the preview
 
@@ -156,6 +164,8 @@ if uploaded is not None:
                 mime="text/plain",
                 key=f"receipt {receipt['submission_id']}",
             )
+    for level, note in mailed.get(sha, []) if uploaded is not None else []:
+        getattr(st, level)(note)
 
 st.header("Submissions sent for " + council_name(authority))
 history = receipts.submissions(db, authority)

@@ -1,0 +1,94 @@
+"""What the pages show about e-mail (reminders, receipts, the log), as plain data: pure
+functions, no st, no SQL. The sending itself is ``etl.mail``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import format as fmt
+from etl.councils import council_name
+from etl.mail.log import Attempt
+from etl.mail.receipts import ReceiptMail
+from etl.mail.reminders import Plan
+from etl.mail.smtp import DRY_RUN, FAILED, SENT, MailSettings
+
+OUTCOME_WORDS = {SENT: "✔ sent", FAILED: "✖ failed", DRY_RUN: "✎ dry run (written to a file)"}
+
+
+def plan_table(plan: Plan) -> pd.DataFrame:
+    """The reminders a send would make, one council a row."""
+    return pd.DataFrame(
+        [
+            {
+                "Council": r.council,
+                "Quarter": r.period,
+                "Due": fmt.long_date(r.due_date),
+                "Days late": r.days_late,
+                "To": ", ".join(r.to),
+            }
+            for r in plan.reminders
+        ],
+        columns=["Council", "Quarter", "Due", "Days late", "To"],
+    )
+
+
+def confirm_label(plan: Plan, settings: MailSettings) -> str:
+    count = len(plan.reminders)
+    addresses = sum(len(r.to) for r in plan.reminders)
+    how = f"write them to files in {settings.dry_run} (a dry run)" if settings.dry_run else (
+        f"send them through {settings.host}"
+    )  # fmt: skip
+    return (
+        f"I have checked the list: {count} reminder{'s' if count != 1 else ''} to "
+        f"{addresses} address{'es' if addresses != 1 else ''}; {how}"
+    )
+
+
+def send_notes(attempts: list[Attempt]) -> list[tuple[str, str]]:
+    """(level, sentence) for each e-mail just tried: success, warning or error."""
+    notes = []
+    for a in attempts:
+        what = f"{a.kind.capitalize()} for {council_name(a.authority_code)}, {a.period}"
+        if a.failed:
+            notes.append(("error", f"{what}: not sent ({a.delivery.answer}). It is logged and "
+                                   "the next send tries again."))  # fmt: skip
+        else:
+            word = "written to a file (dry run)" if a.delivery.outcome == DRY_RUN else "sent"
+            notes.append(("success", f"{what}: {word} to {', '.join(a.recipients)}."))
+    return notes
+
+
+def receipt_notes(mail: ReceiptMail) -> list[tuple[str, str]]:
+    """What became of the e-mailed receipts, below the receipt on the upload page."""
+    notes = []
+    for a in mail.attempts:
+        if a.failed:
+            notes.append(("warning", f"Your return is stored, but its receipt could not be "
+                                     f"e-mailed ({a.delivery.answer}). This is logged and "
+                                     "will be tried again."))  # fmt: skip
+        else:
+            how = "written to a file (dry run) for" if a.delivery.outcome == DRY_RUN else "sent to"
+            notes.append(("info", f"Receipt e-mail {how} {', '.join(a.recipients)}."))
+    for receipt in mail.nobody:
+        name = council_name(receipt["authority_code"])
+        notes.append(("info", f"No receipt e-mailed for {name}: it has no contact and you "
+                              "have no e-mail address here."))  # fmt: skip
+    if mail.not_sent:
+        notes.append(("info", f"No receipt e-mailed: {mail.not_sent}."))
+    return notes
+
+
+def log_table(entries: pd.DataFrame) -> pd.DataFrame:
+    """The e-mail log in words, newest first."""
+    return pd.DataFrame(
+        {
+            "When": entries["attempted_at"].dt.strftime("%d/%m/%Y %H:%M"),
+            "What": entries["kind"].str.capitalize(),
+            "Council": entries["authority_code"].map(council_name),
+            "Quarter": entries["period"],
+            "To": [", ".join(r) for r in entries["recipients"]],
+            "By": entries["sent_by"],
+            "Outcome": entries["outcome"].map(lambda o: OUTCOME_WORDS.get(o, o)),
+            "Mail server's answer": entries["answer"],
+        }
+    )

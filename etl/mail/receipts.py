@@ -1,0 +1,122 @@
+"""Receipts by e-mail: when a return is stored (new, replaced or restored), the same
+receipt the sender sees on screen goes to the council's contacts and to the sender.
+
+A receipt that cannot be sent is logged as failed and the return stays stored; the next
+``stem-tracker remind --send`` (or reminders sent from the Councils page) tries it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from etl import receipts
+from etl.councils import council_name
+from etl.mail import log
+from etl.mail.contacts import ADDRESS, ContactsFileError, load_contacts
+from etl.mail.letter import Letter, Link, Table
+from etl.mail.smtp import (
+    MailSettings,
+    MailSettingsError,
+    deliver,
+    load_settings,
+    secrets_file,
+    send_a_return_link,
+)
+
+STORED = ("new", "replaced", "restored")  # "unchanged" stored nothing: no receipt
+
+
+def recipients(receipt: dict, contacts: dict[str, tuple]) -> tuple[str, ...]:
+    """The council's contacts, then the sender when the sender is known by an address."""
+    found = list(contacts.get(receipt["authority_code"], ()))
+    sender = str(receipt["submitted_by"]).strip().lower()
+    if ADDRESS.fullmatch(sender) and sender not in found:
+        found.append(sender)
+    return tuple(found)
+
+
+def letter(receipt: dict, to: tuple[str, ...], link: str) -> Letter:
+    council = council_name(receipt["authority_code"])
+    changes = receipts.explained_changes(receipt)
+    return Letter(
+        to=to,
+        subject=f"Receipt: STEM Strategy progress return for {council}, {receipt['period']} "
+        f"(version {receipt['version']})",
+        blocks=(
+            f"The STEM Strategy Tracker has stored {council}'s progress return for "
+            f"{receipt['period']}. Please keep this e-mail as your receipt.",
+            Table(tuple(receipts.receipt_rows(receipt))),
+            *(["Large changes explained by the sender:", "\n".join(changes)] if changes else []),
+            "Every version sent can be downloaded again from the tracker:",
+            Link("Send a return", link),
+            "STEM Strategy team, Scottish Government",
+        ),
+    )
+
+
+def _send_one(db_path, receipt: dict, to, settings: MailSettings, sent_by: str) -> log.Attempt:
+    words = letter(receipt, to, send_a_return_link(settings))
+    name = f"receipt-{receipt['authority_code']}-{receipt['period']}-v{receipt['version']}"
+    attempt = log.Attempt(
+        log.RECEIPT, receipt["authority_code"], receipt["period"], to, words.subject, sent_by,
+        deliver(words, settings, name), receipt["submission_id"],
+    )  # fmt: skip
+    log.record(db_path, attempt, datetime.now())
+    return attempt
+
+
+def notify(
+    db_path: str | Path,
+    submission_ids: list[int],
+    contacts: dict[str, tuple],
+    settings: MailSettings,
+    sent_by: str,
+) -> tuple[list[log.Attempt], list[dict]]:
+    """E-mail the receipt of each stored submission; return the attempts, and the receipts
+    that had nobody to go to (no contact, and a sender without an address)."""
+    attempts, nobody = [], []
+    for submission_id in submission_ids:
+        receipt = receipts.receipt(db_path, submission_id)
+        if receipt["action"] not in STORED:
+            continue
+        to = recipients(receipt, contacts)
+        if not to:
+            nobody.append(receipt)
+            continue
+        attempts.append(_send_one(db_path, receipt, to, settings, sent_by))
+    return attempts, nobody
+
+
+def retry_failed(db_path: str | Path, settings: MailSettings, sent_by: str) -> list[log.Attempt]:
+    """Send again every receipt whose last attempt failed, to the same people (not in a dry
+    run, which would write the same files at every run and reach nobody)."""
+    if settings.dry_run is not None:
+        return []
+    return [
+        _send_one(db_path, receipts.receipt(db_path, submission_id), to, settings, sent_by)
+        for submission_id, to in log.failed_receipts(db_path)
+    ]
+
+
+@dataclass(frozen=True)
+class ReceiptMail:
+    """What became of the receipts of one load, for the page that stored it."""
+
+    attempts: list[log.Attempt] = field(default_factory=list)
+    nobody: list[dict] = field(default_factory=list)  # no contact, no sender address
+    not_sent: str | None = None  # why none was tried: e-mail not configured, a broken file
+
+
+def email_receipts(db_path: str | Path, submission_ids: list[int], sent_by: str) -> ReceiptMail:
+    """E-mail the receipts of a load made in the dashboard, as configured. Never raises for
+    the configuration or the server: the return is stored whatever happens here."""
+    try:
+        settings, contacts = load_settings(), load_contacts()
+    except (MailSettingsError, ContactsFileError) as error:
+        return ReceiptMail(not_sent=str(error))
+    if settings is None:
+        return ReceiptMail(not_sent=f"e-mail is not configured ([email] in {secrets_file()})")
+    attempts, nobody = notify(db_path, submission_ids, contacts, settings, sent_by)
+    return ReceiptMail(attempts, nobody)
