@@ -28,6 +28,7 @@ from etl import store
 from etl.backup_files import (
     COMMITMENTS,
     MANIFEST,
+    PARTIAL,
     STORE,
     BackupDamaged,
     BackupError,
@@ -38,7 +39,6 @@ from etl.backup_files import (
     write_sums,
 )
 
-PARTIAL = ".partial-"  # a backup being written, or one that was interrupted
 ABANDONED_AFTER = 24 * 3600  # seconds: older partial folders are an interrupted backup's
 
 

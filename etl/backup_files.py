@@ -24,6 +24,7 @@ MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 STORE = "store"
 COMMITMENTS = "commitments.yaml"
+PARTIAL = ".partial-"  # the name of a backup being written, or of one that was interrupted
 
 # A step of the work and how far through it is (0 to 1; None when not known).
 Progress = Callable[[str, float | None], None]
@@ -117,6 +118,12 @@ def check_sums(folder: Path, on_progress: Progress = quiet) -> None:
     """Raise BackupDamaged naming every file that is missing, altered or not listed."""
     if not folder.is_dir():
         raise BackupError(f"{folder} is not a folder")
+    if folder.name.startswith(PARTIAL):
+        raise BackupDamaged(
+            folder,
+            ["this is an unfinished backup (a backup killed part-way leaves such a folder): "
+             "use a complete one"],
+        )  # fmt: skip
     if not (folder / SUMS).is_file():
         raise BackupDamaged(
             folder,
