@@ -151,8 +151,12 @@ def _snapshot(con: duckdb.DuckDBPyConnection, folder: Path, on_progress: Progres
     try:
         taken_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         tables = table_counts(con)
+        on_progress("fingerprinting the current figures", None)
         figures, fingerprint = figures_fingerprint(con)
-        _run(con, f"EXPORT DATABASE {_text(folder)} (FORMAT parquet)", "copying", on_progress)
+        try:
+            _run(con, f"EXPORT DATABASE {_text(folder)} (FORMAT parquet)", "copying", on_progress)
+        except duckdb.Error as error:  # e.g. the disk is full
+            raise BackupError(f"the backup could not be written: {error}") from None
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -248,7 +252,10 @@ def verify(folder: str | Path, *, on_progress: Progress = quiet) -> Restored:
 
 def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress) -> Restored:
     with store.connect(path, timeout=0) as con:
-        _run(con, f"IMPORT DATABASE {_text(folder / STORE)}", "restoring", on_progress)
+        try:
+            _run(con, f"IMPORT DATABASE {_text(folder / STORE)}", "restoring", on_progress)
+        except duckdb.Error as error:
+            raise BackupError(f"the backup {folder} cannot be restored: {error}") from None
         on_progress("comparing with the manifest", None)
         tables = table_counts(con)
         _, fingerprint = figures_fingerprint(con)

@@ -75,7 +75,7 @@ class Manifest:
                     f"(format {data.get('format')!r}, expected {FORMAT!r})"
                 )
             return cls(**data)
-        except (ValueError, TypeError, AttributeError) as error:
+        except (OSError, ValueError, TypeError, AttributeError) as error:
             raise BackupDamaged(folder, [f"{MANIFEST} cannot be read ({error})"]) from None
 
 
