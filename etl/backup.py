@@ -38,6 +38,7 @@ from etl.backup_files import (
     quiet,
     write_sums,
 )
+from etl.fingerprint import figures_fingerprint
 
 ABANDONED_AFTER = 24 * 3600  # seconds: older partial folders are an interrupted backup's
 
@@ -77,26 +78,10 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for schema, table in names:
         name = table if schema == "main" else f"{schema}.{table}"
         sql = f"SELECT count(*) FROM {_ident(schema)}.{_ident(table)}"
-        counts[name] = con.execute(sql).fetchone()[0]
+        # fetchall: DuckDB holds a result half-read by fetchone open, and will not start the
+        # fingerprint's read of current_figures on this connection meanwhile.
+        (counts[name],) = con.execute(sql).fetchall()[0]
     return counts
-
-
-# Each current figure as text that every DuckDB version writes alike (printf), hashed with
-# MD5 (not DuckDB's own hash, which may change between versions) and summed, so that row
-# order does not matter. One 64-bit half of each MD5 is plenty to tell two sets apart, at
-# half the cost of two (the hashing is most of a backup's time on a large store).
-_FINGERPRINT = """
-    SELECT count(*), coalesce(sum(md5_number_upper(
-        concat_ws(chr(31), authority_code, period, indicator_id, sex, simd_quintile,
-                  printf('%.17g', value), coalesce('+' || comment, '-')))), 0)
-    FROM current_figures
-"""
-
-
-def figures_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    """How many current figures there are, and a SHA-256 of them all (in any order)."""
-    count, total = con.execute(_FINGERPRINT).fetchone()
-    return count, hashlib.sha256(f"{count} {total}".encode()).hexdigest()
 
 
 def take(
