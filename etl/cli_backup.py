@@ -1,16 +1,21 @@
 """Commands that keep the store safe: backup, restore-backup, verify-backup. Thin shells over
-``etl.backup``; its errors become plain messages (exit 1)."""
+``etl.backup``; its errors become plain messages (exit 1). ``etl.backup`` is imported only
+when one of them runs: its fingerprint needs numpy and pyarrow, a third of a second that
+every other command would pay."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from etl import backup
 from etl.backup_files import BackupError, Progress
 from etl.cli import CliError, app
+
+if TYPE_CHECKING:
+    from etl.backup import Restored
 
 BACKUP_FOLDER = typer.Argument(
     ..., help="The backup's folder, as `stem-tracker backup` printed it.", show_default=False
@@ -43,7 +48,7 @@ def _rows(count: int) -> str:
     return f"{count:,} row{'s' if count != 1 else ''}"
 
 
-def _report(restored: backup.Restored, what: str) -> None:
+def _report(restored: Restored, what: str) -> None:
     manifest = restored.manifest
     upgraded = (
         f", upgraded from schema {manifest.schema_version} "
@@ -77,6 +82,8 @@ def backup_command(
 ) -> None:
     """Back up the whole store, with its commitments file, a manifest and checksums, into a
     new folder; safe while the dashboard runs and returns arrive."""
+    from etl import backup
+
     folder = out or ctx.obj.db.parent / "backups"
     try:
         made = backup.take(
@@ -105,6 +112,8 @@ def restore_backup(
 ) -> None:
     """Restore a backup into a new database file (or replace one, with --force), upgrading an
     older schema; refuses a backup any of whose files fail their checksum."""
+    from etl import backup
+
     try:
         restored = backup.restore(folder, db, force=force, on_progress=_progress())
     except BackupError as error:
@@ -118,6 +127,8 @@ def restore_backup(
 def verify_backup(folder: Path = BACKUP_FOLDER) -> None:
     """Check every file of a backup against its checksum and restore it into a temporary file;
     exit 1 when anything is wrong."""
+    from etl import backup
+
     try:
         restored = backup.verify(folder, on_progress=_progress())
     except BackupError as error:

@@ -321,3 +321,24 @@ def current_version(db: Path, authority: str, period: str) -> int:
             "AND is_current",
             [authority, period],
         ).fetchone()[0]
+
+
+def test_a_backup_that_waits_too_long_says_so_and_leaves_nothing(demo_copy, tmp_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('held', flush=True); time.sleep(20)", str(demo_copy)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        out = tmp_path / "backups"
+        refused = cli("backup", "--out", str(out), "--wait", "0.5", db=demo_copy)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refused.returncode == 1
+    assert refused.stderr.endswith(
+        f"error: the database {demo_copy} is in use by another program; try again when it "
+        "has finished\n"
+    ), refused.stderr
+    assert list(out.iterdir()) == []
