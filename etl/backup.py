@@ -253,9 +253,13 @@ def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress)
             differ.append("the current figures differ from the manifest's fingerprint")
         if differ:
             raise BackupDamaged(folder, differ)
-        applied = store.migrate(con)
-        if applied:
+        if manifest.schema_version < store.SCHEMA_VERSION:
             on_progress("upgrading", None)
+        try:
+            applied = store.migrate(con)
+        except duckdb.Error as error:
+            raise BackupError(f"upgrading the backup {folder} failed: {error}") from None
+        if applied:
             tables = table_counts(con)
             if figures_fingerprint(con)[1] != manifest.fingerprint:
                 raise BackupError(f"upgrading the backup {folder} changed its current figures")
@@ -265,13 +269,19 @@ def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress)
 
 def _put_in_place(temporary: Path, target: Path, force: bool) -> None:
     if not force:
-        os.link(temporary, target)  # fails, rather than overwrite, if the target appeared
+        try:
+            os.link(temporary, target)  # fails, rather than overwrite, if the target appeared
+        except FileExistsError:
+            raise TargetExists(f"{target} appeared while the backup was being restored") from None
+        except OSError:  # a file system without hard links
+            os.replace(temporary, target)
     elif target.exists():
         try:
             with store.connect(target):  # waits for whoever is using it; replays its log
                 os.replace(temporary, target)
         except duckdb.Error:  # not a database: replaced, as asked
             os.replace(temporary, target)
+            _wal(target).unlink(missing_ok=True)
     else:
         os.replace(temporary, target)
     _sync_folder(target.parent)

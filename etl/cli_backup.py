@@ -25,16 +25,16 @@ BACKUP_FOLDER = typer.Argument(
 def _progress() -> Progress:
     """Each step on its own line; on a terminal, with how far through it is."""
     tty = sys.stderr.isatty()
-    shown: list[str] = []
+    last = [""]  # the step shown last
 
     def show(step: str, fraction: float | None) -> None:
         if tty:
-            end = "\n" if shown and shown[-1] != step else ""
+            end = "\n" if last[0] and last[0] != step else ""
             done = f" {fraction:4.0%}" if fraction is not None else ""
             typer.echo(f"{end}\r{step}…{done}", nl=False, err=True)
-        elif not shown or shown[-1] != step:
+        elif last[0] != step:
             typer.echo(f"{step}…", err=True)
-        shown.append(step)
+        last[0] = step
 
     return show
 
