@@ -155,4 +155,4 @@ def main() -> None:
 
 
 import etl.cli_returns  # noqa: E402,F401
-from etl import cli_mail, cli_status  # noqa: E402,F401
+from etl import cli_backup, cli_mail, cli_status  # noqa: E402,F401

@@ -1,0 +1,162 @@
+"""What a backup folder holds and how it is checked: the manifest and the SHA-256 of every file.
+
+A backup is a folder:
+
+    manifest.json     schema version, rows per table, the current figures' fingerprint, the time
+    store/            the whole database as DuckDB's EXPORT DATABASE writes it (schema.sql,
+                      load.sql, one Parquet file per table)
+    commitments.yaml  the strategy file the store was loaded from
+    SHA256SUMS        the SHA-256 of every other file, written last (``sha256sum -c SHA256SUMS``
+                      checks a copy anywhere, without this program)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+FORMAT = "stem-tracker backup 1"
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+STORE = "store"
+COMMITMENTS = "commitments.yaml"
+PARTIAL = ".partial-"  # the name of a backup being written, or of one that was interrupted
+
+# A step of the work and how far through it is (0 to 1; None when not known).
+Progress = Callable[[str, float | None], None]
+
+
+def quiet(step: str, fraction: float | None) -> None:
+    """Progress that shows nothing."""
+
+
+class BackupError(Exception):
+    """A backup cannot be taken, checked or restored; the message says why and what to do."""
+
+
+class BackupDamaged(BackupError):
+    """Files of a backup are missing, altered or not part of it: each problem names its file."""
+
+    def __init__(self, folder: Path, problems: list[str]):
+        self.folder, self.problems = folder, problems
+        super().__init__(
+            f"the backup {folder} cannot be trusted:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a backup holds, as written when it was taken."""
+
+    schema_version: int
+    tables: dict[str, int]  # rows in each table
+    figures: int  # rows of current figures
+    fingerprint: str  # of the current figures (etl.backup.figures_fingerprint)
+    taken_at: str  # UTC, ISO 8601
+    database: str  # the file it was taken from
+    commitments_sha256: str
+    duckdb_version: str
+    format: str = FORMAT
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise BackupError(
+                    f"{folder / MANIFEST} is not a stem-tracker backup manifest "
+                    f"(format {data.get('format')!r}, expected {FORMAT!r})"
+                )
+            return cls(**data)
+        except (OSError, ValueError, TypeError, AttributeError) as error:
+            raise BackupDamaged(folder, [f"{MANIFEST} cannot be read ({error})"]) from None
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file under ``folder`` but SHA256SUMS, as sorted relative POSIX paths."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).as_posix() != SUMS
+    )
+
+
+def sha256_of(path: Path, *, sync: bool = False) -> str:
+    with path.open("rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+        if sync:  # on disk before the folder is renamed into place
+            os.fsync(f.fileno())
+    return digest
+
+
+def write_sums(folder: Path, on_progress: Progress = quiet) -> int:
+    """Write SHA256SUMS for every file in ``folder`` (syncing each to disk); return the bytes
+    summed."""
+    names = files_in(folder)
+    total = sum((folder / n).stat().st_size for n in names) or 1
+    done, lines = 0, []
+    for name in names:
+        on_progress("checksums", done / total)
+        lines.append(f"{sha256_of(folder / name, sync=True)}  {name}\n")
+        done += (folder / name).stat().st_size
+    with (folder / SUMS).open("w", encoding="utf-8") as f:
+        f.writelines(lines)
+        f.flush()
+        os.fsync(f.fileno())
+    on_progress("checksums", 1.0)
+    return done
+
+
+def check_sums(folder: Path, on_progress: Progress = quiet) -> None:
+    """Raise BackupDamaged naming every file that is missing, altered or not listed."""
+    if not folder.is_dir():
+        raise BackupError(f"{folder} is not a folder")
+    if folder.name.startswith(PARTIAL):
+        raise BackupDamaged(
+            folder,
+            ["this is an unfinished backup (a backup killed part-way leaves such a folder): "
+             "use a complete one"],
+        )  # fmt: skip
+    if not (folder / SUMS).is_file():
+        raise BackupDamaged(
+            folder,
+            [f"{SUMS} is missing: this is not a complete backup (an interrupted backup "
+             "leaves such a folder); take a new one"],
+        )  # fmt: skip
+    listed, problems = _read_sums(folder / SUMS)
+    present = set(files_in(folder))
+    total = sum((folder / n).stat().st_size for n in listed if n in present) or 1
+    done = 0
+    for name, expected in listed.items():
+        on_progress("checking checksums", done / total)
+        if name not in present:
+            problems.append(f"{name} is missing")
+            continue
+        if sha256_of(folder / name) != expected:
+            problems.append(f"{name} has been altered or damaged (its SHA-256 is not {SUMS}'s)")
+        done += (folder / name).stat().st_size
+    unlisted = sorted(present - set(listed))
+    problems += [f"{name} is not part of the backup (not in {SUMS})" for name in unlisted]
+    if MANIFEST not in listed and MANIFEST not in present:
+        problems.append(f"{MANIFEST} is missing")
+    if problems:
+        raise BackupDamaged(folder, problems)
+    on_progress("checking checksums", 1.0)
+
+
+def _read_sums(path: Path) -> tuple[dict[str, str], list[str]]:
+    listed, problems = {}, []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name or name.startswith("/") or ".." in name.split("/"):
+            problems.append(f"{SUMS} line {number} is not a SHA-256 and a file name")
+        else:
+            listed[name] = digest.lower()
+    return listed, problems

@@ -1,0 +1,138 @@
+"""Commands that keep the store safe: backup, restore-backup, verify-backup. Thin shells over
+``etl.backup``; its errors become plain messages (exit 1). ``etl.backup`` is imported only
+when one of them runs: its fingerprint needs numpy and pyarrow, a third of a second that
+every other command would pay."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from etl.backup_files import BackupError, Progress
+from etl.cli import CliError, app
+
+if TYPE_CHECKING:
+    from etl.backup import Restored
+
+BACKUP_FOLDER = typer.Argument(
+    ..., help="The backup's folder, as `stem-tracker backup` printed it.", show_default=False
+)
+
+
+def _progress() -> Progress:
+    """Each step on its own line; on a terminal, with how far through it is."""
+    tty = sys.stderr.isatty()
+    last = [""]  # the step shown last
+
+    def show(step: str, fraction: float | None) -> None:
+        if tty:
+            end = "\n" if last[0] and last[0] != step else ""
+            done = f" {fraction:4.0%}" if fraction is not None else ""
+            typer.echo(f"{end}\r{step}…{done}", nl=False, err=True)
+        elif last[0] != step:
+            typer.echo(f"{step}…", err=True)
+        last[0] = step
+
+    return show
+
+
+def _finish_progress() -> None:
+    if sys.stderr.isatty():
+        typer.echo("", err=True)
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'s' if count != 1 else ''}"
+
+
+def _report(restored: Restored, what: str) -> None:
+    manifest = restored.manifest
+    upgraded = (
+        f", upgraded from schema {manifest.schema_version} "
+        f"(migration {', '.join(map(str, restored.migrations_applied))})"
+        if restored.migrations_applied
+        else ""
+    )
+    typer.echo(f"{what}: taken {manifest.taken_at}, schema {manifest.schema_version}{upgraded}")
+    width = max(map(len, restored.tables), default=0)
+    for table, rows in restored.tables.items():
+        typer.echo(f"  {table:<{width}}  {rows:>12,}")
+    typer.echo(
+        f"every file's SHA-256 matches; the restored tables' rows and the fingerprint of the "
+        f"{_rows(manifest.figures)} of current figures ({restored.fingerprint[:16]}) match "
+        "the manifest"
+    )
+
+
+@app.command(name="backup")
+def backup_command(
+    ctx: typer.Context,
+    out: Path = typer.Option(
+        None,
+        "--out",
+        help="Folder to keep backups in; each backup is a new folder in it "
+        "(default: backups/ beside the database).",
+    ),
+    wait: float = typer.Option(
+        300, "--wait", help="Seconds to wait while another program writes to the database."
+    ),
+) -> None:
+    """Back up the whole store, with its commitments file, a manifest and checksums, into a
+    new folder; safe while the dashboard runs and returns arrive."""
+    from etl import backup
+
+    folder = out or ctx.obj.db.parent / "backups"
+    try:
+        made = backup.take(
+            ctx.obj.db, folder, ctx.obj.commitments, wait=wait, on_progress=_progress()
+        )
+    except BackupError as error:
+        raise CliError(str(error)) from None
+    finally:
+        _finish_progress()
+    manifest = made.manifest
+    typer.echo(
+        f"{made.path}: backup complete: schema {manifest.schema_version}, "
+        f"{_rows(sum(manifest.tables.values()))} in {len(manifest.tables)} tables, "
+        f"{_rows(manifest.figures)} of current figures (fingerprint {manifest.fingerprint[:16]}), "
+        f"{made.bytes / 1e6:,.1f} MB. Keep a copy off this machine."
+    )
+
+
+@app.command(name="restore-backup")
+def restore_backup(
+    folder: Path = BACKUP_FOLDER,
+    db: Path = typer.Option(
+        ..., "--db", help="The database file to create from the backup.", show_default=False
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace the database at --db if it exists."),
+) -> None:
+    """Restore a backup into a new database file (or replace one, with --force), upgrading an
+    older schema; refuses a backup any of whose files fail their checksum."""
+    from etl import backup
+
+    try:
+        restored = backup.restore(folder, db, force=force, on_progress=_progress())
+    except BackupError as error:
+        raise CliError(str(error)) from None
+    finally:
+        _finish_progress()
+    _report(restored, f"{db}: restored from {folder}")
+
+
+@app.command(name="verify-backup")
+def verify_backup(folder: Path = BACKUP_FOLDER) -> None:
+    """Check every file of a backup against its checksum and restore it into a temporary file;
+    exit 1 when anything is wrong."""
+    from etl import backup
+
+    try:
+        restored = backup.verify(folder, on_progress=_progress())
+    except BackupError as error:
+        raise CliError(str(error)) from None
+    finally:
+        _finish_progress()
+    _report(restored, f"{folder}: backup verified")
