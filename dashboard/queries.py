@@ -124,6 +124,16 @@ def breakdowns(
     return _frame(src, sql.breakdowns(indicator_id, last_period, aggregation, as_at, revised))
 
 
+@st.cache_data(show_spinner="Working out revisions…", max_entries=64)
+def revisions(src: Source, indicator_id: str, as_at: date, revised: bool = False):
+    """etl.revisions.Revisions of one indicator for the quarters ended by ``as_at``: the
+    latest figures are the revised ones, or those known at ``as_at``."""
+    from etl.revisions import revisions as revisions_of
+
+    with store.connect(src.db) as con:
+        return revisions_of(con, [indicator_id], as_at=as_at, revised=revised)[indicator_id]
+
+
 @st.cache_data(show_spinner=False)
 def council_tiles() -> pd.DataFrame:
     """The hand-made grid of the 32 councils for the tile map (code, row, col)."""

@@ -492,3 +492,25 @@ def council_names(authorities: pd.DataFrame) -> dict[str, str]:
 
 def commitment_indicators(indicators: pd.DataFrame, commitment: str) -> pd.DataFrame:
     return indicators[indicators["commitment_id"] == commitment]
+
+
+def revisions_rows(revisions) -> pd.DataFrame:
+    """The revisions table under its chart, in plain column names with units."""
+    table, unit = revisions.table, fmt.UNITS.get(revisions.unit, revisions.unit)
+    return pd.DataFrame(
+        {
+            "Quarter": table["period"],
+            "First published on": [fmt.long_date(d) for d in table["first_published_on"]],
+            "First published": table["first_published"].round(2),
+            "Latest": table["latest"].round(2),
+            "Revision (latest − first)": table["revision"].round(2),
+            "Unit": unit,
+        }
+    )
+
+
+def revisions_triangle(revisions) -> pd.DataFrame:
+    """Rows quarters, columns the as-at dates of successive quarter ends."""
+    triangle = revisions.triangle.round(2)
+    triangle.columns = [f"as at {fmt.long_date(pd.Timestamp(c))}" for c in triangle.columns]
+    return triangle.reset_index().rename(columns={"quarter": "Quarter"})

@@ -184,3 +184,48 @@ def completeness(
         names = list(rows.loc[rows["status"] == wanted, "authority_name"])
         if names:
             typer.echo(f"  {heading} ({len(names)}): {', '.join(names)}")
+
+
+@app.command()
+def revisions(
+    ctx: typer.Context,
+    indicator: str = typer.Argument(..., help="The indicator's id, e.g. C01-I1."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the quarters, the averages and the revisions triangle."
+    ),
+) -> None:
+    """Each quarter's national figure as first published against the latest, the revision,
+    and the mean and mean absolute revision."""
+    from etl.revisions import UnknownIndicator
+    from etl.revisions import revisions as revisions_of
+
+    with store.connect(ctx.obj.db) as con:
+        try:
+            found = revisions_of(con, [indicator])[indicator]
+        except UnknownIndicator as error:
+            raise CliError(str(error)) from None
+    if as_json:
+        typer.echo(json.dumps(found.to_json(), indent=2))
+        return
+    typer.echo(f"{found.indicator_id} {found.name}: revisions of the national figure")
+    typer.echo("(first published: as known at the return due date; latest: revised figures)")
+    if found.table.empty:
+        typer.echo("no quarter has a figure yet")
+        return
+    typer.echo(f"{'quarter':<9} {'first published':>26} {'latest':>12} {'revision':>12}")
+    for row in found.table.itertuples(index=False):
+        when = f"({row.first_published_on})" if row.first_published_on else ""
+        typer.echo(
+            f"{row.period:<9} {_figure(row.first_published):>13} {when:>12} "
+            f"{_figure(row.latest):>12} {_figure(row.revision, signed=True):>12}"
+        )
+    typer.echo(
+        f"mean revision {_figure(found.mean_revision, signed=True)}, "
+        f"mean absolute revision {_figure(found.mean_absolute_revision)}"
+    )
+
+
+def _figure(value, signed: bool = False) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{value:+,.1f}" if signed else f"{value:,.1f}"

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts, queries, state, ui, views
 from dashboard import charts_indicators as ichart
+from dashboard import charts_revisions as rchart
 from dashboard import format as fmt
 
 src = state.require_source()
@@ -105,6 +106,25 @@ ui.chart(
 )
 for text in views.target_changes(changes, targets, indicator["unit"]):
     st.markdown(text)
+
+st.subheader("Revisions")
+st.markdown(
+    "Each quarter's national figure as first published (as known on its return's due date) "
+    f"against the latest ({report.figures_label}): councils' late returns and corrections "
+    "revise it."
+)
+revisions = queries.revisions(src, indicator_id, as_at, revised)
+ui.chart(
+    rchart.revisions_chart(revisions, source),
+    views.revisions_rows(revisions),
+    f"revisions_{indicator_id}",
+)
+st.markdown(
+    f"**Mean revision** {fmt.number(revisions.mean_revision, indicator['unit'])}; "
+    f"**mean absolute revision** {fmt.number(revisions.mean_absolute_revision, indicator['unit'])}."
+)
+with st.expander("Revisions triangle: each quarter as known at each later quarter end"):
+    st.dataframe(views.revisions_triangle(revisions), hide_index=True, width="stretch")
 
 if indicator["reported_by"] != "national" and indicator["latest_period"]:
     period = indicator["latest_period"]
