@@ -105,3 +105,23 @@ def test_councils_and_equity_pages_open_from_a_link(dashboard, page, strategy):
     heading = "Gap between the least and most deprived areas"
     expect(main(page).get_by_role("heading", name=heading)).to_be_visible()
     shot(page, "7-equity")
+
+
+def test_revisions_and_the_revised_figures_switch(dashboard, page):
+    """An indicator's revisions in a real browser, and the sidebar's switch to the revised
+    figures, which the link keeps and every page then says."""
+    expect.set_options(timeout=20_000)
+    page.goto(f"{dashboard}/commitments?commitment=C01&as_at=2022-12-31")
+    expect(main(page).get_by_role("heading", name="Revisions")).to_be_visible()
+    chart = main(page).locator(".js-plotly-plot").filter(has_text="as first published")
+    expect(chart.first).to_be_visible()
+    expect(main(page).get_by_text("Figures as known on 31 December 2022").first).to_be_visible()
+    shot(page, "8-revisions")
+    page.get_by_test_id("stSidebar").get_by_text("Revised figures", exact=True).click()
+    expect(main(page).get_by_text("Revised figures", exact=False).first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"revised=true"))
+    today = date.today()
+    label = f"revised figures, as they stand on {today.day} {today:%B %Y}"
+    expect(main(page).get_by_text(label, exact=False).first).to_be_visible()
+    page.goto(f"{dashboard}/overview?as_at=2022-12-31&revised=true")
+    expect(main(page).get_by_text(label, exact=False).first).to_be_visible()
