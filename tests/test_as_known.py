@@ -126,10 +126,11 @@ def test_as_at_every_quarter_end_the_engine_equals_a_replay(demo_db, tmp_path):
     days += [date(2019, 5, 15), date(2022, 8, 15), date(2025, 11, 15)]  # mid-quarter
     copy = replay_copy(demo_db, tmp_path)
     differed = 0
-    for day in sorted(days, reverse=True):
+    for n, day in enumerate(sorted(days, reverse=True)):
         with store.connect(demo_db) as con:
             known = report(con, day)
-            differed += comparable(known) != comparable(report(con, day, revised=True))
+            if n < 8:  # the latest quarter ends, where the corrections fall
+                differed += comparable(known) != comparable(report(con, day, revised=True))
         with store.connect(copy) as con:
             keep_only_known(con, day)
             replayed = report(con, day, revised=True)
