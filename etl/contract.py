@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 SEX_VALUES = ("all", "female", "male")
 SIMD_VALUES = ("all", "1", "2", "3", "4", "5")
 MAX_COMMENT = 1000
+# The widest header a return may have: its nine columns, and room for the blank ones
+# Excel writes after a cell that was once used. Wider files are refused unread.
+MAX_COLUMNS = 100
 # Text a spreadsheet would run as a formula; exports neutralise it with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
