@@ -62,6 +62,8 @@ MESSAGES = {
     "negative": '"{value}" is below zero',
     "not_a_percent": '"{value}" is over 100, and {extra} is a percent (0 to 100)',
     "percent_of_count": '"{value}" is a percent but {extra} is a count',
+    "too_large": '"{value}" is more than {extra} (a typing slip? if the figure is right, '
+    "ask for the indicator's maximum in commitments.yaml to be raised)",
     "bad_sex": '"{value}" is not one of all, female, male (or blank)',
     "bad_simd": '"{value}" is not one of all, 1, 2, 3, 4, 5 (or blank)',
     "no_breakdown": '"{value}": {extra}',
