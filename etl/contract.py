@@ -140,6 +140,18 @@ def neutralise(text: str | None) -> str | None:
     return text
 
 
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name as it may be stored and shown: its last part only, letters,
+    digits and ``. _ - ( )`` (anything else becomes ``_``), starting with a letter or digit.
+
+    The name comes from the browser, so it is whatever the sender chose, including
+    ``=HYPERLINK(…)&".csv``, which a spreadsheet would run from any table it reaches."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(c if c.isalnum() or c in "._-() " else "_" for c in last)
+    kept = kept.lstrip("._-() ").strip()[:120]
+    return kept or "return.csv"
+
+
 def strip_neutraliser(text: str | None) -> str | None:
     """Undo ``neutralise`` (ingest removes that one apostrophe again)."""
     if text and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):

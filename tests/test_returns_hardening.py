@@ -91,3 +91,21 @@ def test_an_invisible_character_in_a_message_is_named(small):
         'zw.csv row 2, column C (indicator_id): "<U+200B>C01-I1" is not an indicator in '
         "commitments.yaml"
     ]
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("edinburgh 2025-Q3 (final).csv", "edinburgh 2025-Q3 (final).csv"),
+        ('=HYPERLINK("http://evil.example","x")&".csv', "evil.example___x_)__.csv"),
+        ("=cmd|' /C calc'!A0.csv", "C calc__A0.csv"),
+        ("+SUM(A1).csv", "SUM(A1).csv"),
+        ("C:\\Users\\ada\\@return.csv", "return.csv"),
+        ("Café.csv", "Café.csv"),
+        ("=", "return.csv"),
+    ],
+)
+def test_an_uploaded_files_name_is_stored_safe(sent, stored):
+    safe = contract.safe_file_name(sent)
+    assert safe == stored
+    assert not safe.startswith(contract.FORMULA_STARTS)

@@ -11,6 +11,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard import upload_view
 from etl import contract, ingest, receipts
 from etl.periods import last_ended
 
@@ -169,6 +170,21 @@ def test_council_uploader_gets_own_template_and_sends_for_own_council(db, strate
     # the history lists the version and offers it as sent
     version = content(at, downloads, f"Download {PERIOD} version 1")
     assert version == receipts.version_csv(db, held.submission_id)
+
+
+def test_an_uploaded_files_name_is_stored_and_shown_safe(db, strategy):
+    at = app("officer@edinburgh.example")
+    at.switch_page("app_pages/upload.py").run()
+    name = '=HYPERLINK("http://evil.example/x.csv","open")&".csv'
+    at.get("file_uploader")[0].set_value((name, filled(strategy, EDINBURGH, PERIOD), "text/csv"))
+    at.run()
+    at.button(key="send").click().run()
+    assert not at.exception
+    (held,) = receipts.submissions(db, EDINBURGH).itertuples()
+    assert held.file_name == "x.csv___open_)__.csv"
+    # A name stored before (or from the command line) is neutralised in the table.
+    table = upload_view.history_table(receipts.submissions(db, EDINBURGH).assign(file_name=[name]))
+    assert table["File"].tolist() == ["'" + name]
 
 
 def test_council_uploader_cannot_send_another_councils_file(db, strategy):
