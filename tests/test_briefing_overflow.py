@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import shutil
 
+import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
@@ -67,4 +68,14 @@ def test_the_pdf_and_the_charts_are_made_too(pack, overflowing):
     assert len(PdfReader(io.BytesIO(made["pdf"])).pages) == len(pack.slides)
     assert made["zip"]
     figures = briefing.dashboard_figures(briefing.read(overflowing, AS_AT))
-    assert export.images(figures, ["png"])
+    assert any(export.too_large_to_show(fig) for fig in figures.values())
+    assert len(export.images(figures, ["png"])) == len(figures)
+
+
+def test_a_chart_with_an_infinite_value_says_so():
+    fig = go.Figure(go.Bar(x=["Fife", "Scotland"], y=[3.0, float("inf")]))
+    marked = export.saying_what_is_missing(fig)
+    assert [a.text for a in marked.layout.annotations] == [
+        "1 figure is too large to show (a council's value out of range?) and left out"
+    ]
+    assert not fig.layout.annotations  # the figure given is left as it was
