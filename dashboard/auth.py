@@ -2,11 +2,12 @@
 
 With an ``[auth]`` section in ``.streamlit/secrets.toml`` people sign in with
 ``st.login`` (OpenID Connect, e.g. Microsoft Entra ID) and their role comes from
-the roles file the administrator keeps (``users.yaml``: the identity provider
-whose sign-ins count, then each person by e-mail or the provider's stable subject
-→ role, and the authority code for council uploaders). Without it the app runs in *local mode*:
-one person on this computer with every role, refused to anyone connecting from
-another machine, because nobody has proved who they are.
+the roles file the administrator keeps (``users.yaml``: the issuer and tenant
+whose sign-ins count, then each person by the provider's stable subject or a
+verified e-mail → role, and the authority code for council uploaders). Without
+it the app runs in *local mode*: one person on this computer with every role,
+refused to anyone connecting from another machine or calling this one by another
+name (DNS rebinding), because nobody has proved who they are.
 
 The roles decide which pages are offered; the back end (``etl.returns``) checks
 the same identity again on every ingest, whatever a page shows.

@@ -113,7 +113,8 @@ def check_return(
     except duckdb.OutOfMemoryException:
         return Report(file_name, errors=[Problem("check_memory", file_name)])
     except duckdb.InterruptException:
-        pass  # time ran out: said below
+        if not expired.is_set():  # not the ceiling's (Ctrl+C at the command line)
+            raise
     if expired.is_set():
         seconds = f"{ceiling.seconds_for(len(data)):.0f}"
         return Report(file_name, errors=[Problem("check_time", file_name, extra=seconds)])
