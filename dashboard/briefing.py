@@ -19,7 +19,16 @@ from pathlib import Path
 
 from dashboard import sql, views
 from dashboard.briefing_figures import dashboard_figures, figures
-from dashboard.briefing_pack import Chart, Inputs, Pack, Slide, source_line, text_table
+from dashboard.briefing_pack import (
+    Chart,
+    Inputs,
+    Pack,
+    Slide,
+    finite_only,
+    not_finite_message,
+    source_line,
+    text_table,
+)
 from dashboard.briefing_slides import (
     annex_slides,
     figures_slide,
@@ -122,6 +131,10 @@ def build(
     slides += annex_slides(in_scope, indicators)
     slides.append(figures_slide(inputs))
     for slide in slides:
+        checked = [finite_only(chart) for chart in slide.charts]
+        slide.charts = [chart for chart, _ in checked]
+        if left_out := sum(n for _, n in checked):
+            slide.messages.append(not_finite_message(left_out))
         if slide.charts and not slide.notes:
             slide.notes = "\n\n".join(chart.table_text() for chart in slide.charts)
         elif slide.table is not None and not slide.notes:

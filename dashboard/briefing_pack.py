@@ -8,7 +8,8 @@ everything a pack is built from. Nothing here judges a status.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -46,6 +47,31 @@ class Chart:
     def table_text(self) -> str:
         """The chart's data as a plain-text table, for the speaker notes."""
         return f"{self.title}\n" + text_table(self.table().reset_index(), self.unit)
+
+
+def finite_only(chart: Chart) -> tuple[Chart, int]:
+    """The chart with every value that is not a finite number left out, and how many were.
+
+    A sum of absurd figures overflows to infinity; no chart format can hold it (PowerPoint's
+    embedded workbook refuses it outright), so the slide says so instead."""
+    series, left_out = {}, 0
+    for name, values in chart.series.items():
+        kept = []
+        for value in values:
+            if value is not None and not math.isfinite(value):
+                left_out += 1
+                value = None
+            kept.append(value)
+        series[name] = kept
+    return (replace(chart, series=series) if left_out else chart), left_out
+
+
+def not_finite_message(count: int) -> str:
+    figures = "1 figure" if count == 1 else f"{count} figures"
+    return (
+        f"{figures} on this slide could not be shown: too large to be a number (a council's "
+        "value out of range?), so left out of its charts."
+    )
 
 
 @dataclass

@@ -14,6 +14,7 @@ no chart leaves the tracker without them.
 from __future__ import annotations
 
 import io
+import math
 import re
 import shutil
 import zipfile
@@ -107,6 +108,35 @@ def file_stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "chart"
 
 
+def too_large_to_show(fig: go.Figure) -> int:
+    """How many of the figure's numbers are infinite (a sum of absurd figures overflowed);
+    plotly draws them as gaps, so the chart must say they are missing."""
+    count = 0
+    for trace in fig.data:
+        for axis in ("x", "y"):
+            values = getattr(trace, axis, None)
+            if values is not None and not isinstance(values, str):
+                count += sum(
+                    1 for v in values if isinstance(v, float | int) and math.isinf(float(v))
+                )
+    return count
+
+
+def saying_what_is_missing(fig: go.Figure) -> go.Figure:
+    """The figure, with a note on it when some of its numbers are too large to show."""
+    missing = too_large_to_show(fig)
+    if not missing:
+        return fig
+    noun = "1 figure is" if missing == 1 else f"{missing} figures are"
+    marked = go.Figure(fig)
+    marked.add_annotation(
+        text=f"{noun} too large to show (a council's value out of range?) and left out",
+        xref="paper", yref="paper", x=0.5, y=1.0, yanchor="bottom", showarrow=False,
+        font={"size": 12, "color": "#d4351c"}, bgcolor="#ffffff",
+    )  # fmt: skip
+    return marked
+
+
 def images(
     figures: dict[str, go.Figure],
     formats: Iterable[str] = FORMATS,
@@ -116,6 +146,7 @@ def images(
     formats = list(formats)
     for name, fig in figures.items():
         require_labels(fig, name)
+    figures = {name: saying_what_is_missing(fig) for name, fig in figures.items()}
     out: dict[str, bytes] = {}
     total = len(figures) * len(formats)
     with browser():

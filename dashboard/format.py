@@ -6,6 +6,7 @@ an icon, and every chart and table shows them together.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -118,6 +119,8 @@ def long_date(day: date | pd.Timestamp | None) -> str:
 def number(value: float | None, unit: str = "count") -> str:
     if value is None or pd.isna(value):
         return "no figure"
+    if not math.isfinite(value):  # a sum of absurd figures overflowed
+        return "too large to show"
     if unit == "percent":
         return f"{value:.1f}%"
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from etl import receipts
+from etl.contract import neutralise
 from etl.councils import council_name
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.returns import Problem, Report
@@ -167,7 +168,8 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
             "Sent by": history["submitted_by"],
             "What happened": history["action"],
             "Rows": history["rows"],
-            "File": history["file_name"],
+            # Names stored before they were made safe, or sent from the command line.
+            "File": history["file_name"].map(neutralise),
             "SHA-256": history["sha256"],
         }
     )

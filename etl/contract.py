@@ -21,6 +21,20 @@ if TYPE_CHECKING:
 SEX_VALUES = ("all", "female", "male")
 SIMD_VALUES = ("all", "1", "2", "3", "4", "5")
 MAX_COMMENT = 1000
+# The widest header a return may have: its nine columns, and room for the blank ones
+# Excel writes after a cell that was once used. Wider files are refused unread.
+MAX_COLUMNS = 100
+# The largest plausible figure of an indicator, unless commitments.yaml gives its own
+# `maximum`: a percent is at most 100, and no count the strategy tracks (pupils, teachers,
+# places, in a council or in Scotland) comes near ten million, Scotland's population twice.
+DEFAULT_MAXIMUM = {"percent": 100.0, "count": 10_000_000.0}
+
+
+def maximum(unit: str, declared: float | None = None) -> float:
+    """The largest figure a return may give for an indicator of this unit."""
+    return float(declared) if declared is not None else DEFAULT_MAXIMUM[unit]
+
+
 # Text a spreadsheet would run as a formula; exports neutralise it with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,7 +78,8 @@ COLUMNS: tuple[Column, ...] = (
         "value",
         True,
         "The figure: a number of at least 0 (1,234 and 12.5% are accepted); a percent is 0 to "
-        "100. A blank value means the row is left out.",
+        "100, and no figure may be above its indicator's plausible maximum (commitments.yaml "
+        "`maximum`, else 10,000,000 for a count). A blank value means the row is left out.",
         {"type": "number", "groupChar": ",", "bareNumber": False, "constraints": {"minimum": 0}},
     ),
     Column(
@@ -123,6 +138,18 @@ def neutralise(text: str | None) -> str | None:
     if text and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name as it may be stored and shown: its last part only, letters,
+    digits and ``. _ - ( )`` (anything else becomes ``_``), starting with a letter or digit.
+
+    The name comes from the browser, so it is whatever the sender chose, including
+    ``=HYPERLINK(…)&".csv``, which a spreadsheet would run from any table it reaches."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(c if c.isalnum() or c in "._-() " else "_" for c in last)
+    kept = kept.lstrip("._-() ").strip()[:120]
+    return kept or "return.csv"
 
 
 def strip_neutraliser(text: str | None) -> str | None:

@@ -163,7 +163,7 @@ def read_checked(
             {problem["period"]} AS period_problem,
             t.indicator_id::VARCHAR AS indicator_id,
             {problem["indicator_id"]} AS indicator_problem,
-            {looked_up},
+            {looked_up}, t.maximum,
             coalesce({sex}, 'all'::{types["sex"]}) AS sex,
             coalesce({simd}, 'all'::{types["simd_quintile"]}) AS simd_quintile,
             coalesce(enum_code({sex}), 0)::INTEGER * {len(contract.SIMD_VALUES)}
@@ -172,7 +172,9 @@ def read_checked(
             CASE WHEN isfinite(t.value) THEN t.value END AS value,
             {comment} AS comment
         FROM (
-            SELECT rowid, *, [{", ".join(map(str, facts))}][enum_code(indicator_id) + 1] AS facts
+            SELECT rowid, *, [{", ".join(map(str, facts))}][enum_code(indicator_id) + 1] AS facts,
+                ([{", ".join(repr(float(i.maximum)) for i in indicators)}]::DOUBLE[])
+                    [enum_code(indicator_id) + 1] AS maximum
             FROM typed
         ) t
         WHERE t.value IS NOT NULL

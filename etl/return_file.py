@@ -44,9 +44,11 @@ class Text:
 
 
 def decode(data: bytes, file_name: str) -> Text | Problem:
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+        return Problem("utf32", file_name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Problem("utf16", file_name)
-    if data.startswith(b"\xef\xbb\xbf"):
+    while data.startswith(b"\xef\xbb\xbf"):  # one, or two from a tool that added its own
         data = data[3:]
     encoding = "utf-8"
     try:
@@ -64,11 +66,26 @@ def decode(data: bytes, file_name: str) -> Text | Problem:
         data = data.replace(b"\r\n", b"\n")
         if b"\n" not in data:  # classic Mac OS line endings: CR alone
             data = data.replace(b"\r", b"\n")
+        elif (line := lone_cr_line(data)) is not None:
+            return Problem("lone_cr", file_name, line)
     if not data.endswith(b"\n") or data.endswith(b"\n\n"):  # copies: only when needed
         data = data.rstrip(b"\n") + b"\n"
     if not re.search(rb"\S", data):  # (data.strip() would copy the whole file)
         return Problem("empty", file_name)
     return Text(data, encoding)
+
+
+def lone_cr_line(data: bytes) -> int | None:
+    """The line of the first carriage return that ends nothing: CR alone in a file of LF
+    line breaks, outside quotes (within a quoted value it is text). Walked only when the
+    file has one, counting the quotes before each (an even count is outside quotes)."""
+    quotes, done = 0, 0
+    for match in re.finditer(b"\r", data):
+        quotes += data.count(b'"', done, match.start())
+        done = match.start()
+        if quotes % 2 == 0:
+            return data.count(b"\n", 0, match.start()) + 1
+    return None
 
 
 def find_header(text: Text) -> None:
@@ -81,6 +98,14 @@ def find_header(text: Text) -> None:
     counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
     text.separator = max(counts, key=lambda sep: (counts[sep], sep == ","))
     text.header = next(csv.reader([decoded], delimiter=text.separator))
+
+
+def too_wide(text: Text, file_name: str) -> list[Problem]:
+    """A header wider than any return: refused before DuckDB reads a row of it."""
+    if len(text.header) <= contract.MAX_COLUMNS:
+        return []
+    count, most = f"{len(text.header):,}", str(contract.MAX_COLUMNS)
+    return [Problem("too_wide", file_name, text.header_line + 1, value=count, extra=most)]
 
 
 def header_problems(text: Text, file_name: str) -> tuple[list[Problem], dict[str, int]]:
@@ -172,17 +197,28 @@ def record_rows(text: Text, file_name: str) -> tuple[list[Problem], list[int]]:
 
 
 def unnamed_problems(con, text: Text, file_name: str) -> list[Problem]:
-    problems = []
-    for position, raw in enumerate(text.header):
-        if raw.strip():
-            continue
-        has_values = con.execute(
-            f"SELECT count(*) FROM raw WHERE trim(coalesce(c{position}, '')) <> ''"
-        ).fetchone()[0]
-        if has_values:
-            letter = excel_column(position)
-            problems.append(Problem("unnamed_column", file_name, text.header_line + 1, letter))
-    return problems
+    """A column with values but no name. All blank-headed columns are read together, a
+    few hundred per pass, so that the cost grows with the file's cells, not their square."""
+    blank = [position for position, raw in enumerate(text.header) if not raw.strip()]
+    return [
+        Problem("unnamed_column", file_name, text.header_line + 1, excel_column(position))
+        for position in columns_with_values(con, blank)
+    ]
+
+
+# DuckDB binds one query's expressions in more than linear time: read this many per pass.
+_COLUMNS_PER_PASS = 200
+
+
+def columns_with_values(con, positions: list[int]) -> list[int]:
+    """Which of these ``raw`` columns hold any cell that is not blank."""
+    found = []
+    for start in range(0, len(positions), _COLUMNS_PER_PASS):
+        chunk = positions[start : start + _COLUMNS_PER_PASS]
+        tests = ", ".join(f"bool_or(trim(c{position}) <> '')" for position in chunk)
+        flags = con.execute(f"SELECT {tests} FROM raw").fetchone()
+        found += [position for position, flag in zip(chunk, flags, strict=True) if flag]
+    return found
 
 
 def duckdb_rejects(con, text: Text, file_name: str) -> list[Problem]:

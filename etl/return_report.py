@@ -17,12 +17,21 @@ MESSAGES = {
     # the file as a whole
     "not_text": 'the file is not text (save it from Excel as "CSV UTF-8")',
     "utf16": 'the file is UTF-16 ("Unicode Text"); save it from Excel as "CSV UTF-8"',
+    "utf32": 'the file is UTF-32; save it from Excel as "CSV UTF-8"',
+    "lone_cr": "a line here ends with a carriage return alone, unlike the rest of the file "
+    '(a line break copied in from another program?); save the file from Excel as "CSV UTF-8"',
     "empty": "the file is empty: it needs a header row, then one row per value",
     "no_rows": "the file has a header row but no rows of figures below it",
     "no_values": "every value is blank, so there is nothing to load",
     "cp1252": "the file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows "
     "writes); check that accented letters came through",
+    "check_time": "checking the file took longer than the {extra} seconds a check may take; "
+    "split it into smaller files",
+    "check_memory": "checking the file needs more memory than a check may use; split it into "
+    "smaller files",
     # the header
+    "too_wide": "the header row has {value} columns, but a return has at most {extra}: delete "
+    "the empty columns to the right of the last one you use",
     "unknown_column": '"{value}" is not a column of the return (a typo? the columns are '
     + ", ".join(contract.COLUMN_NAMES)
     + ")",
@@ -53,6 +62,8 @@ MESSAGES = {
     "negative": '"{value}" is below zero',
     "not_a_percent": '"{value}" is over 100, and {extra} is a percent (0 to 100)',
     "percent_of_count": '"{value}" is a percent but {extra} is a count',
+    "too_large": '"{value}" is more than {extra} (a typing slip? if the figure is right, '
+    "ask for the indicator's maximum in commitments.yaml to be raised)",
     "bad_sex": '"{value}" is not one of all, female, male (or blank)',
     "bad_simd": '"{value}" is not one of all, 1, 2, 3, 4, 5 (or blank)',
     "no_breakdown": '"{value}": {extra}',
@@ -86,7 +97,7 @@ class Problem:
         if self.column is not None:
             where += f"{',' if self.row is not None else ''} column {self.column}"
             if self.column_name:
-                where += f" ({self.column_name})"
+                where += f" ({_visible(self.column_name)})"
         detail = MESSAGES[self.code].format(
             value=_shown(self.value), extra=self.extra, letter=self.column
         )
@@ -160,5 +171,12 @@ def excel_column(position: int) -> str:
 def _shown(value: str | None) -> str:
     if value is None:
         return ""
-    value = str(value)
+    value = _visible(str(value))
     return value if len(value) <= 60 else value[:57] + "…"
+
+
+def _visible(text: str) -> str:
+    """Characters a reader cannot see (a byte-order mark, a control character) named."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)

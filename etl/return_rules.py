@@ -69,7 +69,7 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
             pl.code AS authority_code, pl.superseded,
             pl.authority_problem, pl.period, pl.period_problem,
             i.id AS indicator_id, i.problem AS indicator_problem, i.unit, i.national,
-            i.has_sex, i.has_simd, b.sex, b.simd AS simd_quintile, b.breakdown_key,
+            i.has_sex, i.has_simd, i.maximum, b.sex, b.simd AS simd_quintile, b.breakdown_key,
             p.is_percent,
             CASE WHEN isfinite(p.x) THEN p.x END AS value,
             {comment_text("p.c")} AS comment
@@ -102,6 +102,9 @@ _RULES: list[tuple[str, str, str, str]] = [
     ("negative", "value", "value < 0", "NULL"),
     ("not_a_percent", "value", "unit = 'percent' AND value > 100", "indicator_id"),
     ("percent_of_count", "value", "unit = 'count' AND is_percent AND value >= 0", "indicator_id"),
+    ("too_large", "value", "value > maximum AND NOT (unit = 'percent' AND value > 100)",
+     "CASE WHEN maximum = floor(maximum) THEN format('{:,}', maximum::BIGINT) "
+     "ELSE maximum::VARCHAR END || ', the most ' || indicator_id || ' can plausibly be'"),
     ("bad_sex", "sex", "sex IS NULL", "NULL"),
     ("no_breakdown", "sex", "sex <> 'all' AND NOT has_sex",
      "'indicator ' || indicator_id || ' has no breakdown by sex (use all or leave it blank)'"),

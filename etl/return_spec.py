@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from etl import contract
+
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile
 
@@ -22,6 +24,7 @@ class IndicatorSpec:
     unit: str
     reported_by: str
     breakdowns: tuple[str, ...]
+    maximum: float  # the largest plausible figure (contract.maximum)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,13 @@ class ReturnSpec:
         return cls(
             strategy.strategy.start,
             tuple(
-                IndicatorSpec(i.id, i.unit, i.reported_by, tuple(i.breakdowns))
+                IndicatorSpec(
+                    i.id,
+                    i.unit,
+                    i.reported_by,
+                    tuple(i.breakdowns),
+                    contract.maximum(i.unit, i.maximum),
+                )
                 for _, i in strategy.indicators
             ),
         )
@@ -46,7 +55,8 @@ class ReturnSpec:
             {
                 "start": self.start,
                 "indicators": [
-                    [i.id, i.unit, i.reported_by, list(i.breakdowns)] for i in self.indicators
+                    [i.id, i.unit, i.reported_by, list(i.breakdowns), i.maximum]
+                    for i in self.indicators
                 ],
             }
         )
@@ -56,5 +66,9 @@ class ReturnSpec:
         data = json.loads(text)
         return cls(
             data["start"],
-            tuple(IndicatorSpec(i, u, r, tuple(b)) for i, u, r, b in data["indicators"]),
+            tuple(
+                # A spec stored before maxima were kept has none: each unit's default.
+                IndicatorSpec(i, u, r, tuple(b), contract.maximum(u, m[0] if m else None))
+                for i, u, r, b, *m in data["indicators"]
+            ),
         )

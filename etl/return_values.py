@@ -158,6 +158,7 @@ def interpret(con, positions: dict[str, int], spec: ReturnSpec, today: date) -> 
         "national": ("BOOLEAN", [i and i.reported_by == "national" for i in found]),
         "has_sex": ("BOOLEAN", [i and "sex" in i.breakdowns for i in found]),
         "has_simd": ("BOOLEAN", [i and "simd_quintile" in i.breakdowns for i in found]),
+        "maximum": ("DOUBLE", [i and i.maximum for i in found]),
     })  # fmt: skip
 
     pairs = distinct("sex", "simd_quintile")

@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from etl import return_fast
+from etl.return_ceiling import Ceiling, bounded
 from etl.return_file import (
     Text,
+    columns_with_values,
     csv_file,
     decode,
     duckdb_rejects,
@@ -35,6 +37,7 @@ from etl.return_file import (
     header_problems,
     load_raw,
     record_rows,
+    too_wide,
     unnamed_problems,
 )
 from etl.return_report import MESSAGES, Problem, Report, SubmissionSummary, Submitter, excel_column
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
     from etl.strategy import StrategyFile
 
 __all__ = [
+    "Ceiling",
     "MAX_SHOWN_PER_RULE",
     "MESSAGES",
     "Problem",
@@ -75,6 +79,7 @@ def check_return(
     today: date,
     submitter: Submitter | None = None,
     source_path: str | None = None,
+    ceiling: Ceiling = Ceiling(),
 ) -> Report:
     """Check one file on ``con``; when valid, leave its rows in the temp table ``checked``
     (authority_code, period, indicator_id, sex, simd_quintile, value, comment, excel_row).
@@ -82,6 +87,7 @@ def check_return(
     The ingest runs this on the database's own connection so that the checked
     rows go straight into ``figures`` without another copy. ``source_path`` may
     name a file holding exactly ``data``, which DuckDB then reads in place.
+    ``ceiling`` bounds the memory and time the check may take.
     """
     spec = ReturnSpec.of(strategy)
     report = Report(file_name)
@@ -93,10 +99,29 @@ def check_return(
     if text.encoding != "utf-8":
         report.warnings.append(Problem("cp1252", file_name))
     find_header(text)
+    wide = too_wide(text, file_name)  # refused before DuckDB reads a row of it
+    if wide:
+        report.errors = wide
+        return report
     problems, positions = header_problems(text, file_name)
     if problems:  # the most fundamental problem: nothing below makes sense without columns
         report.errors = problems
         return report
+    try:
+        with bounded(con, ceiling, len(data)) as expired:
+            report = _check(con, report, data, text, positions, spec, today, submitter, source_path)
+    except duckdb.OutOfMemoryException:
+        return Report(file_name, errors=[Problem("check_memory", file_name)])
+    except duckdb.InterruptException:
+        if not expired.is_set():  # not the ceiling's (Ctrl+C at the command line)
+            raise
+    if expired.is_set():
+        seconds = f"{ceiling.seconds_for(len(data)):.0f}"
+        return Report(file_name, errors=[Problem("check_time", file_name, extra=seconds)])
+    return report
+
+
+def _check(con, report, data, text, positions, spec, today, submitter, source_path) -> Report:
     with _readable(text, data, source_path) as path:
         if return_fast.ENABLED and return_fast.is_canonical(text):
             report.fast_path = _check_fast(
@@ -140,6 +165,8 @@ def _check_text(con, report, path, text, positions, spec, today, submitter) -> R
     file_name = report.file_name
     try:
         rejects = load_raw(con, path, text)
+    except (duckdb.OutOfMemoryException, duckdb.InterruptException):
+        raise  # the check's ceiling, not the file's shape (check_return says so)
     except duckdb.Error as error:  # a file DuckDB's reader cannot follow at all
         problems, _ = record_rows(text, file_name)
         reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
@@ -161,9 +188,7 @@ def _check_text(con, report, path, text, positions, spec, today, submitter) -> R
     interpret(con, positions, spec, today)
     check_rows(con, text, positions, excel_rows)
     if con.execute("SELECT count(*) FROM checked").fetchone()[0] == 0:
-        width = len(text.header)
-        not_blank = " OR ".join(f"trim(coalesce(c{i}, '')) <> ''" for i in range(width))
-        has_rows = con.execute(f"SELECT count(*) FROM raw WHERE {not_blank}").fetchone()[0]
+        has_rows = columns_with_values(con, list(range(len(text.header))))
         report.errors.append(Problem("no_values" if has_rows else "no_rows", file_name))
         return report
     any_problem, report.submissions, left_out = summary(con, positions, report.file_name, spec)

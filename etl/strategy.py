@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from etl import contract
 from etl.periods import Quarter
 from etl.strategy_errors import Problem, StrategyError
 from etl.yamlfile import YamlSyntaxError, line_of, load_with_lines
@@ -124,6 +125,8 @@ class Indicator(_Model):
     illustrative: bool = False
     source: str | None = None
     note: str | None = None
+    # The largest plausible figure; returns above it are refused (etl.contract.maximum).
+    maximum: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _targets_and_range(self) -> Indicator:
@@ -142,6 +145,14 @@ class Indicator(_Model):
                     problems.append(
                         f"{point.value:g} at {point.period} is not a percent (0 to 100)"
                     )
+        if self.unit == "percent" and self.maximum is not None and self.maximum > 100:
+            problems.append(f"maximum {self.maximum:g} is not a percent (0 to 100)")
+        ceiling = contract.maximum(self.unit, self.maximum)
+        for point in [self.baseline, *self.targets]:
+            if point.value > ceiling and not (self.unit == "percent" and point.value > 100):
+                problems.append(
+                    f"{point.value:g} at {point.period} is above the maximum {ceiling:g}"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -108,7 +108,8 @@ KEYS = [
     if indicator.reported_by == "local_authorities"
     for sex, quintile in contract.breakdown_rows(indicator)
 ]
-UNITS = {i.id: i.unit for _, i in SMALL.indicators}
+# The largest value each indicator may take (its plausible maximum, issue 14).
+MAXIMA = {i.id: contract.maximum(i.unit, i.maximum) for _, i in SMALL.indicators}
 COMMENTS = st.one_of(
     st.none(),
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20),
@@ -121,8 +122,7 @@ def valid_rows(draw):
     keys = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=12, unique=True))
     rows = []
     for indicator, sex, quintile in keys:
-        top = 100.0 if UNITS[indicator] == "percent" else 1e12
-        value = draw(st.floats(min_value=0.0, max_value=top, allow_nan=False))
+        value = draw(st.floats(min_value=0.0, max_value=MAXIMA[indicator], allow_nan=False))
         rows.append((indicator, sex, quintile, value, draw(COMMENTS)))
     return rows
 

@@ -62,6 +62,10 @@ CASES = {
         broken("{period: 2022-Q4, value: 50}", "{period: 2022-Q4, value: 150}"),
         ["commitments.yaml line 54: indicator C02-I1: 150 at 2022-Q4 is not a percent (0 to 100)"],
     ),
+    "target-above-maximum": (
+        broken("        breakdowns: [sex]\n", "        breakdowns: [sex]\n        maximum: 400\n"),
+        ["commitments.yaml line 32: indicator C01-I1: 500 at 2022-Q4 is above the maximum 400"],
+    ),
     "bad-period": (
         broken("{period: 2018-Q1, value: 120}", "{period: 2018-Q5, value: 120}"),
         ['commitments.yaml line 39: indicator C01-I1: period: "2018-Q5" is not a quarter '

@@ -11,6 +11,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard import upload_view
 from etl import contract, ingest, receipts
 from etl.periods import last_ended
 
@@ -19,10 +20,12 @@ EDINBURGH, GLASGOW = "S12000036", "S12000049"
 PERIOD = str(last_ended(date.today()))
 PREVIOUS = str(last_ended(date.today()).previous())
 
-USERS = """
+ISSUER = "https://login.microsoftonline.com/7e57-tenant/v2.0"
+USERS = f"""
+sign_in: {{issuer: {ISSUER}, tenant: 7e57-tenant}}
 users:
-  boss@gov.scot.example: {role: administrator}
-  officer@edinburgh.example: {role: council_uploader, authority: S12000036, name: Ada Officer}
+  boss@gov.scot.example: {{role: administrator}}
+  officer@edinburgh.example: {{role: council_uploader, authority: S12000036, name: Ada Officer}}
   reader@gov.scot.example: viewer
 """
 AUTH = {
@@ -75,7 +78,7 @@ def app(email: str | None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     if email is not None:  # sign-in configured; None = local mode
         at.secrets["auth"] = AUTH
-        at.user = {"is_logged_in": True, "email": email}
+        at.user = {"is_logged_in": True, "email": email, "iss": ISSUER, "tid": "7e57-tenant"}
     return at.run()
 
 
@@ -94,6 +97,30 @@ def test_nobody_signed_in_sees_only_the_sign_in_button(db):
     at.switch_page("app_pages/upload.py").run()  # a direct link still meets the sign-in screen
     assert [b.label for b in at.button] == ["Sign in"]
     assert [t.value for t in at.title] == ["STEM Strategy Tracker"]
+
+
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        ({"iss": "https://login.example.net/"}, "came from https://login.example.net, which"),
+        ({"tid": "another-tenant"}, "another organisation (Entra ID tenant)"),
+        ({"email_verified": False}, "has not verified the address boss@gov.scot.example"),
+    ],
+    ids=["foreign issuer", "foreign tenant", "unverified address"],
+)
+def test_a_forged_or_unverified_sign_in_as_the_administrator_gets_nothing(db, claims, reason):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    home = {"iss": ISSUER, "tid": "7e57-tenant"}
+    at.user = {"is_logged_in": True, "email": "boss@gov.scot.example", **home, **claims}
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("This sign-in is not accepted: your ")
+    assert reason in at.error[0].value
+    assert [b.label for b in at.button] == ["Sign out"]
+    at.switch_page("app_pages/admin.py").run()  # a direct link meets the same refusal
+    assert at.error[0].value.startswith("This sign-in is not accepted")
+    assert [b.label for b in at.button] == ["Sign out"] and not at.dataframe
 
 
 def test_someone_not_in_the_roles_file_is_told_to_ask_the_administrator(db):
@@ -143,6 +170,21 @@ def test_council_uploader_gets_own_template_and_sends_for_own_council(db, strate
     # the history lists the version and offers it as sent
     version = content(at, downloads, f"Download {PERIOD} version 1")
     assert version == receipts.version_csv(db, held.submission_id)
+
+
+def test_an_uploaded_files_name_is_stored_and_shown_safe(db, strategy):
+    at = app("officer@edinburgh.example")
+    at.switch_page("app_pages/upload.py").run()
+    name = '=HYPERLINK("http://evil.example/x.csv","open")&".csv'
+    at.get("file_uploader")[0].set_value((name, filled(strategy, EDINBURGH, PERIOD), "text/csv"))
+    at.run()
+    at.button(key="send").click().run()
+    assert not at.exception
+    (held,) = receipts.submissions(db, EDINBURGH).itertuples()
+    assert held.file_name == "x.csv___open_)__.csv"
+    # A name stored before (or from the command line) is neutralised in the table.
+    table = upload_view.history_table(receipts.submissions(db, EDINBURGH).assign(file_name=[name]))
+    assert table["File"].tolist() == ["'" + name]
 
 
 def test_council_uploader_cannot_send_another_councils_file(db, strategy):

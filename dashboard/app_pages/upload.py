@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import auth, mail_view, queries, ui
 from dashboard import upload_view as view
 from etl import config, ingest, receipts, review
-from etl.contract import template
+from etl.contract import safe_file_name, template
 from etl.councils import council_name
 from etl.mail import receipts as mail_receipts
 from etl.strategy import load_strategy
@@ -81,15 +81,16 @@ mailed = st.session_state.setdefault("upload_mailed", {})  # sha256 → what the
 
 if uploaded is not None:
     data = uploaded.getvalue()
+    file_name = safe_file_name(uploaded.name)  # stored and shown: never a formula
     sha = hashlib.sha256(data).hexdigest()
     if problem := view.too_large(len(data)):
         st.error(problem)
         st.stop()
     checked = st.session_state.setdefault("upload_checked", {})
     if sha not in checked:
-        with st.status(f"Checking {uploaded.name}…", expanded=False) as progress:
+        with st.status(f"Checking {file_name}…", expanded=False) as progress:
             checked.clear()
-            checked[sha] = review.preview(db, data, uploaded.name, strategy, submitter, today=today)
+            checked[sha] = review.preview(db, data, file_name, strategy, submitter, today=today)
             report = checked[sha].report
             progress.update(
                 label=view.status_label(report), state="complete" if report.valid else "error"
@@ -130,7 +131,7 @@ if uploaded is not None:
                     stored = ingest.ingest_return(
                         db,
                         data,
-                        uploaded.name,
+                        file_name,
                         strategy,
                         submitter=submitter,
                         today=today,

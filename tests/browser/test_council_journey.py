@@ -44,11 +44,14 @@ def server(tmp_path, strategy):
     """The dashboard with sign-in configured against a mock provider; yields its URL and DB."""
     db = tmp_path / "tracker.duckdb"
     store.init(db, strategy)
-    (tmp_path / "users.yaml").write_text(
-        f"users:\n  {OFFICER}: {{role: council_uploader, authority: {EDINBURGH}}}\n"
-    )
     officer = oidc.User(sub="officer", claims={"email": OFFICER, "name": "Ada Officer"})
     with oidc.run_server_in_thread(user_claims=[officer]) as provider:
+        # Only this provider's sign-ins count, and the officer is found by their stable `sub`.
+        (tmp_path / "users.yaml").write_text(
+            f"sign_in: {{issuer: 'http://localhost:{provider.server_port}'}}\n"
+            f"users:\n  {OFFICER}: {{role: council_uploader, authority: {EDINBURGH}, "
+            "sub: officer}\n"
+        )
         port = free_port()
         (tmp_path / ".streamlit").mkdir()
         # The server reads .streamlit/ from its working directory: the project's look, test secrets.
