@@ -27,8 +27,11 @@ at_risk = settings.get("at_risk_ratio", 0.9)
 st.header("How statuses are worked out")
 st.markdown(
     f"""
-Every status is worked out **as at** the date chosen in the sidebar, from the figures as they
-stand now for the quarters that had ended by that date.
+Every status is worked out **as at** the date chosen in the sidebar, from the figures **as
+known** on that date: for each council and quarter, the latest return received by then, so a
+view of a past date shows what the tracker showed that day and does not change when a
+correction arrives later. With **Revised figures** switched on, the same date is judged on the
+figures as they stand today, corrections included, and every page says so.
 
 **Milestones**
 - ✔ **Complete** when it was completed on or before the as-at date (on time, or late).
