@@ -96,18 +96,23 @@ def revisions(
     start = Quarter.parse(store.get_meta(con, "start"))
     quarters = quarters_between(start, last_ended(today)) if start <= last_ended(today) else []
 
-    def compared(as_at: dt.date, revised: bool = False) -> dict[tuple[str, str], float | None]:
-        """(indicator, quarter) → the figure compared with the trajectory, as known at D."""
+    facts = {ind.id: ind for ind in wanted.itertuples(index=False)}
+
+    def compared(days: list[dt.date], revised: bool = False) -> dict:
+        """as-at date → {(indicator, quarter) → the figure compared with the trajectory}, as
+        known at each date (one query for them all)."""
+        if not days:
+            return {}
         only = wanted.index[0] if len(wanted) == 1 else None
-        totals = status_sql.headline_totals(
-            con, str(last_ended(as_at)), only, as_at=as_at, revised=revised
+        totals = status_sql.headline_totals_at(
+            con, {day: str(last_ended(day)) for day in days}, only, revised=revised
         )
-        found = {}
+        found = {day: {} for day in days}
         for t in totals.itertuples(index=False):
-            if t.indicator_id not in wanted.index:
+            ind = facts.get(t.indicator_id)
+            if ind is None:
                 continue
-            ind = wanted.loc[t.indicator_id]
-            found[t.indicator_id, t.period] = national_figure(
+            found[_date(t.as_at)][t.indicator_id, t.period] = national_figure(
                 reported_by=ind.reported_by,
                 aggregation=ind.aggregation,
                 authorities_reported=int(t.authorities_reported),
@@ -118,11 +123,11 @@ def revisions(
             ).compared_value
         return found
 
-    latest = compared(today, revised=revised)
+    latest = compared([today], revised=revised).get(today, {})
     first_days = _first_published_days(con, quarters, settings.returns_due_days, today)
-    known_on = {day: compared(day) for day in sorted(set(first_days.values()))}
     ends = [q.end for q in quarters] if triangle else []
-    columns = {end: compared(end) for end in ends}
+    known_on = compared(sorted(set(first_days.values()) | set(ends)))
+    columns = {end: known_on[end] for end in ends}
     result = {}
     for ind in wanted.itertuples(index=False):
         rows = []
@@ -137,7 +142,7 @@ def revisions(
         table = pd.DataFrame(rows, columns=TABLE_COLUMNS).astype(
             {"first_published": "float64", "latest": "float64", "revision": "float64"}
         )
-        triangle = pd.DataFrame(
+        grid = pd.DataFrame(
             {
                 end.isoformat(): [columns[end].get((ind.id, p)) for p in table["period"]]
                 for end in ends
@@ -145,8 +150,8 @@ def revisions(
             index=pd.Index(table["period"], name="quarter"),
             dtype="float64",
         )
-        triangle = triangle.loc[:, triangle.notna().any()] if not triangle.empty else triangle
-        result[ind.id] = Revisions(ind.id, ind.name, ind.unit, table, triangle)
+        grid = grid.loc[:, grid.notna().any()] if not grid.empty else grid
+        result[ind.id] = Revisions(ind.id, ind.name, ind.unit, table, grid)
     return result
 
 
@@ -169,6 +174,10 @@ def _first_published_days(con, quarters, due_days: int, today: dt.date) -> dict[
         if day <= today:
             days[period] = day
     return days
+
+
+def _date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _plain(value):

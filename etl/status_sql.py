@@ -17,24 +17,26 @@ import pandas as pd
 
 from etl.councils import NATIONAL_CODE
 
-# One row per indicator and quarter: the authorities' headline figures (sex = all,
-# simd_quintile = all) combined. Councils report local-authority indicators; only
-# Scotland's own row (S92000003) counts for a national indicator. The returns loader
-# keeps one headline row per authority, indicator and quarter, so count(*) is n.
+# One row per as-at date, indicator and quarter: the authorities' headline figures (sex =
+# all, simd_quintile = all) as known at that date, combined. Councils report local-authority
+# indicators; only Scotland's own row (S92000003) counts for a national indicator. The returns
+# loader keeps one headline row per authority, indicator and quarter, so count(*) is n. Many
+# dates in one query (revisions ask for dozens), each up to its own last quarter.
 HEADLINE_TOTALS = """
-    SELECT f.indicator_id, f.period,
+    SELECT d.as_at, f.indicator_id, f.period,
            count(*) AS authorities_reported,
            sum(f.value) AS total,
            avg(f.value) AS mean
-    FROM figures_at($as_at, $revised) f
+    FROM (SELECT unnest($days, recursive := true)) d,
+         LATERAL figures_at(d.as_at, $revised) f
     JOIN indicators i ON i.id = f.indicator_id
     JOIN authorities a ON a.code = f.authority_code
     WHERE f.sex = 'all' AND f.simd_quintile = 'all'
-      AND f.period <= $last_period
+      AND f.period <= d.last_period
       AND ($indicator_id IS NULL OR f.indicator_id = $indicator_id)
       AND CASE WHEN i.reported_by = 'national' THEN a.code = $national
                ELSE a.kind = 'council' END
-    GROUP BY f.indicator_id, f.period
+    GROUP BY d.as_at, f.indicator_id, f.period
 """
 
 
@@ -48,13 +50,25 @@ def headline_totals(
 ) -> pd.DataFrame:
     """Per indicator and quarter up to ``last_period``: n reporting, their sum and mean, from
     the figures as known at ``as_at`` (or the revised figures)."""
+    totals = headline_totals_at(con, {as_at: last_period}, indicator_id, revised=revised)
+    return totals.drop(columns="as_at")
+
+
+def headline_totals_at(
+    con: duckdb.DuckDBPyConnection,
+    days: dict[dt.date, str],
+    indicator_id: str | None = None,
+    *,
+    revised: bool = False,
+) -> pd.DataFrame:
+    """headline_totals for several as-at dates at once (``days``: date → its last quarter),
+    with the date in column ``as_at``."""
     return con.execute(
         HEADLINE_TOTALS,
         {
-            "last_period": last_period,
+            "days": [{"as_at": day, "last_period": last} for day, last in days.items()],
             "indicator_id": indicator_id,
             "national": NATIONAL_CODE,
-            "as_at": as_at,
             "revised": revised,
         },
     ).df()
