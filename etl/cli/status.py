@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import TYPE_CHECKING
 
 import typer
 
 from etl import store
-from etl.cli import CliError, app
+from etl.cli.options import AS_AT, REVISED, CliError, parse_as_at
 from etl.periods import Quarter, day_text, last_ended
 
 if TYPE_CHECKING:  # the engine (pandas) is imported by the commands that use it, so that
@@ -30,34 +29,6 @@ WORDS = {
 }
 
 
-def parse_as_at(text: str | None) -> dt.date:
-    """--as-at: an ISO date (YYYY-MM-DD); today when not given."""
-    if text is None:
-        return dt.date.today()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise typer.BadParameter(f'"{text}" is not a date like 2025-09-30', param_hint="--as-at")
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(f'"{text}" is not a real date', param_hint="--as-at") from None
-
-
-AS_AT = typer.Option(
-    None,
-    "--as-at",
-    help="Judge everything as at this date, YYYY-MM-DD (default: today).",
-    metavar="YYYY-MM-DD",
-)
-
-
-REVISED = typer.Option(
-    False,
-    "--revised",
-    help="Use the revised figures (the current versions, as they stand today) instead of "
-    "the figures as known at the as-at date.",
-)
-
-
 def _report(ctx: typer.Context, as_at: dt.date, revised: bool = False) -> StatusReport:
     from etl import status as status_engine
 
@@ -70,7 +41,6 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(shown) or "none"
 
 
-@app.command()
 def status(
     ctx: typer.Context,
     as_at: str = AS_AT,
@@ -133,7 +103,6 @@ def _return_summary(rows) -> str:
     )
 
 
-@app.command()
 def completeness(
     ctx: typer.Context,
     period: str = typer.Option(
@@ -186,7 +155,6 @@ def completeness(
             typer.echo(f"  {heading} ({len(names)}): {', '.join(names)}")
 
 
-@app.command()
 def revisions(
     ctx: typer.Context,
     indicator: str = typer.Argument(..., help="The indicator's id, e.g. C01-I1."),
@@ -229,3 +197,9 @@ def _figure(value, signed: bool = False) -> str:
     if value is None or value != value:
         return "–"
     return f"{value:+,.1f}" if signed else f"{value:,.1f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(status)
+    app.command()(completeness)
+    app.command()(revisions)
