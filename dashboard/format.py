@@ -11,6 +11,8 @@ from datetime import date
 
 import pandas as pd
 
+from etl.councils import council_count
+
 # The Scottish Government Design System's categorical data palette, in its order
 # (designsystem.gov.scot/guidance/charts/data-visualisation-colour-palettes).
 PALETTE = (
@@ -171,9 +173,14 @@ def due_text(due, original_due) -> str:
 
 
 def indicator_status_text(
-    status: str, authorities_reported, total: int = 32, reported_by: str = "local_authorities"
+    status: str,
+    authorities_reported,
+    total: int | None = None,
+    reported_by: str = "local_authorities",
 ) -> str:
-    """'▲ At risk (provisional: 27 of 32 councils)'; below the threshold, 'insufficient data'."""
+    """'▲ At risk (provisional: 27 of 32 councils)'; below the threshold, 'insufficient data'.
+    ``total``: the number of councils, unless given."""
+    total = council_count() if total is None else total
     if reported_by == "national":
         return label(status) if status != "no_data" else "○ No data yet (national figure)"
     n = (

@@ -124,15 +124,10 @@ def ingest_return(
         # Before the load's transaction: an id the store has not seen gets its key for good
         # (init gives the strategy's theirs; this is for a commitments file changed since).
         keys = store.indicator_keys(con, [i.id for i in spec.indicators])
-        con.execute("BEGIN")
-        try:
+        with store.transaction(con):
             result.outcomes = _store_checked(
                 con, report, keys, submitter.name, result.sha256, queries
             )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return result
 
 
@@ -350,13 +345,8 @@ def restore_version(
     code, quarter = _pair(authority_code, period)
     with store.connect(db_path) as con:
         store.require_schema(con)
-        con.execute("BEGIN")
-        try:
+        with store.transaction(con):
             outcome = _restore(con, code, quarter, version, submitted_by)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return outcome
 
 
