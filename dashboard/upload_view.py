@@ -14,10 +14,10 @@ from datetime import date
 import pandas as pd
 
 from etl import receipts
-from etl.contract import neutralise
 from etl.councils import council_name
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.returns import Problem, Report
+from etl.returns.contract import neutralise
 from etl.review import Query
 
 MAX_UPLOAD_MB = 5

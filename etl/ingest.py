@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etl import contract, store
+from etl import store
 from etl.councils import superseded_codes
 from etl.periods import Quarter, check_as_at
-from etl.return_spec import ReturnSpec
-from etl.returns import Report, Submitter, check_return
+from etl.returns import Report, Submitter, check_return, contract
+from etl.returns.spec import ReturnSpec
 
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import contract, store
+from etl import store
 from etl.councils import council_name
+from etl.returns import contract
 
 _SUBMISSION_COLUMNS = (
     "id AS submission_id, authority_code, period, version, received_at, submitted_by, sha256, "

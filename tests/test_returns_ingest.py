@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import contract, store
+from etl import store
 from etl.cli import main
 from etl.ingest import (
     SubmissionNotFound,
@@ -24,8 +24,8 @@ from etl.ingest import (
     restore_version,
     spec_in_store,
 )
-from etl.return_spec import ReturnSpec
-from etl.returns import Submitter, validate_return
+from etl.returns import Submitter, contract, validate_return
+from etl.returns.spec import ReturnSpec
 from etl.strategy import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"

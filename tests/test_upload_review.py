@@ -10,8 +10,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from etl import contract, ingest, review, store
+from etl import ingest, review, store
 from etl.periods import Quarter, last_ended
+from etl.returns import contract
 
 
 def frame(rows):

@@ -15,9 +15,9 @@ import streamlit as st
 from dashboard import auth, mail_view, queries, ui
 from dashboard import upload_view as view
 from etl import config, ingest, receipts, review
-from etl.contract import safe_file_name, template
 from etl.councils import council_name
 from etl.mail import receipts as mail_receipts
+from etl.returns.contract import safe_file_name, template
 from etl.strategy import load_strategy
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import typer
 
-from etl import contract, ingest
+from etl import ingest
 from etl.cli.options import CliError, strategy_of
-from etl.return_spec import ReturnSpec
-from etl.returns import Report, Submitter, validate_return
+from etl.returns import Report, Submitter, contract, validate_return
+from etl.returns.spec import ReturnSpec
 
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from etl import contract
+from etl.returns import contract
 
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile
