@@ -139,7 +139,8 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
     (
         2,
-        # A restored version names the version it was copied from (etl.ingest.restore_version).
+        # A restored version names the version it was copied from
+        # (etl.submissions.ingest.restore_version).
         "ALTER TABLE submissions ADD COLUMN restored_from INTEGER;",
     ),
     (

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import store
-from etl.ingest import ingest_return
 from etl.returns import Submitter, contract, validate_return
 from etl.returns import fast as return_fast
 from etl.strategy import load_strategy
+from etl.submissions.ingest import ingest_return
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = sorted((DATA / "returns").glob("*/*.csv"))

@@ -16,7 +16,10 @@ import pytest
 
 from etl import store
 from etl.cli import main
-from etl.ingest import (
+from etl.returns import Submitter, contract, validate_return
+from etl.returns.spec import ReturnSpec
+from etl.strategy import load_strategy
+from etl.submissions.ingest import (
     SubmissionNotFound,
     export_current,
     history,
@@ -24,9 +27,6 @@ from etl.ingest import (
     restore_version,
     spec_in_store,
 )
-from etl.returns import Submitter, contract, validate_return
-from etl.returns.spec import ReturnSpec
-from etl.strategy import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = sorted((DATA / "returns" / "good").glob("*.csv"))

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from etl import ingest
 from etl.cli.options import AS_AT, CliError, parse_as_at
+from etl.submissions import ingest
 
 if TYPE_CHECKING:  # pydantic and smtplib are imported by the commands that send, so that
     from etl.mail.smtp import MailSettings  # other commands start quickly

@@ -1,5 +1,5 @@
 """Commands for councils' quarterly progress returns: template, validate, ingest, export,
-history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.ingest``,
+history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.submissions.ingest``,
 the same functions the dashboard's upload page calls."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import typer
 
-from etl import ingest
 from etl.cli.options import CliError, strategy_of
 from etl.returns import Report, Submitter, contract, validate_return
 from etl.returns.spec import ReturnSpec
+from etl.submissions import ingest
 
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False

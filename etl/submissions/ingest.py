@@ -95,7 +95,7 @@ def ingest_return(
 
     ``submitter`` says who sends it and what they may send (default: the OS user,
     anything); a file with any error, including a refused authority, stores
-    nothing. ``queries`` (JSON from ``etl.review``) is kept with each submission
+    nothing. ``queries`` (JSON from ``etl.submissions.review``) is kept with each submission
     written. ``source_path`` may name a file holding exactly ``data`` (the command
     line), read in place rather than copied. ``strategy`` may be a function that gives it,
     called once the database is open (so that reading it from the store, as
