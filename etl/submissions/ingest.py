@@ -456,8 +456,7 @@ def export_current(
                     JOIN submissions s ON s.id = f.submission_id
                     LEFT JOIN indicators i ON i.id = f.indicator_id
                     ORDER BY {key}, i.position NULLS LAST, f.indicator_id,
-                        array_position(['all', 'female', 'male'], f.sex),
-                        array_position(['all', '1', '2', '3', '4', '5'], f.simd_quintile)
+                        {contract.breakdown_order("f.sex", "f.simd_quintile")}
                 ) TO '{path.replace("'", "''")}' (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')
                 """,
                 params,
