@@ -15,19 +15,6 @@ from etl.periods import Quarter, day_text, last_ended
 if TYPE_CHECKING:  # the engine (pandas) is imported by the commands that use it, so that
     from etl.status import StatusReport  # other commands start quickly
 
-WORDS = {
-    "complete": "complete",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "no_data": "no data",
-    "overdue": "overdue",
-    "due_soon": "due soon",
-    "not_yet_due": "not yet due",
-    "submitted_on_time": "on time",
-    "submitted_late": "late",
-}
-
 
 def _report(ctx: typer.Context, as_at: dt.date, revised: bool = False) -> StatusReport:
     from etl import status as status_engine
@@ -36,8 +23,14 @@ def _report(ctx: typer.Context, as_at: dt.date, revised: bool = False) -> Status
         return status_engine.report(con, as_at, revised)
 
 
+def _word(status: str) -> str:
+    from etl.status.words import word  # with the engine, which the status commands load
+
+    return word(status)
+
+
 def _counts(counts: dict[str, int]) -> str:
-    shown = [f"{n} {WORDS[s]}" for s, n in counts.items() if n]
+    shown = [f"{n} {_word(s)}" for s, n in counts.items() if n]
     return ", ".join(shown) or "none"
 
 
@@ -75,7 +68,7 @@ def status(
             if c["data_gap"]:
                 notes.append("data gap")
             typer.echo(
-                f"    {c['id']} {c['title']}: {WORDS[c['status']].upper()}"
+                f"    {c['id']} {c['title']}: {_word(c['status']).upper()}"
                 + (f" ({'; '.join(notes)})" if notes else "")
             )
     returns, latest = result.returns, result.coverage_period  # as the dashboard counts
