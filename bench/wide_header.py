@@ -25,8 +25,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.return_file import csv_file, decode, find_header, load_raw, unnamed_problems  # noqa: E402
 from etl.returns import validate_return  # noqa: E402
+from etl.returns.file import csv_file, decode, find_header, load_raw, unnamed_problems  # noqa: E402
 from etl.strategy import load_strategy  # noqa: E402
 
 NAMED = "authority_code,period,indicator_id,value"

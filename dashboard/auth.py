@@ -28,6 +28,7 @@ import yaml
 from etl.config import PROJECT_ROOT
 from etl.councils import NATIONAL_CODE, authorities, council_name
 from etl.returns import Submitter
+from etl.returns.permissions import may_send
 
 ADMINISTRATOR = "administrator"
 POLICY_OFFICER = "policy_officer"
@@ -75,9 +76,8 @@ class User:
         return bool(self.roles & {ADMINISTRATOR, POLICY_OFFICER})
 
     def may_submit_for(self, authority_code: str) -> bool:
-        if self.any_authority:
-            return True
-        return COUNCIL_UPLOADER in self.roles and authority_code == self.authority_code
+        """The validator's own rule (etl.returns.permissions.may_send), for this person."""
+        return may_send(submitter(self), authority_code) is None
 
     def authorities(self) -> list[str]:
         """The authority codes this person may send returns for: councils A to Z, then Scotland."""

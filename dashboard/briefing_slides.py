@@ -11,6 +11,7 @@ from dashboard import format as fmt
 from dashboard import views
 from dashboard.briefing_pack import Chart, Inputs, Slide
 from dashboard.briefing_tables import table_slides
+from etl.councils import council_count
 
 INDICATOR_CHARTS_PER_SLIDE = 2
 
@@ -197,7 +198,7 @@ def _trajectory_chart(inputs: Inputs, indicator) -> Chart:
                 if not pd.isna(indicator.trajectory) and not pd.isna(indicator.ratio)
                 else ""
             )
-            + ("; estimated for 32 councils" if indicator.estimated else "")
+            + (f"; estimated for {council_count()} councils" if indicator.estimated else "")
             + "."
         )
     return Chart(

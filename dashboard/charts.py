@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import format as fmt
+from etl.councils import council_count
 
 FONT = "Arial, Helvetica, sans-serif"
 
@@ -33,7 +34,8 @@ def source_line(
     parts = [f"As at {fmt.long_date(as_at)}", f"Source: {what}"]
     if councils_reported is not None:
         parts.append(
-            f"{councils_reported} of 32 councils reported" + (f" for {period}" if period else "")
+            f"{councils_reported} of {council_count()} councils reported"
+            + (f" for {period}" if period else "")
         )
     if figures:
         parts.append(figures[:1].upper() + figures[1:])

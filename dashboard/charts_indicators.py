@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from dashboard import format as fmt
 from dashboard.charts import empty, finish
+from etl.councils import council_count
 from etl.periods import Quarter
 
 
@@ -104,8 +105,8 @@ def indicator_vs_trajectory(
         x = [quarter_end(p) for p in data["period"]]
         hover = [
             f"{p}: {fmt.number(v, unit)}"
-            + (" (estimated for 32 councils)" if bool(e) else "")
-            + ("" if pd.isna(n) else f"<br>{int(n)} of 32 councils reported")
+            + (f" (estimated for {council_count()} councils)" if bool(e) else "")
+            + ("" if pd.isna(n) else f"<br>{int(n)} of {council_count()} councils reported")
             for p, v, e, n in zip(
                 data["period"],
                 shown,
@@ -149,7 +150,7 @@ def indicator_vs_trajectory(
                 x=quarter_end(last["period"]),
                 y=shown[enough].iloc[-1],
                 text=f"<b>National figure</b><br>{fmt.number(shown[enough].iloc[-1], unit)}"
-                + (f" ({int(n)} of 32 councils)" if n is not None else ""),
+                + (f" ({int(n)} of {council_count()} councils)" if n is not None else ""),
                 showarrow=False,
                 xanchor="left",
                 xshift=8,
@@ -185,7 +186,7 @@ def indicator_vs_trajectory(
     estimated = (
         ""
         if indicator.get("reported_by") == "national"
-        else ("; hollow points estimated for all 32 councils")
+        else f"; hollow points estimated for all {council_count()} councils"
     )
     subtitle = (
         f"{status_text}. National figure (solid{estimated}) against trajectory (dashed) and targets"
@@ -384,14 +385,15 @@ def tile_map(
         top = frame.loc[values.idxmax()]
         title = f"{top['authority_name']} has the highest figure for {period}"
         text = (
-            f"Tile map of Scotland's 32 councils for {period}: {reported} reported; the highest "
+            f"Tile map of Scotland's {council_count()} councils for {period}: {reported} reported; "
+            "the highest "
             f"was {top['authority_name']} ({fmt.number(top['value'], unit)}), the lowest "
             f"{frame.loc[values.idxmin(), 'authority_name']} "
             f"({fmt.number(values.min(), unit)})."
         )
     else:
         title = f"No council has reported {name} for {period}"
-        text = f"Tile map of Scotland's 32 councils for {period}: no figures yet."
+        text = f"Tile map of Scotland's {council_count()} councils for {period}: no figures yet."
     # 960 px tall: a tile (about 80 px) then holds its short name and value in 11 px text.
     return finish(
         fig, title,

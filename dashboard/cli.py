@@ -1,7 +1,8 @@
 """`stem-tracker` with the dashboard's commands added: `briefing` and `charts`.
 
-etl/ never imports dashboard/, so the commands that draw charts live here: this
-module adds them to etl's typer app and is the console entry point.
+etl/ never imports dashboard/, so the commands that draw charts live here: `register`
+adds them through etl's `make_app` hook, and `main` (the console script) offers every
+command.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from pathlib import Path
 
 import typer
 
-from etl import cli as etl_cli
-from etl.cli import CliError, app
-from etl.cli_status import AS_AT, REVISED, parse_as_at
+from etl.cli import AS_AT, REVISED, CliError, make_app, parse_as_at, run
 
 
 def _inputs(ctx: typer.Context, as_at: dt.date, revised: bool = False):
@@ -22,7 +21,6 @@ def _inputs(ctx: typer.Context, as_at: dt.date, revised: bool = False):
     return briefing.read(ctx.obj.db, as_at, revised)
 
 
-@app.command("briefing")
 def briefing_command(
     ctx: typer.Context,
     out: Path = typer.Option(None, "--out", help="The PowerPoint file to write, e.g. pack.pptx."),
@@ -81,7 +79,6 @@ def briefing_command(
         typer.echo(f"wrote {path}")
 
 
-@app.command("charts")
 def charts_command(
     ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="Folder to write the charts into."),
@@ -142,6 +139,16 @@ def _value(value) -> str:
     return "none" if value is None or value != value else f"{value:g}"
 
 
+def register(app: typer.Typer) -> None:
+    """Add `briefing` and `charts` to an app that etl's `make_app` builds."""
+    app.command("briefing")(briefing_command)
+    app.command("charts")(charts_command)
+
+
+# Every command: etl's, then these.
+app = make_app(extra=(register,))
+
+
 def main() -> None:
-    """Console entry point: etl's commands and these, with etl's plain error messages."""
-    etl_cli.main()
+    """Console entry point: every command, with etl's plain error messages."""
+    run(app)

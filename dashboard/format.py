@@ -11,6 +11,9 @@ from datetime import date
 
 import pandas as pd
 
+from etl.councils import council_count
+from etl.status.words import WORDS
+
 # The Scottish Government Design System's categorical data palette, in its order
 # (designsystem.gov.scot/guidance/charts/data-visualisation-colour-palettes).
 PALETTE = (
@@ -39,23 +42,21 @@ ON_TRACK = "#2b9c93"  # palette teal
 COMPLETE = "#002d54"  # palette dark blue
 NO_DATA = "#cccccc"  # light grey
 
-# word, icon, colour
-STATUS: dict[str, tuple[str, str, str]] = {
-    # commitments and indicators
-    "complete": ("Complete", "✔", COMPLETE),
-    "on_track": ("On track", "●", ON_TRACK),
-    "at_risk": ("At risk", "▲", AT_RISK),
-    "off_track": ("Off track", "✖", OFF_TRACK),
-    "no_data": ("No data", "○", NO_DATA),
-    # milestones
-    "overdue": ("Overdue", "✖", OFF_TRACK),
-    "due_soon": ("Due soon", "▲", AT_RISK),
-    "not_yet_due": ("Not yet due", "●", ON_TRACK),
-    # returns
-    "submitted_on_time": ("On time", "✔", ON_TRACK),
-    "submitted_late": ("Late", "▲", AT_RISK),
-    # returns reuse "overdue" and "not_yet_due" above
+# icon, colour (returns reuse "overdue" and "not_yet_due")
+_LOOK = {
+    "complete": ("✔", COMPLETE),
+    "on_track": ("●", ON_TRACK),
+    "at_risk": ("▲", AT_RISK),
+    "off_track": ("✖", OFF_TRACK),
+    "no_data": ("○", NO_DATA),
+    "overdue": ("✖", OFF_TRACK),
+    "due_soon": ("▲", AT_RISK),
+    "not_yet_due": ("●", ON_TRACK),
+    "submitted_on_time": ("✔", ON_TRACK),
+    "submitted_late": ("▲", AT_RISK),
 }
+# word (etl.status.words, the one set the command line uses too), icon, colour
+STATUS: dict[str, tuple[str, str, str]] = {s: (WORDS[s], *_LOOK[s]) for s in WORDS}
 # Worst first: the order statuses are listed and stacked in.
 COMMITMENT_ORDER = ("off_track", "at_risk", "on_track", "complete")
 INDICATOR_ORDER = ("off_track", "at_risk", "on_track", "no_data")
@@ -171,9 +172,14 @@ def due_text(due, original_due) -> str:
 
 
 def indicator_status_text(
-    status: str, authorities_reported, total: int = 32, reported_by: str = "local_authorities"
+    status: str,
+    authorities_reported,
+    total: int | None = None,
+    reported_by: str = "local_authorities",
 ) -> str:
-    """'▲ At risk (provisional: 27 of 32 councils)'; below the threshold, 'insufficient data'."""
+    """'▲ At risk (provisional: 27 of 32 councils)'; below the threshold, 'insufficient data'.
+    ``total``: the number of councils, unless given."""
+    total = council_count() if total is None else total
     if reported_by == "national":
         return label(status) if status != "no_data" else "○ No data yet (national figure)"
     n = (

@@ -45,7 +45,7 @@ def version_download(db, history: pd.DataFrame, label: str, keys: tuple[str, str
     """Choose one of ``history``'s versions and download it as it was sent (CSV).
     Returns (the version's label, its submission id)."""
     from dashboard import upload_view  # only the pages about returns need these
-    from etl import receipts
+    from etl.submissions import receipts
 
     versions = upload_view.version_choices(history)
     picked = st.selectbox(label, list(versions), key=keys[0])

@@ -13,12 +13,12 @@ from datetime import date
 
 import pandas as pd
 
-from etl import receipts
-from etl.contract import neutralise
 from etl.councils import council_name
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.returns import Problem, Report
-from etl.review import Query
+from etl.returns.contract import neutralise
+from etl.submissions import receipts
+from etl.submissions.review import Query
 
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard import format as fmt
-from etl.councils import NATIONAL_CODE
+from etl.councils import NATIONAL_CODE, council_count
 from etl.periods import Quarter, last_ended
 from etl.status import overdue_returns
 
@@ -137,7 +137,7 @@ def coverage(returns: pd.DataFrame, period: str | None) -> dict:
     """How many councils sent a return for ``period``: the status report's
     ``coverage_period``, so every view and the briefing pack count the same quarter."""
     if period is None:
-        return {"period": None, "received": 0, "councils": 32}
+        return {"period": None, "received": 0, "councils": council_count()}
     latest = returns[returns["period"] == period]
     received = int(latest["status"].str.startswith("submitted").sum())
     return {"period": period, "received": received, "councils": len(latest)}
@@ -397,7 +397,9 @@ def series_table(series: pd.DataFrame, unit: str) -> pd.DataFrame:
             "Quarter": series["period"],
             "Reported figure": series["value"],
             "Councils reporting": series["authorities_reported"],
-            "Figure compared (estimated for 32 councils when marked)": series["compared_value"],
+            f"Figure compared (estimated for {council_count()} councils when marked)": series[
+                "compared_value"
+            ],
             "Estimated": series["estimated"].map({True: "yes", False: "no"}),
             "Enough councils": series["enough_coverage"].map({True: "yes", False: "no"}),
             "Trajectory": series["trajectory"],

@@ -132,8 +132,7 @@ def _snapshot(con: duckdb.DuckDBPyConnection, folder: Path, on_progress: Progres
     version = store.schema_version(con)
     if version == 0:
         raise store.StoreNotReady("the database is not set up yet: there is nothing to back up")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         taken_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         tables = table_counts(con)
         on_progress("fingerprinting the current figures", None)
@@ -142,10 +141,6 @@ def _snapshot(con: duckdb.DuckDBPyConnection, folder: Path, on_progress: Progres
             _run(con, f"EXPORT DATABASE {_text(folder)} (FORMAT parquet)", "copying", on_progress)
         except duckdb.Error as error:  # e.g. the disk is full
             raise BackupError(f"the backup could not be written: {error}") from None
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return Manifest(
         schema_version=version, tables=tables, figures=figures, fingerprint=fingerprint,
         taken_at=taken_at, database="", commitments_sha256="",

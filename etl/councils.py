@@ -32,6 +32,11 @@ def superseded_codes() -> dict[str, str]:
         return {row["old_code"]: row["code"] for row in csv.DictReader(f)}
 
 
+def council_count() -> int:
+    """How many councils there are (32): the number every "n of 32 councils" gives."""
+    return len(councils())
+
+
 SCOTLAND = Authority(NATIONAL_CODE, "Scotland", "national")
 
 

@@ -223,8 +223,7 @@ def load_demo(
                 "load the demo into another database with --db"
             )
         store.indicator_keys(con, [i.id for _, i in strategy.indicators])  # not in a transaction
-        con.execute("BEGIN")
-        try:
+        with store.transaction(con):
             con.execute("DELETE FROM figure_values")
             con.execute("DELETE FROM submissions")
             if len(submissions):
@@ -250,10 +249,6 @@ def load_demo(
                     """
                 )
             store.set_meta(con, "figures", "demo")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return {
         "submissions": len(submissions),
         "rows": len(figures),

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from etl import status_sql, store
+from etl import store
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.status import national_figure, return_due_date
+from etl.status import sql as status_sql
 from etl.strategy import Settings
 
 

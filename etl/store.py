@@ -139,7 +139,8 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
     (
         2,
-        # A restored version names the version it was copied from (etl.ingest.restore_version).
+        # A restored version names the version it was copied from
+        # (etl.submissions.ingest.restore_version).
         "ALTER TABLE submissions ADD COLUMN restored_from INTEGER;",
     ),
     (
@@ -246,11 +247,23 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN, then COMMIT when the block ends, or ROLLBACK when anything escapes it
+    (a failing COMMIT too), and the error goes on."""
+    con.execute("BEGIN")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Bring the schema up to date; return the versions applied (none when already current)."""
     applied = []
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
         )
@@ -260,10 +273,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 con.execute(sql)
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
                 applied.append(version)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return applied
 
 
@@ -308,8 +317,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, strategy: StrategyFile) -> bo
         "SELECT count(*) FROM authorities"
     ).fetchone()[0] == len(authorities()):
         return False
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         _replace_strategy(con, strategy)
         con.execute("DELETE FROM authorities")
         con.executemany(
@@ -321,10 +329,6 @@ def load_reference(con: duckdb.DuckDBPyConnection, strategy: StrategyFile) -> bo
             "INSERT INTO superseded_codes VALUES (?, ?)", list(superseded_codes().items())
         )
         set_meta(con, "strategy_json", fingerprint)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 

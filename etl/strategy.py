@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from etl import contract
 from etl.periods import Quarter
+from etl.returns import contract
 from etl.strategy_errors import Problem, StrategyError
 from etl.yamlfile import YamlSyntaxError, line_of, load_with_lines
 

@@ -13,12 +13,12 @@ import pytest
 
 from etl import store
 from etl.figures_used import changes_since
-from etl.ingest import export_current, ingest_return, restore_version
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.returns import Submitter
 from etl.revisions import revisions
 from etl.status import national_series, report
 from etl.strategy import load_strategy
+from etl.submissions.ingest import export_current, ingest_return, restore_version
 from tests.status_fixture import COUNCILS, add_return, status_db
 
 D = date(2018, 6, 30)

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from etl import backup, ingest, store
+from etl import backup, store
 from etl.backup_files import BackupError
+from etl.submissions import ingest
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -124,7 +125,7 @@ WRITER = """
 import csv, io, sys
 from datetime import date
 from pathlib import Path
-from etl import ingest
+from etl.submissions import ingest
 db, commitments, base, stop = sys.argv[1:5]
 rows = list(csv.DictReader(io.StringIO(Path(base).read_text(encoding="utf-8-sig"))))
 spec = ingest.spec_in_store(db, commitments)

@@ -10,9 +10,9 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from etl import ingest, receipts
 from etl.mail import contacts, letter, log, reminders, smtp
 from etl.mail import receipts as mail_receipts
+from etl.submissions import ingest, receipts
 from tests.mail_server import ABERDEEN, EDINBURGH, GLASGOW, free_port, plain_text, point_at
 from tests.test_status_cli import run
 from tests.test_upload_page import filled

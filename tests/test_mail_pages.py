@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from etl import receipts
 from etl.mail import log
+from etl.submissions import receipts
 from tests.mail_server import EDINBURGH, free_port, plain_text, point_at
 from tests.test_upload_page import PERIOD, USERS, app, filled
 

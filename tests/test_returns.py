@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import contract
 from etl.councils import councils
-from etl.returns import MAX_SHOWN_PER_RULE, Submitter, excel_column, validate_return
+from etl.returns import MAX_SHOWN_PER_RULE, Submitter, contract, excel_column, validate_return
 from etl.strategy import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"

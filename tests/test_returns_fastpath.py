@@ -1,4 +1,4 @@
-"""The strict fast path (etl.return_fast) changes nothing but speed: for every fixture and
+"""The strict fast path (etl.returns.fast) changes nothing but speed: for every fixture and
 for generated canonical files, valid or breaking rules, the report and the stored figures
 are the same whether a canonical file is read with DuckDB's own types or as text."""
 
@@ -16,10 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import contract, return_fast, store
-from etl.ingest import ingest_return
-from etl.returns import Submitter, validate_return
+from etl import store
+from etl.returns import Submitter, contract, validate_return
+from etl.returns import fast as return_fast
 from etl.strategy import load_strategy
+from etl.submissions.ingest import ingest_return
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = sorted((DATA / "returns").glob("*/*.csv"))

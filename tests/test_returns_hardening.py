@@ -13,8 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import contract
-from etl.returns import Ceiling, Problem, check_return, validate_return
+from etl.returns import Ceiling, Problem, check_return, contract, validate_return
 from etl.strategy import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"

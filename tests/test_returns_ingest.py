@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from etl import contract, store
+from etl import store
 from etl.cli import main
-from etl.ingest import (
+from etl.returns import Submitter, contract, validate_return
+from etl.returns.spec import ReturnSpec
+from etl.strategy import load_strategy
+from etl.submissions.ingest import (
     SubmissionNotFound,
     export_current,
     history,
@@ -24,9 +27,6 @@ from etl.ingest import (
     restore_version,
     spec_in_store,
 )
-from etl.return_spec import ReturnSpec
-from etl.returns import Submitter, validate_return
-from etl.strategy import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = sorted((DATA / "returns" / "good").glob("*.csv"))

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import contract, store
-from etl.ingest import export_current, ingest_return
-from etl.returns import Submitter, validate_return
+from etl import store
+from etl.returns import Submitter, contract, validate_return
 from etl.strategy import load_strategy
+from etl.submissions.ingest import export_current, ingest_return
 
 DATA = Path(__file__).resolve().parent / "data"
 SMALL = load_strategy(DATA / "strategy-small.yaml")

@@ -10,7 +10,8 @@ import time
 import duckdb
 import pytest
 
-from etl import contract, store
+from etl import store
+from etl.returns import contract
 from tests.conftest import ROOT
 
 

@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from dashboard import auth
-from etl import contract, ingest, receipts, review
 from etl.councils import NATIONAL_CODE
 from etl.periods import last_ended
+from etl.returns import contract
+from etl.submissions import ingest, receipts, review
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
 PERIOD = str(last_ended(date.today()))

@@ -12,8 +12,9 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import upload_view
-from etl import contract, ingest, receipts
 from etl.periods import last_ended
+from etl.returns import contract
+from etl.submissions import ingest, receipts
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
 EDINBURGH, GLASGOW = "S12000036", "S12000049"

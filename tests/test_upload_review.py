@@ -10,8 +10,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from etl import contract, ingest, review, store
+from etl import store
 from etl.periods import Quarter, last_ended
+from etl.returns import contract
+from etl.submissions import ingest, review
 
 
 def frame(rows):

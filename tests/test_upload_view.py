@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from dashboard import upload_view as view
-from etl import review
 from etl.returns import Problem, Report
+from etl.submissions import review
 
 ROW_ERROR = Problem("not_a_number", "edinburgh.csv", 14, "D", "value", "twelve")
 HEADER_ERROR = Problem("unknown_column", "edinburgh.csv", 1, "C", None, "indicatr_id")

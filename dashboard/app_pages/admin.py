@@ -1,7 +1,7 @@
 """All submissions across councils, and restoring an earlier version (administrators).
 
 Layout only. Restoring copies the chosen version's figures into a new current
-version (etl.ingest.restore_version); nothing is ever deleted.
+version (etl.submissions.ingest.restore_version); nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import streamlit as st
 
 from dashboard import auth, mail_view, queries, ui
 from dashboard import upload_view as view
-from etl import ingest, receipts
 from etl.councils import council_name
 from etl.mail import receipts as mail_receipts
+from etl.submissions import ingest, receipts
 
 user = auth.page_user()
 st.title("All submissions")

@@ -1,7 +1,7 @@
 """Send a return: template, upload, what to fix, large changes explained, receipt, history.
 
 Layout only. The back end checks the signed-in person again on every check and
-every load (etl.ingest), so this page offering only their own council is a
+every load (etl.submissions.ingest), so this page offering only their own council is a
 convenience, not the protection.
 """
 
@@ -14,11 +14,12 @@ import streamlit as st
 
 from dashboard import auth, mail_view, queries, ui
 from dashboard import upload_view as view
-from etl import config, ingest, receipts, review
-from etl.contract import safe_file_name, template
+from etl import config
 from etl.councils import council_name
 from etl.mail import receipts as mail_receipts
+from etl.returns.contract import safe_file_name, template
 from etl.strategy import load_strategy
+from etl.submissions import ingest, receipts, review
 
 
 def view_table(table) -> None:

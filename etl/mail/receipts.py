@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from etl import receipts
 from etl.councils import council_name
 from etl.mail import log
 from etl.mail.contacts import ADDRESS, ContactsFileError, load_contacts
@@ -24,6 +23,7 @@ from etl.mail.smtp import (
     secrets_file,
     send_a_return_link,
 )
+from etl.submissions import receipts
 
 STORED = ("new", "replaced", "restored")  # "unchanged" stored nothing: no receipt
 

@@ -18,8 +18,10 @@ import oidc_provider_mock as oidc
 import pytest
 from playwright.sync_api import expect
 
-from etl import contract, receipts, store
+from etl import store
 from etl.periods import last_ended
+from etl.returns import contract
+from etl.submissions import receipts
 from tests.browser.conftest import ARTIFACTS, ROOT, browser_page, free_port, streamlit_server
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"

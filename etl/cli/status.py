@@ -4,58 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import TYPE_CHECKING
 
 import typer
 
 from etl import store
-from etl.cli import CliError, app
+from etl.cli.options import AS_AT, REVISED, CliError, parse_as_at
 from etl.periods import Quarter, day_text, last_ended
 
 if TYPE_CHECKING:  # the engine (pandas) is imported by the commands that use it, so that
     from etl.status import StatusReport  # other commands start quickly
-
-WORDS = {
-    "complete": "complete",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "no_data": "no data",
-    "overdue": "overdue",
-    "due_soon": "due soon",
-    "not_yet_due": "not yet due",
-    "submitted_on_time": "on time",
-    "submitted_late": "late",
-}
-
-
-def parse_as_at(text: str | None) -> dt.date:
-    """--as-at: an ISO date (YYYY-MM-DD); today when not given."""
-    if text is None:
-        return dt.date.today()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise typer.BadParameter(f'"{text}" is not a date like 2025-09-30', param_hint="--as-at")
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(f'"{text}" is not a real date', param_hint="--as-at") from None
-
-
-AS_AT = typer.Option(
-    None,
-    "--as-at",
-    help="Judge everything as at this date, YYYY-MM-DD (default: today).",
-    metavar="YYYY-MM-DD",
-)
-
-
-REVISED = typer.Option(
-    False,
-    "--revised",
-    help="Use the revised figures (the current versions, as they stand today) instead of "
-    "the figures as known at the as-at date.",
-)
 
 
 def _report(ctx: typer.Context, as_at: dt.date, revised: bool = False) -> StatusReport:
@@ -65,12 +23,17 @@ def _report(ctx: typer.Context, as_at: dt.date, revised: bool = False) -> Status
         return status_engine.report(con, as_at, revised)
 
 
+def _word(status: str) -> str:
+    from etl.status.words import word  # with the engine, which the status commands load
+
+    return word(status)
+
+
 def _counts(counts: dict[str, int]) -> str:
-    shown = [f"{n} {WORDS[s]}" for s, n in counts.items() if n]
+    shown = [f"{n} {_word(s)}" for s, n in counts.items() if n]
     return ", ".join(shown) or "none"
 
 
-@app.command()
 def status(
     ctx: typer.Context,
     as_at: str = AS_AT,
@@ -105,7 +68,7 @@ def status(
             if c["data_gap"]:
                 notes.append("data gap")
             typer.echo(
-                f"    {c['id']} {c['title']}: {WORDS[c['status']].upper()}"
+                f"    {c['id']} {c['title']}: {_word(c['status']).upper()}"
                 + (f" ({'; '.join(notes)})" if notes else "")
             )
     returns, latest = result.returns, result.coverage_period  # as the dashboard counts
@@ -133,7 +96,6 @@ def _return_summary(rows) -> str:
     )
 
 
-@app.command()
 def completeness(
     ctx: typer.Context,
     period: str = typer.Option(
@@ -186,7 +148,6 @@ def completeness(
             typer.echo(f"  {heading} ({len(names)}): {', '.join(names)}")
 
 
-@app.command()
 def revisions(
     ctx: typer.Context,
     indicator: str = typer.Argument(..., help="The indicator's id, e.g. C01-I1."),
@@ -229,3 +190,9 @@ def _figure(value, signed: bool = False) -> str:
     if value is None or value != value:
         return "–"
     return f"{value:+,.1f}" if signed else f"{value:,.1f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(status)
+    app.command()(completeness)
+    app.command()(revisions)

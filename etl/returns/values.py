@@ -11,10 +11,10 @@ from datetime import date
 
 import duckdb
 
-from etl import contract
 from etl.councils import authorities, superseded_codes
 from etl.periods import Quarter
-from etl.return_spec import ReturnSpec
+from etl.returns import contract
+from etl.returns.spec import ReturnSpec
 
 
 def _authority_map(values: list[str]) -> tuple[list, list, list]:

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from etl import return_fast
-from etl.return_ceiling import Ceiling, bounded
-from etl.return_file import (
+from etl.returns import fast as return_fast
+from etl.returns.ceiling import Ceiling, bounded
+from etl.returns.file import (
     Text,
     columns_with_values,
     csv_file,
@@ -40,18 +40,17 @@ from etl.return_file import (
     too_wide,
     unnamed_problems,
 )
-from etl.return_report import MESSAGES, Problem, Report, SubmissionSummary, Submitter, excel_column
-from etl.return_rules import (
+from etl.returns.permissions import may_send, permission_problems
+from etl.returns.report import MESSAGES, Problem, Report, SubmissionSummary, Submitter, excel_column
+from etl.returns.rules import (
     MAX_SHOWN_PER_RULE,
     check_rows,
-    may_send,
-    permission_problems,
     rule_problems,
     summary,
     superseded_warnings,
 )
-from etl.return_spec import ReturnSpec
-from etl.return_values import interpret
+from etl.returns.spec import ReturnSpec
+from etl.returns.values import interpret
 
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from etl import contract
 from etl.councils import NATIONAL_CODE
+from etl.returns import contract
 
 # One template per problem; the location prefix comes from Problem.message.
 MESSAGES = {
@@ -126,7 +126,7 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     submissions: list[SubmissionSummary] = field(default_factory=list)
     encoding: str | None = None
-    # Read by the strict fast path (etl.return_fast); the same report either way.
+    # Read by the strict fast path (etl.returns.fast); the same report either way.
     fast_path: bool = field(default=False, compare=False)
 
     @property

@@ -18,13 +18,13 @@ from datetime import date
 
 import duckdb
 
-from etl import contract
 from etl.councils import authorities
 from etl.periods import Quarter, last_ended, quarters_between
-from etl.return_file import Text
-from etl.return_rules import comment_text
-from etl.return_spec import ReturnSpec
-from etl.return_values import register_places
+from etl.returns import contract
+from etl.returns.file import Text
+from etl.returns.rules import comment_text
+from etl.returns.spec import ReturnSpec
+from etl.returns.values import register_places
 
 ENABLED = True  # tests turn it off to compare both paths
 

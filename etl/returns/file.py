@@ -20,8 +20,8 @@ from functools import cached_property
 
 import duckdb
 
-from etl import contract
-from etl.return_report import Problem, excel_column
+from etl.returns import contract
+from etl.returns.report import Problem, excel_column
 
 
 @dataclass

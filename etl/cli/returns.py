@@ -1,5 +1,5 @@
 """Commands for councils' quarterly progress returns: template, validate, ingest, export,
-history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.ingest``,
+history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.submissions.ingest``,
 the same functions the dashboard's upload page calls."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import typer
 
-from etl import contract, ingest
-from etl.cli import CliError, app, strategy_of
-from etl.return_spec import ReturnSpec
-from etl.returns import Report, Submitter, validate_return
+from etl.cli.options import CliError, strategy_of
+from etl.returns import Report, Submitter, contract, validate_return
+from etl.returns.spec import ReturnSpec
+from etl.submissions import ingest
 
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
@@ -86,7 +86,6 @@ def _loaded_spec(context) -> ReturnSpec:
         raise CliError(f"{context.commitments} is not valid:\n{error}") from None
 
 
-@app.command()
 def validate(
     ctx: typer.Context,
     files: list[Path] = FILES,
@@ -120,7 +119,6 @@ def validate(
         raise typer.Exit(1)
 
 
-@app.command(name="ingest")
 def ingest_command(
     ctx: typer.Context,
     files: list[Path] = FILES,
@@ -135,7 +133,7 @@ def ingest_command(
 ) -> None:
     """Check and load return files, each in one transaction. A file with any error stores
     nothing (the others still load); exit 1 when any file had an error."""
-    from etl import cli_mail
+    from etl.cli import mail as cli_mail
 
     day = _today(today)
     mail = cli_mail.settings(required=True) if notify else None
@@ -175,7 +173,6 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-@app.command()
 def export(
     ctx: typer.Context,
     out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
@@ -194,7 +191,7 @@ def export(
     ),
 ) -> None:
     """Export the current figures in the return format; ingesting it again changes nothing."""
-    from etl.cli_status import parse_as_at
+    from etl.cli.options import parse_as_at
 
     if as_at is not None and all_versions:
         raise CliError("choose --as-at or --all-versions, not both", 2)
@@ -211,7 +208,6 @@ def export(
         typer.echo(f"{out}: {what} written", err=True)
 
 
-@app.command(name="history")
 def history_command(
     ctx: typer.Context,
     authority: str = AUTHORITY,
@@ -242,7 +238,6 @@ def history_command(
         )
 
 
-@app.command()
 def restore(
     ctx: typer.Context,
     authority: str = AUTHORITY,
@@ -254,7 +249,7 @@ def restore(
     ),
 ) -> None:
     """Make an earlier version of a submission current again, as a new version."""
-    from etl import cli_mail
+    from etl.cli import mail as cli_mail
 
     mail = cli_mail.settings(required=True) if notify else None
     who = submitted_by or ingest.default_submitter().name
@@ -267,7 +262,6 @@ def restore(
         cli_mail.notify_receipts(ctx.obj.db, [outcome], mail, who)
 
 
-@app.command()
 def template(
     ctx: typer.Context,
     authority: str = AUTHORITY,
@@ -283,7 +277,6 @@ def template(
     _write(data, out)
 
 
-@app.command()
 def schema(
     ctx: typer.Context,
     out: Path = typer.Option(None, "--out", help="JSON file to write (default: standard output)."),
@@ -292,3 +285,13 @@ def schema(
     column definitions."""
     text = json.dumps(contract.table_schema(strategy_of(ctx.obj)), indent=2) + "\n"
     _write(text.encode("utf-8"), out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command(name="ingest")(ingest_command)
+    app.command()(export)
+    app.command(name="history")(history_command)
+    app.command()(restore)
+    app.command()(template)
+    app.command()(schema)

@@ -133,6 +133,15 @@ def breakdown_rows(indicator: Indicator) -> list[tuple[str, str]]:
     return [(s, q) for s in sexes for q in quintiles]
 
 
+def breakdown_order(sex: str, simd_quintile: str) -> str:
+    """SQL ORDER BY terms that put a return's rows in the breakdowns' own order (the total
+    first, as ``breakdown_rows``), for every writer of the return format."""
+    return ", ".join(
+        f"array_position([{', '.join(repr(v) for v in values)}], {column})"
+        for values, column in ((SEX_VALUES, sex), (SIMD_VALUES, simd_quintile))
+    )
+
+
 def neutralise(text: str | None) -> str | None:
     """Prefix an apostrophe to text a spreadsheet would run as a formula."""
     if text and text.startswith(FORMULA_STARTS):

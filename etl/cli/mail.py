@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from etl import ingest
-from etl.cli import CliError, app
-from etl.cli_status import AS_AT, parse_as_at
+from etl.cli.options import AS_AT, CliError, parse_as_at
+from etl.submissions import ingest
 
 if TYPE_CHECKING:  # pydantic and smtplib are imported by the commands that send, so that
     from etl.mail.smtp import MailSettings  # other commands start quickly
@@ -56,7 +55,6 @@ def _attempt_line(attempt) -> str:
     )
 
 
-@app.command()
 def remind(
     ctx: typer.Context,
     as_at: str = AS_AT,
@@ -139,7 +137,6 @@ def _attempt_json(attempt) -> dict:
     }
 
 
-@app.command(name="reminders")
 def reminders_command(
     ctx: typer.Context,
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many, newest first."),
@@ -184,3 +181,8 @@ def notify_receipts(db: Path, outcomes, mail: MailSettings, sent_by: str) -> lis
             err=True,
         )
     return [_attempt_json(a) for a in attempts]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(remind)
+    app.command(name="reminders")(reminders_command)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from etl.backup_files import BackupError, Progress
-from etl.cli import CliError, app
+from etl.cli.options import CliError
 
 if TYPE_CHECKING:
     from etl.backup import Restored
@@ -67,7 +67,6 @@ def _report(restored: Restored, what: str) -> None:
     )
 
 
-@app.command(name="backup")
 def backup_command(
     ctx: typer.Context,
     out: Path = typer.Option(
@@ -102,7 +101,6 @@ def backup_command(
     )
 
 
-@app.command(name="restore-backup")
 def restore_backup(
     folder: Path = BACKUP_FOLDER,
     db: Path = typer.Option(
@@ -123,7 +121,6 @@ def restore_backup(
     _report(restored, f"{db}: restored from {folder}")
 
 
-@app.command(name="verify-backup")
 def verify_backup(folder: Path = BACKUP_FOLDER) -> None:
     """Check every file of a backup against its checksum and restore it into a temporary file;
     exit 1 when anything is wrong."""
@@ -136,3 +133,9 @@ def verify_backup(folder: Path = BACKUP_FOLDER) -> None:
     finally:
         _finish_progress()
     _report(restored, f"{folder}: backup verified")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="backup")(backup_command)
+    app.command(name="restore-backup")(restore_backup)
+    app.command(name="verify-backup")(verify_backup)

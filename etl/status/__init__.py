@@ -2,7 +2,7 @@
 
 Each rule is a small pure function below, named after the spec's section, so it
 can be read (and tested, table by table) next to the spec. ``report()`` reads the
-strategy and the *aggregated* figures from DuckDB (``etl/status_sql.py``) and
+strategy and the *aggregated* figures from DuckDB (``etl/status/sql.py``) and
 applies the rules to those small tables.
 
 Conventions shared by every frame in a ``StatusReport``:
@@ -29,8 +29,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import status_sql, store
+from etl import store
 from etl.periods import Quarter, check_as_at, day_text, last_ended, quarters_between
+from etl.status import sql as status_sql
 from etl.strategy import Settings
 
 MILESTONE_STATUSES = ("complete", "overdue", "due_soon", "not_yet_due")

@@ -7,12 +7,12 @@ grouped pass (``summary``); only a file with a problem is read row by row.
 
 from __future__ import annotations
 
-from etl import contract
 from etl.councils import NATIONAL_CODE, council_name
-from etl.return_file import Text
-from etl.return_report import Problem, SubmissionSummary, Submitter, excel_column
-from etl.return_spec import ReturnSpec
-from etl.return_values import cell, register
+from etl.returns import contract
+from etl.returns.file import Text
+from etl.returns.report import Problem, SubmissionSummary, excel_column
+from etl.returns.spec import ReturnSpec
+from etl.returns.values import cell, register
 
 # Beyond this many rows with the same problem in the same column, the rest are counted.
 MAX_SHOWN_PER_RULE = 100
@@ -168,38 +168,6 @@ def rule_problems(con, positions: dict[str, int], file_name: str) -> list[Proble
     problems.sort(key=lambda p: (p.row is None, p.row or 0, order.get(p.column_name or "", 0),
                                  rank.get(p.code, len(rank)), p.value or ""))  # fmt: skip
     return problems
-
-
-def may_send(submitter: Submitter | None, code: str) -> str | None:
-    """None when the submitter may send figures for ``code``, else the reason."""
-    if submitter is None:
-        return None
-    if code == NATIONAL_CODE:
-        if submitter.national:
-            return None
-        return "Scotland: national figures come only from policy officers"
-    if submitter.authorities is None or code in submitter.authorities:
-        return None
-    own = ", ".join(f"{council_name(c)} ({c})" for c in sorted(submitter.authorities))
-    return f"{council_name(code)}; you may send returns only for {own or 'no council'}"
-
-
-def permission_problems(con, positions, file_name, submitter, codes) -> list[Problem]:
-    refused = {code: reason for code in codes if (reason := may_send(submitter, code))}
-    if not refused:
-        return []
-    found = con.execute(
-        f"SELECT c.authority_code, min(c.excel_row), "
-        f"arg_min({cell(positions, 'authority_code')}, c.excel_row) "
-        "FROM checked c JOIN raw r ON r.rowid = c.rid "
-        "WHERE list_contains($codes, c.authority_code) GROUP BY ALL ORDER BY 2",
-        {"codes": sorted(refused)},
-    ).fetchall()
-    letter = excel_column(positions["authority_code"])
-    return [
-        Problem("not_allowed", file_name, row, letter, "authority_code", raw, refused[code])
-        for code, row, raw in found
-    ]
 
 
 def superseded_warnings(con, positions, file_name: str) -> list[Problem]:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import contract, store
+from etl import store
 from etl.councils import council_name
+from etl.returns import contract
 
 _SUBMISSION_COLUMNS = (
     "id AS submission_id, authority_code, period, version, received_at, submitted_by, sha256, "
@@ -87,15 +88,14 @@ def version_csv(db_path: str | Path, submission_id: int) -> bytes:
     """One version's figures in the return's own format, ready to open in Excel or re-send."""
     with store.connect(db_path) as con:
         rows = con.execute(
-            """
+            f"""
             SELECT s.authority_code, s.period, f.indicator_id, i.name, i.unit, f.sex,
                 f.simd_quintile, f.value, f.comment
             FROM figures f JOIN submissions s ON s.id = f.submission_id
             LEFT JOIN indicators i ON i.id = f.indicator_id
             WHERE f.submission_id = ?
             ORDER BY i.position NULLS LAST, f.indicator_id,
-                array_position(['all', 'female', 'male'], f.sex),
-                array_position(['all', '1', '2', '3', '4', '5'], f.simd_quintile)
+                {contract.breakdown_order("f.sex", "f.simd_quintile")}
             """,
             [submission_id],
         ).fetchall()

@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etl import contract, store
+from etl import store
 from etl.councils import superseded_codes
 from etl.periods import Quarter, check_as_at
-from etl.return_spec import ReturnSpec
-from etl.returns import Report, Submitter, check_return
+from etl.returns import Report, Submitter, check_return, contract
+from etl.returns.spec import ReturnSpec
 
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile
@@ -95,7 +95,7 @@ def ingest_return(
 
     ``submitter`` says who sends it and what they may send (default: the OS user,
     anything); a file with any error, including a refused authority, stores
-    nothing. ``queries`` (JSON from ``etl.review``) is kept with each submission
+    nothing. ``queries`` (JSON from ``etl.submissions.review``) is kept with each submission
     written. ``source_path`` may name a file holding exactly ``data`` (the command
     line), read in place rather than copied. ``strategy`` may be a function that gives it,
     called once the database is open (so that reading it from the store, as
@@ -124,15 +124,10 @@ def ingest_return(
         # Before the load's transaction: an id the store has not seen gets its key for good
         # (init gives the strategy's theirs; this is for a commitments file changed since).
         keys = store.indicator_keys(con, [i.id for i in spec.indicators])
-        con.execute("BEGIN")
-        try:
+        with store.transaction(con):
             result.outcomes = _store_checked(
                 con, report, keys, submitter.name, result.sha256, queries
             )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return result
 
 
@@ -350,13 +345,8 @@ def restore_version(
     code, quarter = _pair(authority_code, period)
     with store.connect(db_path) as con:
         store.require_schema(con)
-        con.execute("BEGIN")
-        try:
+        with store.transaction(con):
             outcome = _restore(con, code, quarter, version, submitted_by)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return outcome
 
 
@@ -466,8 +456,7 @@ def export_current(
                     JOIN submissions s ON s.id = f.submission_id
                     LEFT JOIN indicators i ON i.id = f.indicator_id
                     ORDER BY {key}, i.position NULLS LAST, f.indicator_id,
-                        array_position(['all', 'female', 'male'], f.sex),
-                        array_position(['all', '1', '2', '3', '4', '5'], f.simd_quintile)
+                        {contract.breakdown_order("f.sex", "f.simd_quintile")}
                 ) TO '{path.replace("'", "''")}' (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')
                 """,
                 params,
