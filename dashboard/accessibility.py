@@ -37,6 +37,37 @@ STYLES = """
   min-width: 24px;
   min-height: 24px;
 }
+/* Page names in the navigation wrap rather than end in "…" when text is enlarged (1.4.4). */
+[data-testid="stSidebarNavLink"] span,
+[data-testid="stSidebarNavLink"] p {
+  white-space: normal !important;
+  overflow: visible !important;
+  text-overflow: clip !important;
+}
+/* Streamlit's icon-only buttons (the file uploader's "Add files", a file's "Remove") show no
+   focus: give them the outline every other control has. */
+[data-testid="stBaseButton-borderlessIcon"]:focus-visible,
+[data-testid="stFileUploaderDeleteBtn"] button:focus-visible {
+  outline: 2px solid #0065bd;
+  outline-offset: 2px;
+}
+/* A table's toolbar (Show/hide columns, Download, Search, Fullscreen) appears only on
+   hover, so the keyboard focused buttons that could not be seen: show it with its focus. */
+[data-testid="stElementToolbar"]:focus-within {
+  opacity: 1 !important;
+}
+/* Once a file is chosen the uploader's own file input takes the focus, unseen: show it on
+   the drop zone around it. */
+[data-testid="stFileUploaderDropzone"]:focus-within {
+  outline: 2px solid #0065bd;
+  outline-offset: 2px;
+}
+/* The error summary after a failed check, the receipt after sending, take the focus
+   (focus_on): show where it is. */
+[data-focus-target]:focus {
+  outline: 3px solid #0065bd;
+  outline-offset: 2px;
+}
 </style>
 """
 
@@ -65,3 +96,25 @@ def footer() -> None:
     """Every page's footer: a link to the accessibility statement."""
     st.divider()
     st.page_link(STATEMENT_PAGE, label="Accessibility statement", icon=":material/accessibility:")
+
+
+def focus_on(key: str) -> None:
+    """Move the keyboard focus to the container made with ``key``, as GOV.UK's error summary
+    does after a failed check (and its confirmation page after sending): a screen reader reads
+    it at once and Tab goes on from there.
+    Call it only on the run that shows the container first, or focus jumps back on reruns."""
+    st.html(
+        "<script>(() => {"
+        f"  const find = () => document.querySelector('.st-key-{key}');"
+        "  let tries = 0;"
+        "  const focus = () => {"
+        "    const box = find();"
+        "    if (!box) { if (tries++ < 50) setTimeout(focus, 50); return; }"
+        "    box.setAttribute('tabindex', '-1');"
+        "    box.setAttribute('data-focus-target', '');"
+        "    box.focus();"
+        "  };"
+        "  focus();"
+        "})();</script>",
+        unsafe_allow_javascript=True,
+    )

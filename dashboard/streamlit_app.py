@@ -17,7 +17,8 @@ st.set_page_config(
     page_title="STEM Strategy Tracker",
     page_icon="📈",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open on a desktop, closed on a phone, where it would cover the page (1.4.10).
+    initial_sidebar_state="auto",
 )
 
 # --- Sign-in and roles (issue 6) -----------------------------------------------------------

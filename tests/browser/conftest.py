@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -98,8 +99,13 @@ def browser_page(viewport_height: int, timeout_ms: int):
             browser.close()
 
 
+class DemoServer(NamedTuple):
+    url: str
+    db: Path
+
+
 @pytest.fixture(scope="session")
-def demo_server(demo_db, tmp_path_factory):
+def demo_server(demo_db, tmp_path_factory) -> Iterator[DemoServer]:
     """The dashboard in local mode on a copy of the demo database, which its tests may write
     to (a council's return is sent); one server for the accessibility and keyboard tests."""
     folder = tmp_path_factory.mktemp("demo-server")
@@ -109,7 +115,7 @@ def demo_server(demo_db, tmp_path_factory):
     with streamlit_server(
         host="127.0.0.1", cwd=ROOT, env=env, log_path=folder / "streamlit.log"
     ) as url:
-        yield url
+        yield DemoServer(url, db)
 
 
 def wait_for_app(tab, timeout_ms: int = 30_000) -> None:

@@ -71,12 +71,12 @@ def open_page(page, url: str) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_has_no_serious_violation(demo_server, page, name):
-    open_page(page, f"{demo_server}/{PAGES[name]}")
+    open_page(page, f"{demo_server.url}/{PAGES[name]}")
     assert serious_violations(page) == []
 
 
 def test_a_return_with_errors_has_no_serious_violation(demo_server, page):
-    open_page(page, f"{demo_server}/upload")
+    open_page(page, f"{demo_server.url}/upload")
     page.locator("input[type=file]").set_input_files(BAD_RETURN)
     expect(page.get_by_text("There is a problem")).to_be_visible()
     wait_for_app(page)
@@ -85,7 +85,7 @@ def test_a_return_with_errors_has_no_serious_violation(demo_server, page):
 
 def test_one_commitment_open_has_no_serious_violation(demo_server, page, strategy):
     commitment = next(c for c in strategy.commitments if len(c.indicators) > 1)
-    open_page(page, f"{demo_server}/commitments?commitment={commitment.id}")
+    open_page(page, f"{demo_server.url}/commitments?commitment={commitment.id}")
     expect(page.get_by_role("heading", name=re.compile(f"^{commitment.id}: "))).to_be_visible()
     page.get_by_text("Data for this chart").first.click()  # an open data table too
     wait_for_app(page)
@@ -93,7 +93,7 @@ def test_one_commitment_open_has_no_serious_violation(demo_server, page, strateg
 
 
 def test_a_built_briefing_pack_has_no_serious_violation(demo_server, page):
-    open_page(page, f"{demo_server}/briefing")
+    open_page(page, f"{demo_server.url}/briefing")
     # The PowerPoint alone: the PDF and chart images take a chromium of their own.
     page.get_by_text("Also make a PDF").click()
     wait_for_app(page)
@@ -103,3 +103,55 @@ def test_a_built_briefing_pack_has_no_serious_violation(demo_server, page):
     expect(page.get_by_role("button", name="Download PowerPoint")).to_be_visible()
     wait_for_app(page)
     assert serious_violations(page) == []
+
+
+def test_charts_are_named_by_their_titles_and_followed_by_their_summaries(demo_server, page):
+    """A screen reader meets each chart as an image named by its title and summary, then the
+    summary as text, then its data table: nothing needs the mouse's hover."""
+    open_page(page, demo_server.url)
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts.locator(".gtitle")).to_have_count(3)
+    for n in range(charts.count()):
+        chart = charts.nth(n)
+        assert chart.get_attribute("role") == "figure"
+        name = chart.get_attribute("aria-label")
+        title = chart.locator(".gtitle").first.text_content()
+        assert name.startswith(title[:30]), (name, title)
+        after = chart.locator(
+            "xpath=ancestor::*[@data-testid='stElementContainer'][1]/following-sibling::*[1]"
+        )
+        summary = after.get_by_test_id("stCaptionContainer")
+        assert summary.text_content().strip() in name
+        expander = after.locator("xpath=following-sibling::*[1]")
+        expect(expander.get_by_text("Data for this chart")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "name, width, text_size",
+    [("overview", 320, "100%"), ("upload", 320, "100%"), ("commitments", 1280, "200%")],
+)
+def test_reflow_and_large_text_hide_nothing(demo_server, page, name, width, text_size):
+    """1.4.10 and 1.4.4: at 320 px wide, or with text at 200%, nothing needs scrolling sideways
+    (tables may scroll inside themselves). Look at the screenshots in tests/artifacts/."""
+    narrow = page.context.browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        open_page(narrow, f"{demo_server.url}/{PAGES[name]}")
+        narrow.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+        narrow.wait_for_timeout(500)
+        ARTIFACTS.mkdir(exist_ok=True)
+        # The app scrolls inside its main area: a screenshot at the top and one further down.
+        stem = f"reflow-{name}-{width}px-text-{text_size[:-1]}"
+        narrow.screenshot(path=ARTIFACTS / f"{stem}-1.png")
+        narrow.evaluate("document.querySelector('[data-testid=stMain]').scrollBy(0, 1400)")
+        narrow.wait_for_timeout(300)
+        narrow.screenshot(path=ARTIFACTS / f"{stem}-2.png")
+        for link in narrow.get_by_test_id("stSidebarNavLink").all():
+            if width > 320:  # the sidebar is open: page names wrap, not cut short with "…"
+                assert link.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), link.inner_text()
+        overflow = narrow.evaluate(
+            "() => document.querySelector('[data-testid=stMain]').scrollWidth"
+            " - document.querySelector('[data-testid=stMain]').clientWidth"
+        )
+        assert overflow <= 1
+    finally:
+        narrow.close()
