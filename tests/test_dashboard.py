@@ -24,6 +24,7 @@ PAGES = [
     "app_pages/councils.py",
     "app_pages/equity.py",
     "app_pages/about.py",
+    "app_pages/accessibility.py",
 ]
 EDINBURGH = "S12000036"
 

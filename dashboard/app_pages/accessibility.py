@@ -41,7 +41,7 @@ We know some parts are not fully accessible:
 """
 )
 for issue in a11y.KNOWN_ISSUES:
-    st.markdown(f"- {issue.what} ({issue.criterion}).")
+    st.markdown(f"- {issue.what}")
 
 st.header("Reporting accessibility problems with this service")
 st.markdown(
@@ -88,10 +88,11 @@ st.subheader("Non-accessible content")
 if not a11y.KNOWN_ISSUES:
     st.markdown("We know of no content that fails WCAG 2.2 AA.")
 for issue in a11y.KNOWN_ISSUES:
+    reported = f" Reported to Streamlit: <{issue.upstream}>." if issue.upstream else ""
     st.markdown(
         f"**{issue.what}** This fails WCAG 2.2 success criterion {issue.criterion}. "
         f"It comes from Streamlit, the software the dashboard is built with: "
-        f"{issue.why_not_fixed} Reported to Streamlit: <{issue.upstream}>."
+        f"{issue.why_not_fixed}{reported}"
     )
 
 st.header("How we tested this service")

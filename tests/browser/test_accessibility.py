@@ -48,7 +48,7 @@ def serious_violations(page) -> list[str]:
     for violation in found:
         if violation["impact"] not in ("serious", "critical"):
             continue
-        known = [i.where for i in KNOWN_ISSUES if i.rule == violation["id"]]
+        known = [i.where for i in KNOWN_ISSUES if i.rule and i.rule == violation["id"]]
         for node in violation["nodes"]:
             if known and _matches(page, node["target"], known):
                 continue
