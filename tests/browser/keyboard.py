@@ -43,13 +43,13 @@ def assert_focus_visible(page) -> dict:
     where = focused(page)
     assert where, "the focus is lost (on the page's body)"
     for _ in range(20):  # until a smooth scroll to it has ended and focus rings faded in
-        page.wait_for_timeout(100)
+        page.wait_for_timeout(50)
         settled, where = where, focused(page)
         if where == settled:
             break
     with_focus = page.screenshot(clip=_clip(where, page), animations="disabled")
     page.evaluate("() => { window.__focused = document.activeElement; window.__focused.blur(); }")
-    page.wait_for_timeout(120)
+    page.wait_for_timeout(60)
     without = page.screenshot(clip=_clip(where, page), animations="disabled")
     page.evaluate("() => window.__focused.focus({preventScroll: true})")
     if with_focus == without:
@@ -76,6 +76,13 @@ def tab_to(page, wanted: Callable[[dict], bool], limit: int = 60, key: str = "Ta
             return where
         seen.append(f"{where['tag']} {where['role']} {where['name'][:40]!r}")
     raise AssertionError(f"never reached it by {key}; went through: " + " | ".join(seen))
+
+
+def skip_to_main(page, key: str = "Tab") -> None:
+    """Streamlit's first stop, "Skip to main content", past the navigation and sidebar
+    (``key="Shift+Tab"`` to go back up to it from the navigation)."""
+    tab_to(page, named("Skip to main content"), limit=15, key=key)
+    page.keyboard.press("Enter")
 
 
 def named(text: str) -> Callable[[dict], bool]:

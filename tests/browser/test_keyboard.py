@@ -19,7 +19,14 @@ from dashboard import auth
 from dashboard import upload_view as view
 from etl import contract, receipts, review
 from tests.browser.conftest import ARTIFACTS, browser_page, wait_for_app
-from tests.browser.keyboard import assert_focus_visible, focused, named, press, tab_to
+from tests.browser.keyboard import (
+    assert_focus_visible,
+    focused,
+    named,
+    press,
+    skip_to_main,
+    tab_to,
+)
 
 EDINBURGH = "S12000036"
 
@@ -99,6 +106,7 @@ def test_a_council_sends_its_return_by_keyboard(demo_server, page, strategy):
     expect.set_options(timeout=30_000)
     page.goto(f"{demo_server.url}/upload")
     wait_for_app(page)
+    skip_to_main(page)
 
     # Choose the council and the quarter, then the template's download button.
     choose(page, "Authority", "Edinburgh")
@@ -163,6 +171,7 @@ def test_a_policy_officer_opens_a_commitment_by_keyboard(demo_server, page, stra
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Commitments", exact=True)).to_be_visible()
     wait_for_app(page)
+    skip_to_main(page, key="Shift+Tab")  # the focus is still on the link in the navigation
     choose(page, "Open a commitment", commitment.id)
     heading = page.get_by_role("heading", name=re.compile(f"^{commitment.id}: "))
     expect(heading).to_be_visible()
