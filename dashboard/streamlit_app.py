@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, queries, state, ui
+from dashboard import accessibility, auth, queries, state, ui
 from etl import store
 from etl.periods import Quarter
 
@@ -17,7 +17,8 @@ st.set_page_config(
     page_title="STEM Strategy Tracker",
     page_icon="📈",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open on a desktop, closed on a phone, where it would cover the page (1.4.10).
+    initial_sidebar_state="auto",
 )
 
 # --- Sign-in and roles (issue 6) -----------------------------------------------------------
@@ -27,20 +28,26 @@ user = auth.require_user()
 auth.show_account(user)
 returns_pages = auth.pages(user)  # none for a viewer
 
-pages = {
-    "Progress": [
-        st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
-        st.Page("app_pages/commitments.py", title="Commitments", icon=":material/checklist:"),
-        st.Page("app_pages/milestones.py", title="Milestones", icon=":material/event:"),
-        st.Page("app_pages/councils.py", title="Councils", icon=":material/account_balance:"),
-        st.Page("app_pages/equity.py", title="Equity", icon=":material/balance:"),
-        st.Page("app_pages/briefing.py", title="Briefing pack", icon=":material/slideshow:"),
-    ],
+# One flat list, not sections: Streamlit puts section headers inside the navigation's <ul>,
+# which screen readers then cannot read as a list (axe-core `list`, WCAG 1.3.1; issue 16).
+pages = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
+    st.Page("app_pages/commitments.py", title="Commitments", icon=":material/checklist:"),
+    st.Page("app_pages/milestones.py", title="Milestones", icon=":material/event:"),
+    st.Page("app_pages/councils.py", title="Councils", icon=":material/account_balance:"),
+    st.Page("app_pages/equity.py", title="Equity", icon=":material/balance:"),
+    st.Page("app_pages/briefing.py", title="Briefing pack", icon=":material/slideshow:"),
     # Send a return and All submissions, for the roles that may use them.
-    **({"Returns": returns_pages} if returns_pages else {}),
-    "About": [st.Page("app_pages/about.py", title="About the figures", icon=":material/info:")],
-}
-page = st.navigation(pages)
+    *returns_pages,
+    st.Page("app_pages/about.py", title="About the figures", icon=":material/info:"),
+    st.Page(
+        accessibility.STATEMENT_PAGE,
+        title="Accessibility statement",
+        icon=":material/accessibility:",
+    ),
+]
+page = st.navigation(pages, expanded=True)
+accessibility.styles()
 
 
 def _source() -> queries.Source | None:

@@ -24,6 +24,7 @@ PAGES = [
     "app_pages/councils.py",
     "app_pages/equity.py",
     "app_pages/about.py",
+    "app_pages/accessibility.py",
 ]
 EDINBURGH = "S12000036"
 
@@ -203,7 +204,7 @@ def test_equity_page_says_which_breakdown_an_indicator_lacks(demo_db, strategy, 
     assert any("has no breakdown by SIMD quintile" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("page", PAGES[:-1])
+@pytest.mark.parametrize("page", PAGES[:-2])  # About and the accessibility statement: no charts
 def test_every_chart_has_alt_text_and_states_the_as_at_date(page, demo_db, monkeypatch):
     at = run(demo_db, monkeypatch, page, as_at="2026-09-30")
     charts = at.get("plotly_chart")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, state
+from dashboard import accessibility, queries, state
 
 st.title("About the figures")
 
@@ -79,18 +79,8 @@ st.markdown(
 
 st.header("Accessibility")
 st.markdown(
-    """
-We want as many people as possible to be able to use this tracker.
-- Statuses are never shown by colour alone: each has a word and a symbol
-  (✔ complete, ● on track, ▲ at risk, ✖ off track or overdue, ○ no data).
-- Every chart has a title that states what it shows, a one-sentence summary under it, and its
-  figures in a table (“Data for this chart”) with a CSV download.
-- Chart colours follow the Scottish Government Design System's data visualisation palette,
-  chosen for contrast.
-- Known limits: charts are interactive graphics that screen readers cannot explore; use the
-  summary and the data table instead. The tile map shows councils as equal squares, not their
-  real shapes.
-
-If you find a problem, tell the STEM Strategy team so that we can fix it.
-"""
+    "Statuses are never shown by colour alone, and every chart has a summary sentence and its "
+    "figures in a table. What is and is not accessible, and how to report a problem, is in "
+    "the accessibility statement."
 )
+accessibility.footer()

@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import auth, mail_view, queries, ui
+from dashboard import accessibility, auth, mail_view, queries, ui
 from dashboard import upload_view as view
 from etl import config
 from etl.councils import council_name
@@ -88,7 +88,8 @@ if uploaded is not None:
         st.error(problem)
         st.stop()
     checked = st.session_state.setdefault("upload_checked", {})
-    if sha not in checked:
+    just_checked = sha not in checked
+    if just_checked:
         with st.status(f"Checking {file_name}…", expanded=False) as progress:
             checked.clear()
             checked[sha] = review.preview(db, data, file_name, strategy, submitter, today=today)
@@ -99,11 +100,13 @@ if uploaded is not None:
     result = checked[sha]
     report = result.report
     if not report.valid:
-        with st.container(border=True):
+        with st.container(border=True, key="error_summary"):
             st.subheader(":red[There is a problem]")
             st.markdown(f"**{report.errors[0].message}**")
             st.write(view.summary_line(report))
             view_table(view.problem_table(report.errors))
+        if just_checked:  # as GOV.UK's error summary: read first, Tab goes on from it
+            accessibility.focus_on("error_summary")
     if report.warnings:
         with st.expander(f"Warnings ({len(report.warnings)}): these do not stop the load"):
             view_table(view.problem_table(report.warnings))
@@ -113,7 +116,7 @@ if uploaded is not None:
         explanations, ticked = {}, set()
         for (code, quarter), comparison in result.comparisons.items():
             st.subheader(view.submission_text(code, quarter, len(comparison)))
-            st.dataframe(view.preview_table(comparison), hide_index=True, width="stretch")
+            view_table(view.preview_table(comparison))
             for query in review.queries(comparison, code, quarter):
                 with st.container(border=True):
                     st.markdown(view.query_text(query))
@@ -153,10 +156,12 @@ if uploaded is not None:
                         )
                     )
                     progress.update(label="Stored", state="complete")
+                st.session_state["upload_just_sent"] = True  # the receipt takes the focus
                 st.rerun()  # show the receipt in place of the preview
 
-    for receipt in done.get(sha, []) if uploaded is not None else []:
-        with st.container(border=True):
+    shown = done.get(sha, []) if uploaded is not None else []
+    for receipt in shown:
+        with st.container(border=True, key=f"receipt_{receipt['submission_id']}"):
             st.success(view.receipt_heading(receipt), icon=":material/task_alt:")
             st.code(view.receipt_text(receipt), language=None)
             st.download_button(
@@ -168,6 +173,8 @@ if uploaded is not None:
             )
     for level, note in mailed.get(sha, []) if uploaded is not None else []:
         getattr(st, level)(note)
+    if st.session_state.pop("upload_just_sent", False) and shown:
+        accessibility.focus_on(f"receipt_{shown[0]['submission_id']}")
 
 st.header("Submissions sent for " + council_name(authority))
 history = receipts.submissions(db, authority)

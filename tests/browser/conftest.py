@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -94,3 +97,31 @@ def browser_page(viewport_height: int, timeout_ms: int):
             yield tab
         finally:
             browser.close()
+
+
+class DemoServer(NamedTuple):
+    url: str
+    db: Path
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_db, tmp_path_factory) -> Iterator[DemoServer]:
+    """The dashboard in local mode on a copy of the demo database, which its tests may write
+    to (a council's return is sent); one server for the accessibility and keyboard tests."""
+    folder = tmp_path_factory.mktemp("demo-server")
+    db = folder / "demo.duckdb"
+    shutil.copyfile(demo_db, db)
+    env = {**os.environ, "STEM_TRACKER_DB": str(db)}
+    with streamlit_server(
+        host="127.0.0.1", cwd=ROOT, env=env, log_path=folder / "streamlit.log"
+    ) as url:
+        yield DemoServer(url, db)
+
+
+def wait_for_app(tab, timeout_ms: int = 30_000) -> None:
+    """Until the page's script has finished running and its charts are drawn."""
+    tab.get_by_test_id("stMain").locator("h1").first.wait_for(timeout=timeout_ms)
+    tab.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(
+        timeout=timeout_ms
+    )
+    tab.wait_for_timeout(300)  # plotly draws just after the script ends
