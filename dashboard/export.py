@@ -17,6 +17,7 @@ import io
 import math
 import re
 import shutil
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -97,10 +98,16 @@ def image(
         "height": height or fig.layout.height or DEFAULT_HEIGHT,
         "scale": SCALE if fmt == "png" else 1,
     }
-    try:
-        return kaleido.calc_fig_sync(fig, opts=opts)
-    except Exception as error:  # kaleido and choreographer raise many kinds
-        raise ExportError(f"the chart could not be drawn by Chromium: {error}") from error
+    # On a busy machine kaleido can ask its tab before the page has loaded its own script
+    # ("kaleido_scopes is not defined", seen once in CI): that, and only that, is asked again.
+    for attempt in (1, 2):
+        try:
+            return kaleido.calc_fig_sync(fig, opts=opts)
+        except Exception as error:  # kaleido and choreographer raise many kinds
+            if attempt == 2 or "is not defined" not in str(error):
+                message = f"the chart could not be drawn by Chromium: {error}"
+                raise ExportError(message) from error
+        time.sleep(0.5)
 
 
 def file_stem(name: str) -> str:
