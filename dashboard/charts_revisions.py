@@ -20,10 +20,15 @@ def revisions_chart(revisions, source: str) -> go.Figure:
             source,
         )
     fig = go.Figure()
+    ends = [_last(table, "first_published"), _last(table, "latest")]
+    same_end = None not in ends and abs(ends[0][1] - ends[1][1]) <= 0.02 * max(
+        abs(ends[1][1]), 1e-9
+    )
     for column, label, dash, colour in (
         ("first_published", "First published", "dash", fmt.PALETTE[1]),
-        ("latest", "Latest", "solid", fmt.PALETTE[0]),
-    ):
+        ("latest", "First published and latest" if same_end else "Latest", "solid",
+         fmt.PALETTE[0]),
+    ):  # fmt: skip
         fig.add_trace(
             go.Scatter(
                 x=table["period"].tolist(),
@@ -34,18 +39,23 @@ def revisions_chart(revisions, source: str) -> go.Figure:
                 hovertemplate=f"{label} %{{x}}: %{{y:,.1f}}<extra></extra>",
             )
         )
-        # Direct labels at the end: the legend is off, as on every chart.
-        last = table[table[column].notna()].iloc[-1] if table[column].notna().any() else None
-        if last is not None:
+        # Direct labels at the end (the legend is off, as on every chart); one label where
+        # both lines end at the same figure, so that the two never overprint.
+        last = _last(table, column)
+        if last is not None and not (same_end and column == "first_published"):
             fig.add_annotation(
-                x=last["period"], y=last[column], text=label, showarrow=False, xanchor="left",
+                x=last[0], y=last[1], text=label, showarrow=False, xanchor="left",
                 xshift=8, font={"color": colour},
             )  # fmt: skip
     revised = table["revision"].dropna()
     mean, absolute = revisions.mean_revision, revisions.mean_absolute_revision
-    if revised.empty:
+    if revised.empty or not (revised != 0).any():
         title = f"{name}: no figure has been revised since it was first published"
-        text = f"{len(table)} quarters; none has a figure first published to compare."
+        text = f"{len(table)} quarters; " + (
+            "none has a figure first published to compare."
+            if revised.empty
+            else f"each of the {len(revised)} is as first published."
+        )
     else:
         worst = table.loc[table["revision"].abs().idxmax()]
         title = (
@@ -73,3 +83,9 @@ def _signed(value: float | None, unit: str) -> str:
     if value is None or pd.isna(value):
         return "no figure"
     return ("+" if value > 0 else "") + fmt.number(value, unit)
+
+
+def _last(table: pd.DataFrame, column: str) -> tuple[str, float] | None:
+    """(quarter, figure) of the column's last figure, or None when it has none."""
+    known = table[table[column].notna()]
+    return None if known.empty else (known["period"].iloc[-1], float(known[column].iloc[-1]))

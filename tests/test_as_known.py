@@ -257,3 +257,25 @@ def test_the_demo_has_real_revisions(demo_db):
     table = one.table.dropna(subset=["revision"])
     assert (table["revision"] == table["latest"] - table["first_published"]).all()
     assert one.mean_absolute_revision == pytest.approx(table["revision"].abs().mean())
+
+
+def test_the_revisions_chart_says_what_was_revised(corrected):
+    from dashboard.charts_revisions import revisions_chart
+
+    with store.connect(corrected) as con:
+        revised = revisions(con, ["C01-I1"], as_at=date(2018, 12, 31))["C01-I1"]
+        as_known = revisions(con, ["C01-I1"], as_at=D, revised=False)["C01-I1"]
+    row = revised.table.set_index("period").loc["2018-Q1"]
+    assert (row["first_published"], row["latest"], row["revision"]) == (320, 352, 32)
+    assert revised.triangle.loc["2018-Q1"].to_dict() == {
+        "2018-06-30": 320.0, "2018-09-30": 352.0, "2018-12-31": 352.0
+    }  # fmt: skip
+    fig = revisions_chart(revised, "As at 31 December 2018 · Source: test")
+    assert list(fig.data[0].y) == [320] and list(fig.data[1].y) == [352]
+    assert fig.layout.meta["title"].endswith("the largest was 2018-Q1")
+    assert [a.text for a in fig.layout.annotations][:2] == ["First published", "Latest"]
+    unrevised = revisions_chart(as_known, "As at 30 June 2018 · Source: test")
+    assert unrevised.layout.meta["title"] == (
+        "Practitioners trained: no figure has been revised since it was first published"
+    )
+    assert unrevised.layout.annotations[0].text == "First published and latest"
