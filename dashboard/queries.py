@@ -134,6 +134,15 @@ def revisions(src: Source, indicator_id: str, as_at: date, revised: bool = False
         return revisions_of(con, [indicator_id], as_at=as_at, revised=revised)[indicator_id]
 
 
+@st.cache_data(show_spinner="Reading the figures for the pack…", max_entries=8)
+def briefing_inputs(src: Source, as_at: date, revised: bool = False):
+    """Everything a briefing pack is built from (dashboard.briefing.read): read once per
+    data version, not on every rerun of the page while officers choose themes."""
+    from dashboard import briefing
+
+    return briefing.read(src.db, as_at, revised)
+
+
 @st.cache_data(show_spinner=False)
 def council_tiles() -> pd.DataFrame:
     """The hand-made grid of the 32 councils for the tile map (code, row, col)."""

@@ -42,7 +42,7 @@ if not themes:
     st.info("Choose at least one theme.")
     st.stop()
 
-pack = briefing.build(briefing.read(src.db, as_at, revised), themes, commitments or None)
+pack = briefing.build(queries.briefing_inputs(src, as_at, revised), themes, commitments or None)
 st.subheader(f"Preview: {len(pack.slides)} slides, {len(pack.charts())} charts")
 for number, slide in enumerate(pack.slides, start=1):
     with st.expander(f"{number}. {slide.title}", expanded=number <= 3):
