@@ -21,7 +21,7 @@ def title_slide(inputs: Inputs, theme_names: list[str]) -> Slide:
     messages = [
         f"Briefing pack as at {fmt.long_date(inputs.as_at)}",
         "Themes: " + ", ".join(theme_names),
-        f"{label[:1].upper()}{label[1:]} · fingerprint {inputs.figures.fingerprint[:12]}",
+        f"{fmt.first_upper(label)} · fingerprint {inputs.figures.fingerprint[:12]}",
     ]
     if inputs.demo:
         messages.append("DEMO DATA: the figures are invented for demonstration, not official")

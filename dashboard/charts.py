@@ -38,7 +38,7 @@ def source_line(
             + (f" for {period}" if period else "")
         )
     if figures:
-        parts.append(figures[:1].upper() + figures[1:])
+        parts.append(fmt.first_upper(figures))
     if demo:
         parts.append("DEMO DATA: invented figures, not official statistics")
     return " · ".join(parts)

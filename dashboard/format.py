@@ -155,6 +155,12 @@ def indicators_headline(counts: dict[str, int], total: int) -> str:
     return title + (f"; {counts['no_data']} without enough data" if counts["no_data"] else "")
 
 
+def first_upper(text: str) -> str:
+    """The text with its first letter a capital and the rest as written (str.capitalize
+    would lower 'June' and 'Q3')."""
+    return text[:1].upper() + text[1:]
+
+
 def axis_title(unit: str) -> str:
     return "Per cent (%)" if unit == "percent" else "Number"
 
