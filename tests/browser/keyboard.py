@@ -41,6 +41,11 @@ def assert_focus_visible(page) -> dict:
     """The focused element looks different from the same element unfocused (a screenshot of
     it and its surroundings, with and without focus); returns where the focus is."""
     where = focused(page)
+    for _ in range(30):  # a rerun in flight (a tick, a left box) re-renders the focused box
+        if where or not page.locator("[data-testid=stApp][data-test-script-state=running]").count():
+            break
+        page.wait_for_timeout(100)
+        where = focused(page)
     assert where, "the focus is lost (on the page's body)"
     for _ in range(20):  # until a smooth scroll to it has ended and focus rings faded in
         page.wait_for_timeout(50)
