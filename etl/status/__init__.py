@@ -1,9 +1,9 @@
 """The status engine: every status in ``spec/status-rules.md``, as at a date D, in one place.
 
-Each rule is a small pure function below, named after the spec's section, so it
-can be read (and tested, table by table) next to the spec. ``report()`` reads the
-strategy and the *aggregated* figures from DuckDB (``etl/status/sql.py``) and
-applies the rules to those small tables.
+Each rule is a small pure function in ``etl/status/rules.py``, named after the spec's
+section, so it can be read (and tested, table by table) next to the spec. ``report()``
+(``etl/status/assembly.py``) reads the strategy and the *aggregated* figures from
+DuckDB (``etl/status/sql.py``) and applies the rules to those small tables.
 
 Conventions shared by every frame in a ``StatusReport``:
 - dates (due, completed, due_date, …) are ``datetime.date`` objects (or None), so
@@ -15,583 +15,58 @@ received by D), so a past view never changes when a correction arrives later; wi
 ``revised=True`` they are the current versions for the quarters ended by D, and every
 view says so (``figures_label``). Returns completeness is likewise about what had
 arrived by D: a submission received after D does not count as received as at D.
+
+The package: ``rules`` (the spec's rules, pure), ``assembly`` (the report as at D),
+``sql`` (the aggregates it reads), ``words`` (the one set of status words). What
+callers use is named here.
 """
 
-from __future__ import annotations
-
-import datetime as dt
-import math
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import cache
-
-import duckdb
-import numpy as np
-import pandas as pd
-
-from etl import store
-from etl.periods import Quarter, check_as_at, day_text, last_ended, quarters_between
-from etl.status import sql as status_sql
-from etl.strategy import Settings
-
-MILESTONE_STATUSES = ("complete", "overdue", "due_soon", "not_yet_due")
-INDICATOR_STATUSES = ("on_track", "at_risk", "off_track", "no_data")
-COMMITMENT_STATUSES = ("complete", "on_track", "at_risk", "off_track")
-RETURN_STATUSES = ("submitted_on_time", "submitted_late", "overdue", "not_yet_due")
-
-DUE_SOON_DAYS = 90
-
-
-# --- Milestones -------------------------------------------------------------------------
-
-
-def milestone_status(due: dt.date, completed: dt.date | None, as_at: dt.date) -> str:
-    """Complete / Overdue / Due soon / Not yet due, as at D."""
-    if completed is not None and completed <= as_at:
-        return "complete"
-    if due < as_at:
-        return "overdue"
-    if due <= as_at + dt.timedelta(days=DUE_SOON_DAYS):
-        return "due_soon"
-    return "not_yet_due"
-
-
-def milestone_on_time(due: dt.date, completed: dt.date | None, as_at: dt.date) -> bool | None:
-    """For a complete milestone: completed on or before its due date. None otherwise."""
-    if milestone_status(due, completed, as_at) != "complete":
-        return None
-    return completed <= due
-
-
-# --- Indicators -------------------------------------------------------------------------
-
-
-def trajectory(
-    baseline: tuple[str, float], targets: list[tuple[str, float]], period: str
-) -> float | None:
-    """Straight lines by quarter from the baseline to each target in turn; flat at the
-    last target after it; None before the baseline."""
-    at = _quarter_index(period)
-    points = [(_quarter_index(p), float(v)) for p, v in [baseline, *targets]]
-    if at < points[0][0]:
-        return None
-    for (q0, v0), (q1, v1) in zip(points, points[1:], strict=False):
-        if at <= q1:
-            share = (at - q0) / (q1 - q0)
-            return v0 * (1 - share) + v1 * share  # exactly v0 and v1 at the ends
-    return points[-1][1]
-
-
-@cache
-def _quarter_index(period: str) -> int:
-    return Quarter.parse(period).index
-
-
-@dataclass(frozen=True)
-class NationalFigure:
-    value: float | None  # the combined figure as reported (unscaled)
-    authorities_reported: int | None  # n of the councils; None for a national indicator
-    coverage: float | None  # n / councils; None for a national indicator
-    estimated: bool  # a sum scaled up from n < councils
-    compared_value: float | None  # the figure compared with the trajectory
-    enough_coverage: bool  # the quarter can be an indicator's latest quarter
-
-
-def national_figure(
-    *,
-    reported_by: str,
-    aggregation: str,
-    authorities_reported: int,
-    total: float | None,
-    mean: float | None,
-    councils: int,
-    min_coverage: float,
-) -> NationalFigure:
-    """Combine the authorities' headline figures for one indicator and quarter."""
-    n = authorities_reported
-    if reported_by == "national":  # Scotland's own figure; "latest quarter with a figure"
-        value = mean if n else None
-        return NationalFigure(value, None, None, False, value, value is not None)
-    coverage = n / councils if councils else 0.0
-    # n ≥ share × councils, with room for float noise (0.75 × 32 is exactly 24).
-    enough = n > 0 and n >= min_coverage * councils - 1e-9
-    if n == 0:
-        return NationalFigure(None, 0, coverage, False, None, False)
-    if aggregation == "sum":
-        estimated = n < councils
-        return NationalFigure(total, n, coverage, estimated, total * councils / n, enough)
-    return NationalFigure(mean, n, coverage, False, mean, enough)
-
-
-def indicator_status(
-    actual: float | None,
-    trajectory_value: float | None,
-    direction: str,
-    on_track_ratio: float = 1.0,
-    at_risk_ratio: float = 0.9,
-) -> tuple[float | None, str]:
-    """(ratio, status) in the latest quarter. The ratio is None where it cannot be formed."""
-    if _missing(actual) or _missing(trajectory_value):
-        return None, "no_data"
-    if trajectory_value == 0:
-        good = direction == "up" or actual == 0
-        return None, "on_track" if good else "off_track"
-    if direction == "down" and actual == 0:
-        return None, "on_track"
-    ratio = actual / trajectory_value if direction == "up" else trajectory_value / actual
-    judged = round(ratio, 9)  # float noise (0.8999999999) must not change a status
-    if judged >= on_track_ratio:
-        return ratio, "on_track"
-    if judged >= at_risk_ratio:
-        return ratio, "at_risk"
-    return ratio, "off_track"
-
-
-# --- Commitments ------------------------------------------------------------------------
-
-
-def override_applies(override_status: str | None, override_date: dt.date | None, as_at) -> bool:
-    """A manual override counts from its date: one dated after D is ignored."""
-    return bool(override_status) and override_date is not None and override_date <= as_at
-
-
-def commitment_status(milestone_statuses: list[str], indicator_statuses: list[str]) -> str:
-    """The roll-up when no override applies. Indicators with No data do not count."""
-    if "overdue" in milestone_statuses or "off_track" in indicator_statuses:
-        return "off_track"
-    if "at_risk" in indicator_statuses:
-        return "at_risk"
-    if milestone_statuses and all(s == "complete" for s in milestone_statuses):
-        return "complete"
-    return "on_track"
-
-
-# --- Returns completeness ---------------------------------------------------------------
-
-
-def return_due_date(period: str, returns_due_days: int) -> dt.date:
-    return Quarter.parse(period).end + dt.timedelta(days=returns_due_days)
-
-
-def return_status(due_date: dt.date, received_on: dt.date | None, as_at: dt.date) -> str:
-    """On time / late by the first version's arrival; a return arriving after D has not
-    arrived as at D."""
-    if received_on is not None and received_on <= as_at:
-        return "submitted_on_time" if received_on <= due_date else "submitted_late"
-    return "overdue" if due_date < as_at else "not_yet_due"
-
-
-def overdue_returns(returns: pd.DataFrame, period: str | None) -> pd.DataFrame:
-    """The councils to chase: rows of a report's ``returns`` whose return for ``period``
-    (the coverage quarter) is Overdue. The chasing list and the e-mail reminders both
-    start here."""
-    if period is None:
-        return returns.iloc[0:0]
-    return returns[(returns["period"] == period) & (returns["status"] == "overdue")]
-
-
-# --- The report -------------------------------------------------------------------------
-
-
-def figures_label(as_at: dt.date, revised: bool, today: dt.date | None = None) -> str:
-    """Which figures a view shows, in the words every view and slide uses."""
-    if revised:
-        return f"revised figures, as they stand on {day_text(today or dt.date.today())}"
-    return f"figures as known on {day_text(as_at)}"
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    as_at: dt.date
-    milestones: pd.DataFrame
-    indicators: pd.DataFrame
-    commitments: pd.DataFrame
-    themes: pd.DataFrame
-    returns: pd.DataFrame
-    revised: bool = False  # the current versions' figures, not those known at as_at
-
-    @property
-    def figures_label(self) -> str:
-        return figures_label(self.as_at, self.revised)
-
-    @property
-    def coverage_period(self) -> str | None:
-        """The quarter whose returns coverage ("n of 32 councils reporting") every screen and
-        export shows: the latest whose due date has passed by D, so each council without that
-        return is Overdue. A return sent early for a later quarter does not move it."""
-        due = self.returns.drop_duplicates("period")
-        passed = [
-            period
-            for period, due_date in zip(due["period"], due["due_date"], strict=True)
-            if return_status(due_date, None, self.as_at) == "overdue"
-        ]
-        return max(passed, default=None)
-
-    def to_json(self) -> dict:
-        """Plain JSON types: ISO dates, None for anything missing; themes' commitments and
-        indicators as status → count."""
-        themes = []
-        for row in json_records(self.themes):
-            themes.append(
-                {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "commitments": {s: row[f"commitments_{s}"] for s in COMMITMENT_STATUSES},
-                    "milestones_due": row["milestones_due"],
-                    "milestones_completed": row["milestones_completed"],
-                    "delivery_rate": row["delivery_rate"],
-                    "indicators": {s: row[f"indicators_{s}"] for s in INDICATOR_STATUSES},
-                }
-            )
-        return {
-            "as_at": self.as_at.isoformat(),
-            "figures": "revised" if self.revised else "as known",
-            "figures_label": self.figures_label,
-            "milestones": json_records(self.milestones),
-            "indicators": json_records(self.indicators),
-            "commitments": json_records(self.commitments),
-            "themes": themes,
-            "returns": json_records(self.returns),
-        }
-
-
-@dataclass(frozen=True)
-class _Basis:
-    """What every part of the report needs to know besides the as-at date."""
-
-    as_at: dt.date
-    settings: Settings
-    start: Quarter
-    last: Quarter  # the last quarter ended by D
-    councils: int
-    revised: bool  # the current versions' figures, not those known at D
-
-
-def _basis(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False) -> _Basis:
-    store.require_schema(con)
-    start = store.get_meta(con, "start")
-    if start is None:
-        raise store.StoreNotReady("the strategy is not loaded yet: run `stem-tracker init` first")
-    start = Quarter.parse(start)
-    check_as_at(as_at, start, dt.date.today())
-    councils = con.execute("SELECT count(*) FROM authorities WHERE kind = 'council'").fetchone()
-    return _Basis(
-        as_at, Settings(**store.settings(con)), start, last_ended(as_at), councils[0], revised
-    )
-
-
-def report(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False) -> StatusReport:
-    """Every status as at ``as_at``, on the figures as known then (or the revised ones)."""
-    as_at = _day(as_at)
-    basis = _basis(con, as_at, revised)
-    milestones = _milestones(con, basis)
-    indicators = _indicators(con, basis)
-    commitments = _commitments(con, basis, milestones, indicators)
-    themes = _themes(con, basis, commitments, milestones, indicators)
-    returns = _returns(con, basis)
-    return StatusReport(as_at, milestones, indicators, commitments, themes, returns, revised)
-
-
-def national_series(
-    con: duckdb.DuckDBPyConnection,
-    as_at: dt.date,
-    indicator_id: str | None = None,
-    revised: bool = False,
-) -> pd.DataFrame:
-    """One row per indicator and quarter ended by D, from the earlier of its baseline and
-    the strategy start: the national figure, its coverage and the trajectory."""
-    as_at = _day(as_at)
-    basis = _basis(con, as_at, revised)
-    return _series(con, basis, status_sql.indicators(con, indicator_id), indicator_id)
-
-
-SERIES_COLUMNS = [
-    "indicator_id", "period", "value", "authorities_reported", "coverage", "estimated",
-    "compared_value", "trajectory", "enough_coverage",
-]  # fmt: skip
-
-
-def _series(con, basis: _Basis, indicators: pd.DataFrame, indicator_id=None) -> pd.DataFrame:
-    totals = status_sql.headline_totals(
-        con, str(basis.last), indicator_id, as_at=basis.as_at, revised=basis.revised
-    )
-    # One row per indicator and quarter with any figure: a small table, whatever the figures.
-    by_key = {(t.indicator_id, t.period): t for t in totals.itertuples(index=False)}
-    rows = []
-    for ind in indicators.itertuples(index=False):
-        baseline = (ind.baseline_period, ind.baseline_value)
-        targets = [(t["period"], t["value"]) for t in (ind.targets or [])]
-        first = min(Quarter.parse(ind.baseline_period), basis.start)
-        for quarter in quarters_between(first, basis.last):
-            period = str(quarter)
-            found = by_key.get((ind.id, period))
-            figure = national_figure(
-                reported_by=ind.reported_by,
-                aggregation=ind.aggregation,
-                authorities_reported=int(found.authorities_reported) if found else 0,
-                total=found.total if found else None,
-                mean=found.mean if found else None,
-                councils=basis.councils,
-                min_coverage=basis.settings.min_coverage,
-            )
-            rows.append(
-                (
-                    ind.id,
-                    period,
-                    figure.value,
-                    figure.authorities_reported,
-                    figure.coverage,
-                    figure.estimated,
-                    figure.compared_value,
-                    trajectory(baseline, targets, period),
-                    figure.enough_coverage,
-                )
-            )
-    series = pd.DataFrame(rows, columns=SERIES_COLUMNS)
-    return series.astype(
-        {
-            "value": "float64",
-            "authorities_reported": "Int64",
-            "coverage": "float64",
-            "estimated": "bool",
-            "compared_value": "float64",
-            "trajectory": "float64",
-            "enough_coverage": "bool",
-        }
-    )
-
-
-def _milestones(con, basis: _Basis) -> pd.DataFrame:
-    frame = status_sql.milestones(con)
-    frame["status"] = [
-        milestone_status(m.due, m.completed, basis.as_at) for m in frame.itertuples()
-    ]
-    frame["on_time"] = pd.Series(
-        [milestone_on_time(m.due, m.completed, basis.as_at) for m in frame.itertuples()],
-        index=frame.index,
-        dtype="boolean",
-    )
-    return frame[
-        ["id", "commitment_id", "title", "due", "original_due", "due_text", "completed",
-         "status", "on_time", "theme"]
-    ]  # fmt: skip
-
-
-def _indicators(con, basis: _Basis) -> pd.DataFrame:
-    indicators = status_sql.indicators(con)
-    series = _series(con, basis, indicators)
-    # The latest quarter with enough coverage (for a national indicator: with a figure).
-    counted = series[series["enough_coverage"]].sort_values("period")
-    latest = counted.groupby("indicator_id").tail(1).set_index("indicator_id").to_dict("index")
-    rows = []
-    for ind in indicators.itertuples(index=False):
-        at = latest.get(ind.id)
-        actual = None if at is None else at["compared_value"]
-        traj = None if at is None else at["trajectory"]
-        ratio, status = indicator_status(
-            actual,
-            traj,
-            ind.direction,
-            basis.settings.on_track_ratio,
-            basis.settings.at_risk_ratio,
-        )
-        rows.append(
-            {
-                "id": ind.id,
-                "commitment_id": ind.commitment_id,
-                "theme": ind.theme,
-                "name": ind.name,
-                "unit": ind.unit,
-                "direction": ind.direction,
-                "reported_by": ind.reported_by,
-                "aggregation": ind.aggregation,
-                "latest_period": None if at is None else at["period"],
-                "actual": actual,
-                "reported_value": None if at is None else at["value"],
-                "authorities_reported": None if at is None else at["authorities_reported"],
-                "coverage": None if at is None else at["coverage"],
-                "estimated": False if at is None else bool(at["estimated"]),
-                "trajectory": None if _missing(traj) else traj,
-                "ratio": ratio,
-                "status": status,
-                "illustrative": bool(ind.illustrative),
-            }
-        )
-    columns = [
-        "id", "commitment_id", "theme", "name", "unit", "direction", "reported_by",
-        "aggregation", "latest_period", "actual", "reported_value", "authorities_reported",
-        "coverage", "estimated", "trajectory", "ratio", "status", "illustrative",
-    ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype(
-        {
-            "actual": "float64",
-            "reported_value": "float64",
-            "authorities_reported": "Int64",
-            "coverage": "float64",
-            "trajectory": "float64",
-            "ratio": "float64",
-            "estimated": "bool",
-            "illustrative": "bool",
-        }
-    )
-
-
-def _by_commitment(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
-    """commitment id → [(id, status), …] for milestones or indicators."""
-    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for commitment_id, item_id, status in zip(
-        frame["commitment_id"], frame["id"], frame["status"], strict=True
-    ):
-        grouped[commitment_id].append((item_id, status))
-    return grouped
-
-
-def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.DataFrame):
-    milestones_of, indicators_of = _by_commitment(milestones), _by_commitment(indicators)
-    rows = []
-    for c in status_sql.commitments(con).itertuples(index=False):
-        ms, inds = milestones_of[c.id], indicators_of[c.id]
-        data_gap = any(status == "no_data" for _, status in inds)
-        if override_applies(c.override_status, c.override_date, basis.as_at):
-            status, manual, reason = c.override_status, True, c.override_reason
-        else:
-            status = commitment_status([s for _, s in ms], [s for _, s in inds])
-            manual, reason = False, _rollup_reason(status, ms, inds)
-        rows.append(
-            {
-                "id": c.id,
-                "title": c.title,
-                "theme": c.theme,
-                "lead": c.lead,
-                "sectors": list(c.sectors or []),
-                "status": status,
-                "manual": manual,
-                "reason": reason,
-                "override_by": c.override_by if manual else None,
-                "override_date": c.override_date if manual else None,
-                "data_gap": data_gap,
-            }
-        )
-    columns = [
-        "id", "title", "theme", "lead", "sectors", "status", "manual", "reason",
-        "override_by", "override_date", "data_gap",
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).astype({"manual": "bool", "data_gap": "bool"})
-
-
-def _rollup_reason(status: str, milestones: list, indicators: list) -> str | None:
-    """Which milestones and indicators decided a computed status, in plain words."""
-
-    def named(items, wanted, kind, words):
-        return [f"{kind} {item_id} {words}" for item_id, s in items if s == wanted]
-
-    if status == "off_track":
-        parts = named(milestones, "overdue", "milestone", "overdue") + named(
-            indicators, "off_track", "indicator", "off track"
-        )
-    elif status == "at_risk":
-        parts = named(indicators, "at_risk", "indicator", "at risk")
-    elif status == "complete":
-        parts = ["every milestone complete"]
-    else:
-        parts = []
-    return "; ".join(parts) or None
-
-
-def _themes(con, basis: _Basis, commitments, milestones, indicators) -> pd.DataFrame:
-    def count(frame, *, where=None) -> Counter:
-        pairs = zip(frame["theme"], frame["status"], strict=True)
-        if where is not None:
-            pairs = (pair for pair, keep in zip(pairs, where, strict=True) if keep)
-        return Counter(pairs)
-
-    commitment_counts = count(commitments)
-    indicator_counts = count(indicators)
-    # Milestones due by D (due ≤ D), and of those the ones complete by D.
-    due_counts = count(milestones, where=[due <= basis.as_at for due in milestones["due"]])
-    rows = []
-    for theme in status_sql.themes(con).itertuples(index=False):
-        row = {"id": theme.id, "name": theme.name}
-        for s in COMMITMENT_STATUSES:
-            row[f"commitments_{s}"] = commitment_counts[theme.id, s]
-        row["milestones_due"] = sum(n for (t, _), n in due_counts.items() if t == theme.id)
-        row["milestones_completed"] = due_counts[theme.id, "complete"]
-        row["delivery_rate"] = (
-            row["milestones_completed"] / row["milestones_due"] if row["milestones_due"] else None
-        )
-        for s in INDICATOR_STATUSES:
-            row[f"indicators_{s}"] = indicator_counts[theme.id, s]
-        rows.append(row)
-    columns = [
-        "id", "name", *(f"commitments_{s}" for s in COMMITMENT_STATUSES), "milestones_due",
-        "milestones_completed", "delivery_rate", *(f"indicators_{s}" for s in INDICATOR_STATUSES),
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).astype({"delivery_rate": "float64"})
-
-
-RETURNS_COLUMNS = [
-    "authority_code", "authority_name", "period", "due_date", "received_at", "status",
-]  # fmt: skip
-
-
-def _returns(con, basis: _Basis) -> pd.DataFrame:
-    """Every council × every quarter from the strategy start to the last ended by D."""
-    received = {
-        (r.authority_code, r.period): r.received_at
-        for r in status_sql.first_received(con, basis.as_at).itertuples(index=False)
-    }
-    councils = list(status_sql.councils(con).itertuples(index=False))
-    rows = []
-    for quarter in quarters_between(basis.start, basis.last):
-        period = str(quarter)
-        due_date = return_due_date(period, basis.settings.returns_due_days)
-        for council in councils:
-            at = received.get((council.authority_code, period))
-            status = return_status(due_date, at.date() if at else None, basis.as_at)
-            rows.append(
-                (
-                    council.authority_code,
-                    council.authority_name,
-                    period,
-                    due_date,
-                    at if status.startswith("submitted") else None,
-                    status,
-                )
-            )
-    frame = pd.DataFrame(rows, columns=RETURNS_COLUMNS)
-    frame["received_at"] = pd.to_datetime(frame["received_at"])
-    return frame
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _day(as_at) -> dt.date:
-    return as_at.date() if isinstance(as_at, dt.datetime) else as_at
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _plain(value):
-    if _missing(value) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, np.generic):
-        return _plain(value.item())
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    return value
-
-
-def json_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows of a report frame as plain JSON values (ISO dates, None for missing)."""
-    return [
-        {column: _plain(value) for column, value in zip(frame.columns, row, strict=True)}
-        for row in frame.itertuples(index=False)
-    ]
+from etl.status.assembly import (
+    StatusReport,
+    figures_label,
+    json_records,
+    national_series,
+    report,
+)
+from etl.status.rules import (
+    COMMITMENT_STATUSES,
+    DUE_SOON_DAYS,
+    INDICATOR_STATUSES,
+    MILESTONE_STATUSES,
+    RETURN_STATUSES,
+    NationalFigure,
+    commitment_status,
+    indicator_status,
+    milestone_on_time,
+    milestone_status,
+    national_figure,
+    overdue_returns,
+    override_applies,
+    return_due_date,
+    return_status,
+    trajectory,
+)
+
+__all__ = [
+    "StatusReport",
+    "figures_label",
+    "json_records",
+    "national_series",
+    "report",
+    "COMMITMENT_STATUSES",
+    "DUE_SOON_DAYS",
+    "INDICATOR_STATUSES",
+    "MILESTONE_STATUSES",
+    "RETURN_STATUSES",
+    "NationalFigure",
+    "commitment_status",
+    "indicator_status",
+    "milestone_on_time",
+    "milestone_status",
+    "national_figure",
+    "overdue_returns",
+    "override_applies",
+    "return_due_date",
+    "return_status",
+    "trajectory",
+]

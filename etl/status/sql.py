@@ -5,7 +5,7 @@ current versions when revised figures are chosen (spec/status-rules.md).
 
 Figures are only ever read aggregated (one row per indicator and quarter), so the
 status engine stays fast on a database of millions of figure rows. The rules
-themselves live in ``etl/status.py``.
+themselves live in ``etl/status/rules.py``.
 """
 
 from __future__ import annotations
