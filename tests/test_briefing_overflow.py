@@ -68,8 +68,11 @@ def test_the_pdf_and_the_charts_are_made_too(pack, overflowing):
     assert len(PdfReader(io.BytesIO(made["pdf"])).pages) == len(pack.slides)
     assert made["zip"]
     figures = briefing.dashboard_figures(briefing.read(overflowing, AS_AT))
-    assert any(export.too_large_to_show(fig) for fig in figures.values())
-    assert len(export.images(figures, ["png"])) == len(figures)
+    # The dashboard's charts holding the absurd figure still draw (the others are drawn by
+    # tests/test_export.py).
+    too_large = {name: fig for name, fig in figures.items() if export.too_large_to_show(fig)}
+    assert too_large
+    assert len(export.images(too_large, ["png"])) == len(too_large)
 
 
 def test_a_chart_with_an_infinite_value_says_so():
