@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 # Accepted forms, from the progress-return contract: 2025-Q3, 2025 Q3, 2025Q3, Q3 2025, q3-2025.
 _YEAR_FIRST = re.compile(r"^\s*(\d{4})\s*[- ]?\s*[qQ]([1-4])\s*$")
@@ -117,3 +117,8 @@ def parse_day(text: str) -> date:
 def day_text(day: date) -> str:
     """30 June 2019: a date in words, as every message and label writes it."""
     return f"{day.day} {day:%B %Y}"
+
+
+def calendar_day(value: date) -> date:
+    """The day of a datetime or pandas Timestamp; a date as it is."""
+    return value.date() if isinstance(value, datetime) else value

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from etl import store
-from etl.periods import Quarter, last_ended, quarters_between
+from etl.periods import Quarter, calendar_day, last_ended, quarters_between
 from etl.status import national_figure, return_due_date
 from etl.status import sql as status_sql
 from etl.strategy import Settings
@@ -113,7 +113,7 @@ def revisions(
             ind = facts.get(t.indicator_id)
             if ind is None:
                 continue
-            found[_date(t.as_at)][t.indicator_id, t.period] = national_figure(
+            found[calendar_day(t.as_at)][t.indicator_id, t.period] = national_figure(
                 reported_by=ind.reported_by,
                 aggregation=ind.aggregation,
                 authorities_reported=int(t.authorities_reported),
@@ -175,10 +175,6 @@ def _first_published_days(con, quarters, due_days: int, today: dt.date) -> dict[
         if day <= today:
             days[period] = day
     return days
-
-
-def _date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _plain(value):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from etl import store
-from etl.periods import Quarter, check_as_at, day_text, last_ended, quarters_between
+from etl.periods import Quarter, calendar_day, check_as_at, day_text, last_ended, quarters_between
 from etl.status import sql as status_sql
 from etl.status.rules import (
     COMMITMENT_STATUSES,
@@ -123,7 +123,7 @@ def _basis(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False
 
 def report(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False) -> StatusReport:
     """Every status as at ``as_at``, on the figures as known then (or the revised ones)."""
-    as_at = _day(as_at)
+    as_at = calendar_day(as_at)
     basis = _basis(con, as_at, revised)
     milestones = _milestones(con, basis)
     indicators = _indicators(con, basis)
@@ -141,7 +141,7 @@ def national_series(
 ) -> pd.DataFrame:
     """One row per indicator and quarter ended by D, from the earlier of its baseline and
     the strategy start: the national figure, its coverage and the trajectory."""
-    as_at = _day(as_at)
+    as_at = calendar_day(as_at)
     basis = _basis(con, as_at, revised)
     return _series(con, basis, status_sql.indicators(con, indicator_id), indicator_id)
 
@@ -406,10 +406,6 @@ def _returns(con, basis: _Basis) -> pd.DataFrame:
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _day(as_at) -> dt.date:
-    return as_at.date() if isinstance(as_at, dt.datetime) else as_at
 
 
 def _plain(value):
