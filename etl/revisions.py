@@ -93,42 +93,13 @@ def revisions(
         )
     wanted = indicators.loc[indicator_ids] if indicator_ids else indicators
     settings = Settings(**store.settings(con))
-    councils = con.execute("SELECT count(*) FROM authorities WHERE kind = 'council'").fetchone()[0]
     start = Quarter.parse(store.get_meta(con, "start"))
     quarters = quarters_between(start, last_ended(today)) if start <= last_ended(today) else []
-
-    facts = {ind.id: ind for ind in wanted.itertuples(index=False)}
-
-    def compared(days: list[dt.date], revised: bool = False) -> dict:
-        """as-at date → {(indicator, quarter) → the figure compared with the trajectory}, as
-        known at each date (one query for them all)."""
-        if not days:
-            return {}
-        only = wanted.index[0] if len(wanted) == 1 else None
-        totals = status_sql.headline_totals_at(
-            con, {day: str(last_ended(day)) for day in days}, only, revised=revised
-        )
-        found = {day: {} for day in days}
-        for t in totals.itertuples(index=False):
-            ind = facts.get(t.indicator_id)
-            if ind is None:
-                continue
-            found[calendar_day(t.as_at)][t.indicator_id, t.period] = national_figure(
-                reported_by=ind.reported_by,
-                aggregation=ind.aggregation,
-                authorities_reported=int(t.authorities_reported),
-                total=t.total,
-                mean=t.mean,
-                councils=councils,
-                min_coverage=settings.min_coverage,
-            ).compared_value
-        return found
-
-    latest = compared([today], revised=revised).get(today, {})
+    known = _Known(con, wanted, settings)
+    latest = known.on([today], revised=revised).get(today, {})
     first_days = _first_published_days(con, quarters, settings.returns_due_days, today)
     ends = [q.end for q in quarters] if triangle else []
-    known_on = compared(sorted(set(first_days.values()) | set(ends)))
-    columns = {end: known_on[end] for end in ends}
+    known_on = known.on(sorted(set(first_days.values()) | set(ends)))
     result = {}
     for ind in wanted.itertuples(index=False):
         rows = []
@@ -143,17 +114,62 @@ def revisions(
         table = pd.DataFrame(rows, columns=TABLE_COLUMNS).astype(
             {"first_published": "float64", "latest": "float64", "revision": "float64"}
         )
-        grid = pd.DataFrame(
-            {
-                end.isoformat(): [columns[end].get((ind.id, p)) for p in table["period"]]
-                for end in ends
-            },
-            index=pd.Index(table["period"], name="quarter"),
-            dtype="float64",
-        )
-        grid = grid.loc[:, grid.notna().any()] if not grid.empty else grid
+        grid = _triangle(ind.id, table["period"], {end: known_on[end] for end in ends})
         result[ind.id] = Revisions(ind.id, ind.name, ind.unit, table, grid)
     return result
+
+
+class _Known:
+    """The figures compared with the trajectory as known on several days, for the
+    indicators wanted."""
+
+    def __init__(self, con, wanted: pd.DataFrame, settings: Settings):
+        self.con = con
+        self.wanted = wanted
+        self.facts = {ind.id: ind for ind in wanted.itertuples(index=False)}
+        self.settings = settings
+        self.councils = con.execute(
+            "SELECT count(*) FROM authorities WHERE kind = 'council'"
+        ).fetchone()[0]
+
+    def on(self, days: list[dt.date], revised: bool = False) -> dict:
+        """as-at date → {(indicator, quarter) → the figure compared with the trajectory}, as
+        known at each date (one query for them all)."""
+        if not days:
+            return {}
+        only = self.wanted.index[0] if len(self.wanted) == 1 else None
+        totals = status_sql.headline_totals_at(
+            self.con, {day: str(last_ended(day)) for day in days}, only, revised=revised
+        )
+        found = {day: {} for day in days}
+        for t in totals.itertuples(index=False):
+            ind = self.facts.get(t.indicator_id)
+            if ind is None:
+                continue
+            found[calendar_day(t.as_at)][t.indicator_id, t.period] = national_figure(
+                reported_by=ind.reported_by,
+                aggregation=ind.aggregation,
+                authorities_reported=int(t.authorities_reported),
+                total=t.total,
+                mean=t.mean,
+                councils=self.councils,
+                min_coverage=self.settings.min_coverage,
+            ).compared_value
+        return found
+
+
+def _triangle(indicator_id: str, periods: pd.Series, columns: dict) -> pd.DataFrame:
+    """Quarter × quarter end: the indicator's figure for each quarter as known at the end
+    of each later quarter (columns where nothing was known yet left out)."""
+    grid = pd.DataFrame(
+        {
+            end.isoformat(): [figures.get((indicator_id, p)) for p in periods]
+            for end, figures in columns.items()
+        },
+        index=pd.Index(periods, name="quarter"),
+        dtype="float64",
+    )
+    return grid.loc[:, grid.notna().any()] if not grid.empty else grid
 
 
 def _first_published_days(con, quarters, due_days: int, today: dt.date) -> dict[str, dt.date]:
