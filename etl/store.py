@@ -333,95 +333,71 @@ def load_reference(con: duckdb.DuckDBPyConnection, strategy: StrategyFile) -> bo
 
 
 def _replace_strategy(con: duckdb.DuckDBPyConnection, strategy: StrategyFile) -> None:
-    for table in (
-        "themes", "commitments", "milestones", "milestone_changes",
-        "indicators", "indicator_targets", "indicator_changes",
-    ):  # fmt: skip
+    rows = _strategy_rows(strategy)
+    for table in rows:
         con.execute(f"DELETE FROM {table}")
-    info, settings = strategy.strategy, strategy.settings
+    info = strategy.strategy
     for key, value in {
         "title": info.title,
         "published": info.published.isoformat(),
         "start": info.start,
-        "settings": settings.model_dump_json(),
+        "settings": strategy.settings.model_dump_json(),
     }.items():
         set_meta(con, key, value)
-    sources = {s.id: s.title for s in info.sources}
-    con.executemany(
-        "INSERT INTO themes VALUES (?, ?, ?, ?)",
-        [(t.id, t.name, t.description, n) for n, t in enumerate(strategy.themes)],
-    )
-    con.executemany(
-        "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                c.id,
-                c.title,
-                c.theme,
-                c.also_themes,
-                c.lead,
-                c.sectors,
-                c.source,
-                sources.get(c.source),
-                c.source_text,
-                c.override.status if c.override else None,
-                c.override.reason if c.override else None,
-                c.override.by if c.override else None,
-                c.override.date if c.override else None,
-                n,
-            )  # fmt: skip
-            for n, c in enumerate(strategy.commitments)
+    for table, values in rows.items():
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+
+
+def _strategy_rows(strategy: StrategyFile) -> dict[str, list[tuple]]:
+    """The strategy's tables, row by row, in the order of their columns."""
+    milestones, indicators = strategy.milestones, strategy.indicators
+    return {
+        "themes": [(t.id, t.name, t.description, n) for n, t in enumerate(strategy.themes)],
+        "commitments": _commitment_rows(strategy),
+        "milestones": [
+            (m.id, c.id, m.title, m.due, m.due_text, m.completed, m.original_due, n)
+            for n, (c, m) in enumerate(milestones)
         ],
-    )
-    milestones = strategy.milestones
-    if milestones:
-        con.executemany(
-            "INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (m.id, c.id, m.title, m.due, m.due_text, m.completed, m.original_due, n)
-                for n, (c, m) in enumerate(milestones)
-            ],
-        )
-    changes = [(m.id, ch.on, ch.was, ch.reason) for _, m in milestones for ch in m.rebaselined]
-    if changes:
-        con.executemany("INSERT INTO milestone_changes VALUES (?, ?, ?, ?)", changes)
-    indicators = strategy.indicators
-    if indicators:
-        con.executemany(
-            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    i.id,
-                    c.id,
-                    i.name,
-                    i.unit,
-                    i.direction,
-                    i.reported_by,
-                    i.aggregation,
-                    list(i.breakdowns),
-                    i.baseline.period,
-                    i.baseline.value,
-                    i.illustrative or i.baseline.illustrative,
-                    n,
-                )  # fmt: skip
-                for n, (c, i) in enumerate(indicators)
-            ],
-        )
-        con.executemany(
-            "INSERT INTO indicator_targets VALUES (?, ?, ?, ?, ?)",
-            [
-                (i.id, t.period, t.value, i.illustrative or t.illustrative, n)
-                for _, i in indicators
-                for n, t in enumerate(i.targets)
-            ],
-        )
-    ind_changes = [
-        (i.id, ch.on, ch.was.period, ch.was.value, ch.reason)
-        for _, i in indicators
-        for ch in i.rebaselined
-    ]
-    if ind_changes:
-        con.executemany("INSERT INTO indicator_changes VALUES (?, ?, ?, ?, ?)", ind_changes)
+        "milestone_changes": [
+            (m.id, ch.on, ch.was, ch.reason) for _, m in milestones for ch in m.rebaselined
+        ],
+        "indicators": _indicator_rows(strategy),
+        "indicator_targets": [
+            (i.id, t.period, t.value, i.illustrative or t.illustrative, n)
+            for _, i in indicators
+            for n, t in enumerate(i.targets)
+        ],
+        "indicator_changes": [
+            (i.id, ch.on, ch.was.period, ch.was.value, ch.reason)
+            for _, i in indicators
+            for ch in i.rebaselined
+        ],
+    }
+
+
+def _commitment_rows(strategy: StrategyFile) -> list[tuple]:
+    sources = {s.id: s.title for s in strategy.strategy.sources}
+    rows = []
+    for n, c in enumerate(strategy.commitments):
+        override = c.override
+        rows.append(
+            (c.id, c.title, c.theme, c.also_themes, c.lead, c.sectors, c.source,
+             sources.get(c.source), c.source_text,
+             override.status if override else None, override.reason if override else None,
+             override.by if override else None, override.date if override else None, n)
+        )  # fmt: skip
+    return rows
+
+
+def _indicator_rows(strategy: StrategyFile) -> list[tuple]:
+    return [
+        (i.id, c.id, i.name, i.unit, i.direction, i.reported_by, i.aggregation,
+         list(i.breakdowns), i.baseline.period, i.baseline.value,
+         i.illustrative or i.baseline.illustrative, n)
+        for n, (c, i) in enumerate(strategy.indicators)
+    ]  # fmt: skip
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
