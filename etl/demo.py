@@ -134,7 +134,7 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
     bodies = [(c.code, c.name) for c in councils()] + [(NATIONAL_CODE, "Scotland")]
     for code, name in bodies:
         national = code == NATIONAL_CODE
-        weight = POPULATION_THOUSANDS.get(code, 0) / total
+        weight = 1 if national else POPULATION_THOUSANDS.get(code, 0) / total
         own = [i for i in indicators if (i.reported_by == "national") == national]
         percent = {i.id for i in own if i.unit == "percent"}
         if not own:
@@ -142,21 +142,14 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
         # Each council has its own habits: how often it is late, and how far it runs ahead.
         habits = _rng(seed, code)
         lateness, council_factor = habits.uniform(0.03, 0.3), habits.normal(1, 0.06)
+        by = "demo: STEM policy team" if national else f"demo: {name} data officer"
         for quarter in quarters:
             rng = _rng(seed, code, str(quarter))
             if not national and rng.random() < 0.03:
                 continue  # never sent
-            late = rng.random() < lateness
-            days = int(
-                rng.integers(due_days + 3, due_days + 45) if late else rng.integers(10, due_days)
-            )
-            received = datetime.combine(
-                quarter.end + timedelta(days=days),
-                time(int(rng.integers(8, 18)), int(rng.integers(0, 60))),
-            )
+            received = _received(rng, quarter, due_days, late=rng.random() < lateness)
             if received > now:
                 continue  # not sent yet
-            due = datetime.combine(quarter.end + timedelta(days=due_days), time(17, 0))
             rows = []
             for indicator in own:
                 if indicator.baseline.quarter > quarter:
@@ -165,40 +158,24 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
                     continue
                 noise = rng.normal(1, 0.05) * (1 if national else council_factor)
                 factor = _performance(profiles[indicator.id], quarter, start) * noise
-                headline = _value(
-                    indicator, _trajectory_at(indicator, quarter), 1 if national else weight, factor
-                )
-                progress = min(1.0, (quarter.index - start.index) / 20)
-                rows.append((indicator.id, "all", "all", headline))
-                rows += [
-                    (indicator.id, *r) for r in _breakdown_rows(indicator, headline, rng, progress)
-                ]
+                rows += _indicator_rows(indicator, quarter, start, weight, factor, rng)
             if not rows:
                 continue
-            # Some councils send a correction weeks after the due date: a real revision.
-            sent = [(received, rows)]
-            if rng.random() < 0.06:
-                later = max(received, due) + timedelta(days=int(rng.integers(20, 150)))
-                change = float(rng.uniform(0.04, 0.15)) * (1 if rng.random() < 0.5 else -1)
-                if later <= now:  # else the correction has not come yet
-                    sent.append((later, _corrected(rows, 1 + change, percent)))
-            versions = len(sent)
+            due = datetime.combine(quarter.end + timedelta(days=due_days), time(17, 0))
+            sent = [(received, rows), *_correction(rng, max(received, due), now, rows, percent)]
             for version, (received, rows) in enumerate(sent, start=1):
-                digest = hashlib.sha256(repr(rows).encode()).hexdigest()
                 submissions.append(
                     {
                         "authority_code": code,
                         "period": str(quarter),
                         "version": version,
                         "received_at": received,
-                        "submitted_by": f"demo: {name} data officer"
-                        if not national
-                        else "demo: STEM policy team",
-                        "sha256": digest,
+                        "submitted_by": by,
+                        "sha256": hashlib.sha256(repr(rows).encode()).hexdigest(),
                         "row_count": len(rows),
                         "file_name": f"demo-{code}-{quarter}.csv",
                         "action": "new" if version == 1 else "replaced",
-                        "is_current": version == versions,
+                        "is_current": version == len(sent),
                     }
                 )
                 figures += [
@@ -207,6 +184,33 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
                     for i, s, q, v in rows
                 ]  # fmt: skip
     return pd.DataFrame(submissions), pd.DataFrame(figures), quarters
+
+
+def _received(rng: np.random.Generator, quarter: Quarter, due_days: int, late: bool) -> datetime:
+    """When a return arrived: before its due date, or 3 to 45 days after it."""
+    days = int(rng.integers(due_days + 3, due_days + 45) if late else rng.integers(10, due_days))
+    return datetime.combine(
+        quarter.end + timedelta(days=days),
+        time(int(rng.integers(8, 18)), int(rng.integers(0, 60))),
+    )
+
+
+def _indicator_rows(indicator, quarter, start, weight, factor, rng) -> list[tuple]:
+    """One indicator's rows in a return: the headline, then each declared breakdown."""
+    headline = _value(indicator, _trajectory_at(indicator, quarter), weight, factor)
+    progress = min(1.0, (quarter.index - start.index) / 20)
+    rows = [(indicator.id, "all", "all", headline)]
+    return rows + [(indicator.id, *r) for r in _breakdown_rows(indicator, headline, rng, progress)]
+
+
+def _correction(rng, after: datetime, now: datetime, rows, percent) -> list[tuple]:
+    """Some councils send a correction weeks after the due date: a real revision (none if
+    it has not come yet)."""
+    if rng.random() >= 0.06:
+        return []
+    later = after + timedelta(days=int(rng.integers(20, 150)))
+    change = float(rng.uniform(0.04, 0.15)) * (1 if rng.random() < 0.5 else -1)
+    return [(later, _corrected(rows, 1 + change, percent))] if later <= now else []
 
 
 def load_demo(
