@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts
 from dashboard import format as fmt
+from dashboard.charts import common
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -18,7 +18,7 @@ PLOTLY_CONFIG = {
 
 def chart(fig: go.Figure, data: pd.DataFrame, key: str) -> None:
     """The chart with its summary as alt text and as a visible sentence, and its data."""
-    summary = charts.summary(fig)
+    summary = common.summary(fig)
     # theme=None: the page shows the figure exactly as it is exported for briefings.
     st.plotly_chart(
         fig,

@@ -373,7 +373,7 @@ def commitment_detail(report_commitments: pd.DataFrame, declared: pd.DataFrame, 
 def indicator_source(indicator: dict, as_at: date, demo: bool, figures: str | None = None) -> str:
     """The source line for an indicator's charts: who reported and how many councils, and
     which figures (``figures``: the report's figures_label)."""
-    from dashboard.charts import source_line
+    from dashboard.charts.common import source_line
 
     if indicator.get("reported_by") == "national":
         return source_line(

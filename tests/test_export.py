@@ -14,8 +14,9 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from dashboard import briefing, charts, export
+from dashboard import briefing, export
 from dashboard import cli as dashboard_cli
+from dashboard.charts import overview as charts
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
 
 AS_AT = dt.date(2022, 12, 31)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from dashboard import charts
 from dashboard import format as fmt
+from dashboard.charts import common
 from etl.figures_used import FiguresUsed
 from etl.revisions import Revisions
 from etl.status import StatusReport, figures_label
@@ -122,7 +122,7 @@ class Inputs:
 
 def source_line(inputs: Inputs) -> str:
     """The dashboard's source line: as-at date, councils reporting, demo data."""
-    return charts.source_line(
+    return common.source_line(
         inputs.as_at,
         inputs.coverage["received"],
         inputs.coverage["period"],

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import briefing_messages as say
 from dashboard import format as fmt
 from dashboard import views
-from dashboard.briefing_pack import Chart, Inputs, Slide
-from dashboard.briefing_tables import table_slides
+from dashboard.briefing import messages as say
+from dashboard.briefing.pack import Chart, Inputs, Slide
+from dashboard.briefing.tables import table_slides
 from etl.councils import council_count
 
 INDICATOR_CHARTS_PER_SLIDE = 2
