@@ -59,7 +59,7 @@ def version_download(db, history: pd.DataFrame, label: str, keys: tuple[str, str
     return picked, versions[picked]
 
 
-def status_counts(counts: dict[str, int], order: tuple[str, ...]) -> str:
+def status_count_lines(counts: dict[str, int], order: tuple[str, ...]) -> str:
     """'✖ 2 off track', '▲ 1 at risk', … one to a line, as markdown."""
     return "  \n".join(f"{fmt.icon(s)} {counts.get(s, 0)} {fmt.word(s).lower()}" for s in order)
 

@@ -29,7 +29,7 @@ def inputs(demo_db):
 
 @pytest.fixture(scope="module")
 def commitments_figure(inputs):
-    return charts.commitments_by_theme(inputs.report.themes, AS_AT, briefing.source_line(inputs))
+    return charts.commitments_by_theme(inputs.report.themes, AS_AT, inputs.source)
 
 
 @pytest.mark.usefixtures("kaleido_browser")

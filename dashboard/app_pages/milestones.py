@@ -15,9 +15,9 @@ meta = queries.meta(src)
 st.title("Milestones")
 st.markdown(f"Every milestone in the strategy, as at **{fmt.long_date(as_at)}**.")
 
-counts = report.milestones["status"].value_counts().to_dict()
-for column, status in zip(st.columns(4), fmt.MILESTONE_ORDER, strict=True):
-    column.metric(fmt.label(status), counts.get(status, 0))
+counts = fmt.status_counts(report.milestones["status"], fmt.MILESTONE_ORDER)
+for column, (status, count) in zip(st.columns(4), counts.items(), strict=True):
+    column.metric(fmt.label(status), count)
 
 with st.container(border=True):
     slipping = st.toggle("Only overdue and due soon", key="m_slipping")

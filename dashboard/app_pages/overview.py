@@ -26,10 +26,10 @@ for column, card in zip(st.columns(4), views.theme_cards(report.themes), strict=
         st.metric("Milestone delivery rate", card["delivery"], help=card["delivery_detail"])
         st.caption(card["delivery_detail"])
         st.markdown(
-            "**Commitments**  \n" + ui.status_counts(card["commitments"], fmt.COMMITMENT_ORDER)
+            "**Commitments**  \n" + ui.status_count_lines(card["commitments"], fmt.COMMITMENT_ORDER)
         )
         st.markdown(
-            "**Indicators**  \n" + ui.status_counts(card["indicators"], fmt.INDICATOR_ORDER)
+            "**Indicators**  \n" + ui.status_count_lines(card["indicators"], fmt.INDICATOR_ORDER)
         )
 
 themes = views.themes_table(report.themes)

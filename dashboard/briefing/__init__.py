@@ -18,14 +18,7 @@ from pathlib import Path
 
 from dashboard import sql, views
 from dashboard.briefing.figures import slide_figures
-from dashboard.briefing.pack import (
-    Inputs,
-    Pack,
-    finite_only,
-    not_finite_message,
-    source_line,
-    text_table,
-)
+from dashboard.briefing.pack import Inputs, Pack, finite_only, not_finite_message, text_table
 from dashboard.briefing.slides import (
     annex_slides,
     figures_slide,
@@ -132,7 +125,7 @@ def build(
         elif slide.table is not None and not slide.notes:
             slide.notes = text_table(slide.table)
     return Pack(
-        inputs.as_at, inputs.strategy_title, source_line(inputs), inputs.demo, slides,
+        inputs.as_at, inputs.strategy_title, inputs.source, inputs.demo, slides,
         inputs.figures,
     )  # fmt: skip
 

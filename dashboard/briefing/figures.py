@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import format as fmt
 from dashboard import views
-from dashboard.briefing.pack import Chart, Inputs, Pack, source_line
+from dashboard.briefing.pack import Chart, Inputs, Pack
 from dashboard.charts import common, indicators, milestones, overview, returns
 
 
@@ -19,7 +19,7 @@ def dashboard_figures(inputs: Inputs) -> dict[str, go.Figure]:
     """Every dashboard chart for the as-at date, drawn by the dashboard's own builders:
     the overview's three, the milestone timeline, returns completeness and each
     indicator against its trajectory."""
-    report, as_at, source = inputs.report, inputs.as_at, source_line(inputs)
+    report, as_at, source = inputs.report, inputs.as_at, inputs.source
     figs = {
         "commitments-by-theme": overview.commitments_by_theme(report.themes, as_at, source),
         "delivery-by-theme": overview.delivery_by_theme(report.themes, as_at, source),
