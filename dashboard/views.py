@@ -487,7 +487,7 @@ def labels(frame: pd.DataFrame, key: str = "id", name: str = "name") -> dict[str
 
 
 def council_names(authorities: pd.DataFrame) -> dict[str, str]:
-    """The 32 councils' codes → names, alphabetical by name (Scotland left out)."""
+    """The councils' codes → names, alphabetical by name (Scotland left out)."""
     councils = authorities[authorities["code"] != NATIONAL_CODE].sort_values("name")
     return labels(councils, "code", "name")
 

@@ -7,6 +7,7 @@ from dashboard import format as fmt
 from dashboard.charts import common
 from dashboard.charts import councils as council_charts
 from dashboard.charts import returns as returns_charts
+from etl.councils import council_count
 
 src = state.require_source()
 as_at, revised = state.as_at(), state.revised()
@@ -16,7 +17,8 @@ returns = report.returns
 
 st.title("Councils")
 st.markdown(
-    f"Quarterly returns and figures from Scotland's 32 councils, as at **{fmt.long_date(as_at)}**."
+    f"Quarterly returns and figures from Scotland's {council_count()} councils, as at "
+    f"**{fmt.long_date(as_at)}**."
 )
 ui.figures_note(report)
 

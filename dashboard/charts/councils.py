@@ -117,7 +117,7 @@ def tile_map(
     figures: pd.DataFrame, tiles: pd.DataFrame, indicator: Mapping, period: str, as_at: date,
     source: str,
 ) -> go.Figure:  # fmt: skip
-    """Scotland's 32 councils as equal tiles on a grid, shaded by their figure (five bands,
+    """Scotland's councils as equal tiles on a grid, shaded by their figure (five bands,
     the value written on each tile, so colour is never the only cue).
 
     ``figures``: authority_code, authority_name, value. ``tiles``: code, row, col,
