@@ -55,13 +55,13 @@ def finish(
     data_name: str = "chart",
 ) -> go.Figure:
     """Shared look: finding as title, what is shown under it, source line at the foot."""
-    lines = _wrap(source)
+    lines = _wrap(source, 110, " · ")
     fig.update_layout(
         title={
-            "text": "<br>".join(f"<b>{line}</b>" for line in _wrap_words(title, 78))
+            "text": "<br>".join(f"<b>{line}</b>" for line in _wrap(title, 78, " "))
             + "".join(
                 f"<br><span style='font-size:13px'>{line}</span>"
-                for line in _wrap_words(subtitle, 120)
+                for line in _wrap(subtitle, 120, " ")
                 if line
             ),
             "x": 0,
@@ -113,22 +113,13 @@ def finish(
     return fig
 
 
-def _wrap_words(text: str, width: int) -> list[str]:
+def _wrap(text: str, width: int, separator: str) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken only at ``separator``
+    (a longer part stands on a line of its own)."""
     lines: list[str] = []
-    for word in text.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines
-
-
-def _wrap(source: str, width: int = 110) -> list[str]:
-    """The source line in lines of at most ``width`` characters, broken at its dots."""
-    lines: list[str] = []
-    for part in source.split(" · "):
-        if lines and len(lines[-1]) + 3 + len(part) <= width:
-            lines[-1] += " · " + part
+    for part in text.split(separator):
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] += separator + part
         else:
             lines.append(part)
     return lines
