@@ -1,8 +1,9 @@
 """The briefing's charts as plotly figures, for PNG/SVG exports and the direct PDF.
 
 ``figure()`` draws a slide's ``Chart`` the way PowerPoint does, sized for its box on
-the slide; ``dashboard_figures()`` draws every dashboard chart for the as-at date with
-the dashboard's own builders (``stem-tracker charts``); ``slide_figures()`` draws them all.
+the slide, and ``slide_figures()`` every chart of a pack; ``dashboard_figures()`` draws
+every dashboard chart for the as-at date with the dashboard's own builders
+(``stem-tracker charts``).
 """
 
 from __future__ import annotations
