@@ -18,7 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import briefing, briefing_pdf, export  # noqa: E402
+from dashboard import briefing, export  # noqa: E402
+from dashboard.briefing import pdf as pdf_file  # noqa: E402
+from dashboard.briefing.figures import slide_figures  # noqa: E402
 from etl import demo, store  # noqa: E402
 from etl.strategy import load_strategy  # noqa: E402
 
@@ -39,11 +41,11 @@ def main() -> None:
 
         with export.browser():
             warm = briefing.build(briefing.read(db, args.as_at), themes=["equity"])
-            export.images(briefing.figures(warm), ["png"])  # Chromium's first page is slow
+            export.images(slide_figures(warm), ["png"])  # Chromium's first page is slow
 
             started = time.perf_counter()
             pack = briefing.build(briefing.read(db, args.as_at))
-            figures = briefing.figures(pack)
+            figures = slide_figures(pack)
             export.images(figures, ["png", "svg"])
             bare = time.perf_counter() - started
 
@@ -59,7 +61,7 @@ def main() -> None:
             )
             full = time.perf_counter() - started
 
-    engine = briefing_pdf.engine(args.pdf_engine)
+    engine = pdf_file.engine(args.pdf_engine)
     print(f"as at {args.as_at}: {len(pack.slides)} slides, {len(figures)} charts")
     print(f"bare kaleido export (PNG + SVG of the same figures): {bare:6.2f} s")
     print(f"full pack (PPTX + PDF via {engine} + ZIP):{full:12.2f} s")

@@ -48,7 +48,8 @@ def briefing_command(
     ),
 ) -> None:
     """Build the ministers' briefing pack (PowerPoint with editable charts) as at a date."""
-    from dashboard import briefing, briefing_pdf, export
+    from dashboard import briefing, export
+    from dashboard.briefing import pdf as pdf_file
 
     if check is not None:
         _check_pack(ctx, check)
@@ -61,7 +62,7 @@ def briefing_command(
     try:
         pack = briefing.build(_inputs(ctx, day, revised), theme or None, commitment or None)
         made = briefing.files(pack, pdf=pdf, images=charts_zip, pdf_engine=pdf_engine)
-    except (briefing.BriefingError, export.ExportError, briefing_pdf.PdfError) as error:
+    except (briefing.BriefingError, export.ExportError, pdf_file.PdfError) as error:
         raise CliError(str(error)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     written = []
@@ -89,7 +90,8 @@ def charts_command(
     ),
 ) -> None:
     """Export every dashboard chart as at a date, as PNG or SVG files."""
-    from dashboard import briefing, export
+    from dashboard import export
+    from dashboard.briefing.figures import dashboard_figures
 
     day = parse_as_at(as_at)
     unknown = [f for f in image_format if f not in export.FORMATS]
@@ -97,7 +99,7 @@ def charts_command(
         raise CliError(f"--format must be png or svg, not {', '.join(unknown)}", code=2)
     try:
         written = export.write_images(
-            briefing.dashboard_figures(_inputs(ctx, day, revised)), out, image_format
+            dashboard_figures(_inputs(ctx, day, revised)), out, image_format
         )
     except export.ExportError as error:
         raise CliError(str(error)) from None
@@ -106,7 +108,7 @@ def charts_command(
 
 def _check_pack(ctx: typer.Context, path: Path) -> None:
     """Exit 0 when the pack's figures are still the tracker's, else 1 with each change."""
-    from dashboard.briefing_pptx import NotAPack, figures_of
+    from dashboard.briefing.pptx import NotAPack, figures_of
     from etl import store
     from etl.figures_used import changes_since, figures_used
 

@@ -127,6 +127,11 @@ def number(value: float | None, unit: str = "count") -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
 
 
+def status_counts(statuses: pd.Series, order: tuple[str, ...]) -> dict[str, int]:
+    """How many of ``statuses`` have each status in ``order`` (none counts 0), in that order."""
+    return {s: int((statuses == s).sum()) for s in order}
+
+
 def counts_sentence(as_at, counts: dict[str, int], total: int, what: str) -> str:
     """'As at 30 September 2025, 2 off track, 1 at risk, … of 9 commitments.' (``counts``
     in the order they are listed)."""

@@ -145,5 +145,5 @@ def briefing_inputs(src: Source, as_at: date, revised: bool = False):
 
 @st.cache_data(show_spinner=False)
 def council_tiles() -> pd.DataFrame:
-    """The hand-made grid of the 32 councils for the tile map (code, row, col)."""
+    """The hand-made grid of the councils for the tile map (code, row, col)."""
     return pd.read_csv(config.PROJECT_ROOT / "data" / "council_tiles.csv")

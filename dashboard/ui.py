@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts
 from dashboard import format as fmt
+from dashboard.charts import common
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -18,7 +18,7 @@ PLOTLY_CONFIG = {
 
 def chart(fig: go.Figure, data: pd.DataFrame, key: str) -> None:
     """The chart with its summary as alt text and as a visible sentence, and its data."""
-    summary = charts.summary(fig)
+    summary = common.summary(fig)
     # theme=None: the page shows the figure exactly as it is exported for briefings.
     st.plotly_chart(
         fig,
@@ -59,7 +59,7 @@ def version_download(db, history: pd.DataFrame, label: str, keys: tuple[str, str
     return picked, versions[picked]
 
 
-def status_counts(counts: dict[str, int], order: tuple[str, ...]) -> str:
+def status_count_lines(counts: dict[str, int], order: tuple[str, ...]) -> str:
     """'✖ 2 off track', '▲ 1 at risk', … one to a line, as markdown."""
     return "  \n".join(f"{fmt.icon(s)} {counts.get(s, 0)} {fmt.word(s).lower()}" for s in order)
 

@@ -373,7 +373,7 @@ def commitment_detail(report_commitments: pd.DataFrame, declared: pd.DataFrame, 
 def indicator_source(indicator: dict, as_at: date, demo: bool, figures: str | None = None) -> str:
     """The source line for an indicator's charts: who reported and how many councils, and
     which figures (``figures``: the report's figures_label)."""
-    from dashboard.charts import source_line
+    from dashboard.charts.common import source_line
 
     if indicator.get("reported_by") == "national":
         return source_line(
@@ -487,7 +487,7 @@ def labels(frame: pd.DataFrame, key: str = "id", name: str = "name") -> dict[str
 
 
 def council_names(authorities: pd.DataFrame) -> dict[str, str]:
-    """The 32 councils' codes → names, alphabetical by name (Scotland left out)."""
+    """The councils' codes → names, alphabetical by name (Scotland left out)."""
     councils = authorities[authorities["code"] != NATIONAL_CODE].sort_values("name")
     return labels(councils, "code", "name")
 

@@ -140,7 +140,7 @@ def test_as_at_every_quarter_end_the_engine_equals_a_replay(demo_db, tmp_path):
 
 def test_a_pack_rebuilt_after_a_correction_has_the_same_fingerprint(demo_db, tmp_path):
     from dashboard import briefing
-    from dashboard.briefing_pptx import figures_of
+    from dashboard.briefing.pptx import figures_of
 
     db = replay_copy(demo_db, tmp_path)
     day = date(2022, 12, 31)
@@ -260,7 +260,7 @@ def test_the_demo_has_real_revisions(demo_db):
 
 
 def test_the_revisions_chart_says_what_was_revised(corrected):
-    from dashboard.charts_revisions import revisions_chart
+    from dashboard.charts.revisions import revisions_chart
 
     with store.connect(corrected) as con:
         revised = revisions(con, ["C01-I1"], as_at=date(2018, 12, 31))["C01-I1"]

@@ -16,9 +16,12 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from dashboard import briefing, briefing_figures, briefing_pdf, briefing_pptx, export
+from dashboard import briefing, export
 from dashboard import cli as dashboard_cli
 from dashboard import format as fmt
+from dashboard.briefing import figures as briefing_figures
+from dashboard.briefing import pdf as briefing_pdf
+from dashboard.briefing import pptx as briefing_pptx
 from etl import status as engine
 from etl import store
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)

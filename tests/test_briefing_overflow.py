@@ -16,7 +16,9 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from dashboard import briefing, briefing_pptx, export
+from dashboard import briefing, export
+from dashboard.briefing import pptx as briefing_pptx
+from dashboard.briefing.figures import dashboard_figures
 from etl import store
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
 
@@ -67,7 +69,7 @@ def test_the_pdf_and_the_charts_are_made_too(pack, overflowing):
     made = briefing.files(pack, pdf_engine="direct")
     assert len(PdfReader(io.BytesIO(made["pdf"])).pages) == len(pack.slides)
     assert made["zip"]
-    figures = briefing.dashboard_figures(briefing.read(overflowing, AS_AT))
+    figures = dashboard_figures(briefing.read(overflowing, AS_AT))
     # The dashboard's charts holding the absurd figure still draw (the others are drawn by
     # tests/test_export.py).
     too_large = {name: fig for name, fig in figures.items() if export.too_large_to_show(fig)}

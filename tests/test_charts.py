@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import briefing_messages as say
-from dashboard import charts
-from dashboard import charts_indicators as ichart
 from dashboard import format as fmt
+from dashboard.briefing import messages as say
+from dashboard.charts import common, councils, overview
+from dashboard.charts import equity as equity_charts
+from dashboard.charts import indicators as indicator_charts
+from dashboard.charts import milestones as milestone_charts
+from dashboard.charts import returns as returns_charts
 
 AS_AT = date(2025, 9, 30)
-SOURCE = charts.source_line(AS_AT, 27, "2025-Q2", demo=True)
+SOURCE = common.source_line(AS_AT, 27, "2025-Q2", demo=True)
 
 
 def themes() -> pd.DataFrame:
@@ -48,18 +52,18 @@ def labelled(fig: go.Figure) -> None:
     notes = " ".join(a.text or "" for a in fig.layout.annotations)
     assert "As at 30 September 2025" in notes and "Source:" in notes
     assert "DEMO DATA" in notes
-    assert charts.summary(fig)
+    assert common.summary(fig)
 
 
 def test_source_line_says_coverage_and_demo():
     assert SOURCE.startswith("As at 30 September 2025 · Source: ")
     assert "27 of 32 councils reported for 2025-Q2" in SOURCE
     assert "DEMO DATA" in SOURCE
-    assert "DEMO" not in charts.source_line(AS_AT)
+    assert "DEMO" not in common.source_line(AS_AT)
 
 
 def test_commitments_by_theme_stacks_statuses_with_words_and_icons():
-    fig = charts.commitments_by_theme(themes(), AS_AT, SOURCE)
+    fig = overview.commitments_by_theme(themes(), AS_AT, SOURCE)
     labelled(fig)
     bars = {bar.name: bar for bar in fig.data}
     assert list(bars) == ["Off track", "At risk", "On track", "Complete"]  # worst first
@@ -71,7 +75,7 @@ def test_commitments_by_theme_stacks_statuses_with_words_and_icons():
 
 
 def test_delivery_by_theme_labels_rates_and_says_none_due():
-    fig = charts.delivery_by_theme(themes(), AS_AT, SOURCE)
+    fig = overview.delivery_by_theme(themes(), AS_AT, SOURCE)
     labelled(fig)
     bar = fig.data[0]
     assert list(bar.y) == ["Equity", "Excellence"]
@@ -82,7 +86,7 @@ def test_delivery_by_theme_labels_rates_and_says_none_due():
 
 
 def test_indicators_by_theme_counts_no_data_apart():
-    fig = charts.indicators_by_theme(themes(), AS_AT, SOURCE)
+    fig = overview.indicators_by_theme(themes(), AS_AT, SOURCE)
     assert [b.name for b in fig.data] == ["Off track", "At risk", "On track", "No data"]
     assert "1 of 3 measured indicators are on track; 1 without enough data" in (title(fig))
 
@@ -91,9 +95,9 @@ def test_empty_theme_counts_give_a_message_not_an_error():
     zero = themes().assign(
         **{c: 0 for c in themes().columns if c.startswith(("commitments_", "milestones_"))}
     )
-    fig = charts.commitments_by_theme(zero, AS_AT, SOURCE)
+    fig = overview.commitments_by_theme(zero, AS_AT, SOURCE)
     assert "No commitments" in title(fig)
-    assert "No milestones were due yet" in title(charts.delivery_by_theme(zero, AS_AT, SOURCE))
+    assert "No milestones were due yet" in title(overview.delivery_by_theme(zero, AS_AT, SOURCE))
 
 
 def milestones() -> pd.DataFrame:
@@ -114,7 +118,7 @@ def milestones() -> pd.DataFrame:
 
 
 def test_milestone_timeline_puts_status_words_on_bars_and_marks_the_as_at_date():
-    fig = charts.milestone_timeline(milestones(), AS_AT, SOURCE, start=date(2017, 10, 26))
+    fig = milestone_charts.milestone_timeline(milestones(), AS_AT, SOURCE, start=date(2017, 10, 26))
     labelled(fig)
     bars = fig.data[0]
     assert list(bars.text) == ["✔ Complete (late)", "▲ Due soon", "✖ Overdue"]
@@ -136,7 +140,7 @@ def test_returns_grid_shows_an_icon_in_every_cell():
             "status": ["submitted_on_time", "overdue", "submitted_late", "not_yet_due"],
         }
     )
-    fig = charts.returns_grid(grid, AS_AT, SOURCE)
+    fig = returns_charts.returns_grid(grid, AS_AT, SOURCE)
     heat = fig.data[0]
     assert list(heat.y) == ["Fife", "Angus"]
     assert [list(row) for row in heat.text] == [["✔", "✖"], ["▲", "○"]]
@@ -153,9 +157,9 @@ def test_returns_grid_title_counts_the_quarter_whose_returns_are_due():
             "status": ["submitted_on_time", "not_yet_due", "overdue", "not_yet_due"],
         }
     )
-    fig = charts.returns_grid(grid, AS_AT, SOURCE, "2025-Q2")
+    fig = returns_charts.returns_grid(grid, AS_AT, SOURCE, "2025-Q2")
     assert title(fig).startswith("1 of 2 councils have sent their 2025-Q2 return")
-    assert charts.summary(fig) == (
+    assert common.summary(fig) == (
         "As at 30 September 2025, 1 of 2 councils have sent their 2025-Q2 return; 1 overdue."
     )
 
@@ -200,7 +204,9 @@ TARGETS = pd.DataFrame({"period": ["2025-Q4", "2026-Q4"], "value": [1100.0, 1500
 
 def test_indicator_chart_draws_trajectory_targets_and_only_well_covered_quarters():
     changes = pd.DataFrame({"was_period": ["2025-Q4"], "was_value": [1200.0]})
-    fig = ichart.indicator_vs_trajectory(series(), indicator(), TARGETS, AS_AT, SOURCE, changes)
+    fig = indicator_charts.indicator_vs_trajectory(
+        series(), indicator(), TARGETS, AS_AT, SOURCE, changes
+    )
     labelled(fig)
     traces = {t.name: t for t in fig.data if t.name}
     assert list(traces["Trajectory"].y) == [600, 1100, 1500]  # baseline then targets
@@ -216,7 +222,7 @@ def test_indicator_chart_draws_trajectory_targets_and_only_well_covered_quarters
 
 
 def test_indicator_chart_without_data_says_insufficient_not_a_colour():
-    fig = ichart.indicator_vs_trajectory(
+    fig = indicator_charts.indicator_vs_trajectory(
         series().iloc[0:0],
         indicator(status="no_data", actual=None, latest_period=None, authorities_reported=None),
         TARGETS,
@@ -238,7 +244,7 @@ def councils_figures() -> pd.DataFrame:
 
 
 def test_council_bars_sort_and_name_councils_without_a_figure():
-    fig = ichart.council_bars(councils_figures(), indicator(), "2025-Q2", AS_AT, SOURCE)
+    fig = councils.council_bars(councils_figures(), indicator(), "2025-Q2", AS_AT, SOURCE)
     bar = fig.data[0]
     assert list(bar.y) == ["Fife", "Clackmannanshire", "Glasgow City"]
     assert list(bar.text) == ["no figure", "10", "30"]
@@ -248,7 +254,7 @@ def test_council_bars_sort_and_name_councils_without_a_figure():
 
 
 def test_council_bars_draw_a_reference_line_when_asked():
-    fig = ichart.council_bars(
+    fig = councils.council_bars(
         councils_figures(), indicator(), "2025-Q2", AS_AT, SOURCE, reference=(50, "parity")
     )
     assert {shape.x0 for shape in fig.layout.shapes} == {20.0, 50}
@@ -264,7 +270,7 @@ def test_tile_map_draws_a_tile_per_council_with_its_value():
             "short_name": ["Clacks", "Fife", "Glasgow"],
         }
     )
-    fig = ichart.tile_map(councils_figures(), tiles, indicator(), "2025-Q2", AS_AT, SOURCE)
+    fig = councils.tile_map(councils_figures(), tiles, indicator(), "2025-Q2", AS_AT, SOURCE)
     labelled(fig)
     assert len(fig.layout.shapes) == 3
     text = list(fig.data[0].text)
@@ -274,8 +280,9 @@ def test_tile_map_draws_a_tile_per_council_with_its_value():
 
 
 def test_the_real_tile_grid_places_all_32_councils_once():
-    grid = pd.read_csv(charts.__file__.replace("dashboard/charts.py", "data/council_tiles.csv"))
-    names = pd.read_csv(charts.__file__.replace("dashboard/charts.py", "data/councils.csv"))
+    data = Path(__file__).resolve().parent.parent / "data"
+    grid = pd.read_csv(data / "council_tiles.csv")
+    names = pd.read_csv(data / "councils.csv")
     assert sorted(grid["code"]) == sorted(names["code"])
     assert not grid.duplicated(["row", "col"]).any()
     # Short enough to fit a tile: at 11 px about 13 characters fit in an 80 px tile.
@@ -294,7 +301,7 @@ def equity() -> pd.DataFrame:
 
 
 def test_female_share_against_parity_labels_lines_directly():
-    fig = ichart.female_share(equity(), indicator(), AS_AT, SOURCE)
+    fig = equity_charts.female_share(equity(), indicator(), AS_AT, SOURCE)
     labelled(fig)
     assert [t.name for t in fig.data] == ["Scotland", "Fife"]
     assert [t.line.color for t in fig.data] == list(fmt.PALETTE[:2])
@@ -305,7 +312,7 @@ def test_female_share_against_parity_labels_lines_directly():
 
 
 def test_simd_gap_states_which_way_the_gap_runs():
-    fig = ichart.simd_gap(equity(), indicator(unit="percent"), AS_AT, SOURCE)
+    fig = equity_charts.simd_gap(equity(), indicator(unit="percent"), AS_AT, SOURCE)
     assert "trail the least deprived by 10.0 percentage points" in title(fig)
     assert fig.layout.yaxis.title.text.endswith("(percentage points)")
 
@@ -313,18 +320,18 @@ def test_simd_gap_states_which_way_the_gap_runs():
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: ichart.female_share(equity().iloc[0:0], indicator(), AS_AT, SOURCE),
-        lambda: ichart.simd_gap(equity().iloc[0:0], indicator(), AS_AT, SOURCE),
-        lambda: ichart.council_bars(
+        lambda: equity_charts.female_share(equity().iloc[0:0], indicator(), AS_AT, SOURCE),
+        lambda: equity_charts.simd_gap(equity().iloc[0:0], indicator(), AS_AT, SOURCE),
+        lambda: councils.council_bars(
             councils_figures().assign(value=None), indicator(), "2025-Q2", AS_AT, SOURCE
         ),
-        lambda: charts.milestone_timeline(milestones().iloc[0:0], AS_AT, SOURCE),
-        lambda: charts.returns_grid(pd.DataFrame(), AS_AT, SOURCE),
+        lambda: milestone_charts.milestone_timeline(milestones().iloc[0:0], AS_AT, SOURCE),
+        lambda: returns_charts.returns_grid(pd.DataFrame(), AS_AT, SOURCE),
     ],
 )
 def test_nothing_to_draw_gives_a_labelled_message(build):
     fig = build()
-    assert fig.layout.title.text and charts.summary(fig)
+    assert fig.layout.title.text and common.summary(fig)
     assert "As at" in " ".join(a.text for a in fig.layout.annotations)
 
 
@@ -340,15 +347,15 @@ def fife_and_scotland() -> pd.DataFrame:
 
 
 def test_council_against_scotland_names_what_it_is_compared_with():
-    fig = ichart.council_vs_national(fife_and_scotland(), indicator(), "Fife", AS_AT, SOURCE)
+    fig = councils.council_vs_national(fife_and_scotland(), indicator(), "Fife", AS_AT, SOURCE)
     labelled(fig)
     assert title(fig) == "Fife was below Scotland (average per council) in 2025-Q2"
-    assert "against 11 for Scotland (average per council)" in charts.summary(fig)
+    assert "against 11 for Scotland (average per council)" in common.summary(fig)
     assert [t.name for t in fig.data] == ["Scotland (average per council)", "Fife"]
 
 
 def test_council_against_scotland_axis_ends_at_the_as_at_date_with_room_for_labels():
-    fig = ichart.council_vs_national(fife_and_scotland(), indicator(), "Fife", AS_AT, SOURCE)
+    fig = councils.council_vs_national(fife_and_scotland(), indicator(), "Fife", AS_AT, SOURCE)
     start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     assert start <= pd.Timestamp(2025, 3, 31) and pd.Timestamp(AS_AT) < end
     assert end <= pd.Timestamp(AS_AT) + pd.DateOffset(months=6)  # not years past the data
@@ -365,9 +372,9 @@ def test_overview_charts_and_briefing_slides_state_the_same_finding():
     indicators = pd.Series(
         [s for s in fmt.INDICATOR_ORDER for _ in range(int(frame[f"indicators_{s}"].sum()))]
     )
-    assert title(charts.commitments_by_theme(frame, AS_AT, SOURCE)) == say.commitments_title(
+    assert title(overview.commitments_by_theme(frame, AS_AT, SOURCE)) == say.commitments_title(
         commitments
     )
-    assert title(charts.indicators_by_theme(frame, AS_AT, SOURCE)) == say.indicators_title(
+    assert title(overview.indicators_by_theme(frame, AS_AT, SOURCE)) == say.indicators_title(
         indicators
     )

@@ -14,8 +14,9 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from dashboard import briefing, charts, export
+from dashboard import briefing, export
 from dashboard import cli as dashboard_cli
+from dashboard.charts import overview as charts
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
 
 AS_AT = dt.date(2022, 12, 31)
@@ -28,7 +29,7 @@ def inputs(demo_db):
 
 @pytest.fixture(scope="module")
 def commitments_figure(inputs):
-    return charts.commitments_by_theme(inputs.report.themes, AS_AT, briefing.source_line(inputs))
+    return charts.commitments_by_theme(inputs.report.themes, AS_AT, inputs.source)
 
 
 @pytest.mark.usefixtures("kaleido_browser")

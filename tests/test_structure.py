@@ -112,3 +112,16 @@ def test_etl_never_imports_dashboard():
         if other.split(".")[0] == "dashboard"
     }
     assert crossing == set()
+
+
+def test_dashboard_concepts_are_packages_not_prefixes():
+    """The charts and the briefing are packages (dashboard/charts/, dashboard/briefing/),
+    not modules side by side named charts_* or briefing_*."""
+    prefixed = sorted(
+        path.name
+        for path in (ROOT / "dashboard").glob("*.py")
+        if path.name.startswith(("briefing_", "charts_"))
+    )
+    assert prefixed == []
+    assert (ROOT / "dashboard" / "charts" / "__init__.py").is_file()
+    assert (ROOT / "dashboard" / "briefing" / "__init__.py").is_file()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import accessibility, queries, state
+from etl.councils import council_count
 
 st.title("About the figures")
 
@@ -23,6 +24,7 @@ coverage = f"{settings.get('min_coverage', 0.75):.0%}"
 due_days = settings.get("returns_due_days", 42)
 on_track = settings.get("on_track_ratio", 1.0)
 at_risk = settings.get("at_risk_ratio", 0.9)
+councils = council_count()
 
 st.header("How statuses are worked out")
 st.markdown(
@@ -42,8 +44,8 @@ figures as they stand today, corrections included, and every page says so.
 **Indicators** compare the national figure with the trajectory: straight lines from the
 baseline to each target in turn.
 - The national figure combines the councils' figures. When not every council has reported, a
-  total is scaled up to all 32 councils and marked *estimated*, and the status says how many
-  councils it rests on ("provisional: 27 of 32 councils").
+  total is scaled up to all {councils} councils and marked *estimated*, and the status says how many
+  councils it rests on ("provisional: 27 of {councils} councils").
 - The latest quarter is the latest in which at least {coverage} of councils reported; with no
   such quarter the indicator says **insufficient data** rather than a colour.
 - ● **On track** when the figure is at least {on_track:.0%} of the trajectory, ▲ **At risk**
@@ -65,11 +67,11 @@ Changed due dates and targets are always shown beside the original
 
 st.header("Data sources")
 st.markdown(
-    """
+    f"""
 - The strategy's commitments, milestones and indicators: *Science, Technology, Engineering and
   Mathematics: Education and Training Strategy for Scotland* (Scottish Government, 26 October
   2017) and its progress reports, as declared in `commitments.yaml`.
-- Council figures: the 32 councils' quarterly progress returns; national figures from the
+- Council figures: the {councils} councils' quarterly progress returns; national figures from the
   Scottish Government (code S92000003).
 - Council codes: the Government Statistical Service (GSS) codes for Scotland's council areas.
 - SIMD: the Scottish Index of Multiple Deprivation; quintile 1 is the most deprived 20% of

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import briefing, briefing_pdf, export, queries, state, ui
+from dashboard import briefing, export, queries, state, ui
 from dashboard import format as fmt
+from dashboard.briefing import pdf as pdf_file
 
 src = state.require_source()
 as_at, revised = state.as_at(), state.revised()
@@ -64,7 +65,7 @@ if st.button("Build the briefing pack", type="primary", key="b_build"):
             images=images,
             progress=lambda share, what: bar.progress(share, text=what),
         )
-    except (export.ExportError, briefing_pdf.PdfError) as error:
+    except (export.ExportError, pdf_file.PdfError) as error:
         st.error(f"The pack could not be built: {error}")
         st.stop()
     st.session_state["b_files"] = (choice, made)

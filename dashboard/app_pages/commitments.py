@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, state, ui, views
-from dashboard import charts_indicators as ichart
-from dashboard import charts_revisions as rchart
 from dashboard import format as fmt
+from dashboard import queries, state, ui, views
+from dashboard.charts import common
+from dashboard.charts import councils as council_charts
+from dashboard.charts import indicators as indicator_charts
+from dashboard.charts import milestones as milestone_charts
+from dashboard.charts import revisions as revision_charts
 
 src = state.require_source()
 as_at, revised = state.as_at(), state.revised()
@@ -74,8 +77,8 @@ milestones = views.milestone_table(report.milestones, commitment=chosen)
 if milestones.empty:
     st.markdown("This commitment has no dated milestones.")
 else:
-    line = charts.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
-    fig = charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
+    line = common.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+    fig = milestone_charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
     ui.chart(fig, views.milestone_rows(milestones), f"milestones_{chosen}")
     st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")
 
@@ -100,7 +103,7 @@ targets, changes = views.targets_of(
 series = queries.national_series(src, as_at, indicator_id, revised)
 source = views.indicator_source(indicator, as_at, meta["demo"], report.figures_label)
 ui.chart(
-    ichart.indicator_vs_trajectory(series, indicator, targets, as_at, source, changes),
+    indicator_charts.indicator_vs_trajectory(series, indicator, targets, as_at, source, changes),
     views.series_table(series, indicator["unit"]),
     f"indicator_{indicator_id}",
 )
@@ -115,7 +118,7 @@ st.markdown(
 )
 revisions = queries.revisions(src, indicator_id, as_at, revised)
 ui.chart(
-    rchart.revisions_chart(revisions, source),
+    revision_charts.revisions_chart(revisions, source),
     views.revisions_rows(revisions),
     f"revisions_{indicator_id}",
 )
@@ -130,7 +133,7 @@ if indicator["reported_by"] != "national" and indicator["latest_period"]:
     period = indicator["latest_period"]
     figures = queries.council_figures(src, indicator_id, period, as_at, revised)
     ui.chart(
-        ichart.council_bars(figures, indicator, period, as_at, source),
+        council_charts.council_bars(figures, indicator, period, as_at, source),
         figures.rename(columns={"authority_name": "Council", "value": f"Figure ({period})"}),
         f"councils_{indicator_id}",
     )

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from dashboard import auth, charts, mail_panel, queries, state, ui, views
-from dashboard import charts_indicators as ichart
+from dashboard import auth, mail_panel, queries, state, ui, views
 from dashboard import format as fmt
+from dashboard.charts import common
+from dashboard.charts import councils as council_charts
+from dashboard.charts import returns as returns_charts
+from etl.councils import council_count
 
 src = state.require_source()
 as_at, revised = state.as_at(), state.revised()
@@ -14,20 +17,23 @@ returns = report.returns
 
 st.title("Councils")
 st.markdown(
-    f"Quarterly returns and figures from Scotland's 32 councils, as at **{fmt.long_date(as_at)}**."
+    f"Quarterly returns and figures from Scotland's {council_count()} councils, as at "
+    f"**{fmt.long_date(as_at)}**."
 )
 ui.figures_note(report)
 
 st.header("Returns received")
 period = report.coverage_period
 cover = views.coverage(returns, period)
-source = charts.source_line(as_at, cover["received"], cover["period"], meta["demo"],
+source = common.source_line(as_at, cover["received"], cover["period"], meta["demo"],
                             what="councils' quarterly progress returns",
                             figures=report.figures_label)  # fmt: skip
 quarters = st.slider("Quarters shown", 4, 16, 8, key="quarters")
 recent = views.recent_returns(returns, quarters)
 ui.chart(
-    charts.returns_grid(recent, as_at, source, period), views.returns_rows(recent), "returns_grid"
+    returns_charts.returns_grid(recent, as_at, source, period),
+    views.returns_rows(recent),
+    "returns_grid",
 )
 st.dataframe(views.completeness_grid(returns, quarters), width="stretch")
 
@@ -74,7 +80,7 @@ comparison = views.council_comparison(
 )
 line = views.indicator_source(indicator, as_at, meta["demo"], report.figures_label)
 ui.chart(
-    ichart.council_vs_national(comparison, indicator, councils[council], as_at, line),
+    council_charts.council_vs_national(comparison, indicator, councils[council], as_at, line),
     comparison,
     "council_vs_national",
 )
@@ -86,7 +92,7 @@ if period is None:
 else:
     figures = queries.council_figures(src, indicator_id, period, as_at, revised)
     ui.chart(
-        ichart.tile_map(figures, queries.council_tiles(), indicator, period, as_at, line),
+        council_charts.tile_map(figures, queries.council_tiles(), indicator, period, as_at, line),
         figures.rename(columns={"authority_name": "Council", "value": f"Figure ({period})"}),
         "tile_map",
     )

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, state, ui, views
-from dashboard import charts_indicators as ichart
 from dashboard import format as fmt
+from dashboard import queries, state, ui, views
+from dashboard.charts import common, equity
+from dashboard.charts import councils as council_charts
 
 src = state.require_source()
 as_at, revised = state.as_at(), state.revised()
@@ -43,26 +44,28 @@ if period is None:
     st.stop()
 breakdowns = queries.breakdowns(src, indicator_id, period, indicator["aggregation"], as_at, revised)
 series = views.equity_series(breakdowns, councils, council)
-line = charts.source_line(
+line = common.source_line(
     as_at, indicator.get("authorities_reported"), period, meta["demo"],
     what="councils' quarterly progress returns (breakdowns)", figures=report.figures_label,
 )  # fmt: skip
 
 if "sex" in with_breakdowns[indicator_id]:
     st.header("Women and girls' share")
-    ui.chart(ichart.female_share(series, indicator, as_at, line), series, "female_share")
+    ui.chart(equity.female_share(series, indicator, as_at, line), series, "female_share")
     by_council = views.equity_by_council(breakdowns, councils, period, "female_share")
     share = {**indicator, "name": f"Female share of {indicator['name']}", "unit": "percent"}
-    bars = ichart.council_bars(by_council, share, period, as_at, line, reference=(50, "parity"))
+    bars = council_charts.council_bars(
+        by_council, share, period, as_at, line, reference=(50, "parity")
+    )
     ui.chart(bars, by_council, "female_share_councils")
 else:
     st.caption(f"{indicator['name']} has no breakdown by sex, so no female share is shown.")
 if "simd_quintile" in with_breakdowns[indicator_id]:
     st.header("Gap between the least and most deprived areas")
-    ui.chart(ichart.simd_gap(series, indicator, as_at, line), series, "simd_gap")
+    ui.chart(equity.simd_gap(series, indicator, as_at, line), series, "simd_gap")
     by_council = views.equity_by_council(breakdowns, councils, period, "simd_gap")
     gap = {**indicator, "name": f"SIMD quintile 5 minus 1, {indicator['name']}"}
-    ui.chart(ichart.council_bars(by_council, gap, period, as_at, line), by_council,
+    ui.chart(council_charts.council_bars(by_council, gap, period, as_at, line), by_council,
              "simd_gap_councils")  # fmt: skip
 else:
     st.caption(

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, state, ui, views
 from dashboard import format as fmt
+from dashboard import queries, state, ui, views
+from dashboard.charts import common
+from dashboard.charts import milestones as milestone_charts
 
 src = state.require_source()
 as_at = state.as_at()
@@ -13,9 +15,9 @@ meta = queries.meta(src)
 st.title("Milestones")
 st.markdown(f"Every milestone in the strategy, as at **{fmt.long_date(as_at)}**.")
 
-counts = report.milestones["status"].value_counts().to_dict()
-for column, status in zip(st.columns(4), fmt.MILESTONE_ORDER, strict=True):
-    column.metric(fmt.label(status), counts.get(status, 0))
+counts = fmt.status_counts(report.milestones["status"], fmt.MILESTONE_ORDER)
+for column, (status, count) in zip(st.columns(4), counts.items(), strict=True):
+    column.metric(fmt.label(status), count)
 
 with st.container(border=True):
     slipping = st.toggle("Only overdue and due soon", key="m_slipping")
@@ -40,7 +42,7 @@ chosen = ["overdue", "due_soon"] if slipping else statuses
 milestones = views.milestone_table(report.milestones, chosen, themes=themes)
 st.markdown(f"**{len(milestones)} of {len(report.milestones)} milestones** shown.")
 
-line = charts.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
-fig = charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
+line = common.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+fig = milestone_charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
 ui.chart(fig, views.milestone_rows(milestones), "all_milestones")
 st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")

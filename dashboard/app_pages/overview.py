@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, state, ui, views
 from dashboard import format as fmt
+from dashboard import queries, state, ui, views
+from dashboard.charts import common, overview
 
 src = state.require_source()
 as_at, revised = state.as_at(), state.revised()
@@ -11,7 +12,7 @@ report = queries.status(src, as_at, revised)
 meta = queries.meta(src)
 previous_end = views.previous_quarter_end(as_at, meta["start"])
 cover = views.coverage(report.returns, report.coverage_period)
-source = charts.source_line(
+source = common.source_line(
     as_at, cover["received"], cover["period"], meta["demo"], figures=report.figures_label
 )
 
@@ -25,16 +26,16 @@ for column, card in zip(st.columns(4), views.theme_cards(report.themes), strict=
         st.metric("Milestone delivery rate", card["delivery"], help=card["delivery_detail"])
         st.caption(card["delivery_detail"])
         st.markdown(
-            "**Commitments**  \n" + ui.status_counts(card["commitments"], fmt.COMMITMENT_ORDER)
+            "**Commitments**  \n" + ui.status_count_lines(card["commitments"], fmt.COMMITMENT_ORDER)
         )
         st.markdown(
-            "**Indicators**  \n" + ui.status_counts(card["indicators"], fmt.INDICATOR_ORDER)
+            "**Indicators**  \n" + ui.status_count_lines(card["indicators"], fmt.INDICATOR_ORDER)
         )
 
 themes = views.themes_table(report.themes)
-ui.chart(charts.commitments_by_theme(report.themes, as_at, source), themes, "commitments")
-ui.chart(charts.delivery_by_theme(report.themes, as_at, source), themes, "delivery")
-ui.chart(charts.indicators_by_theme(report.themes, as_at, source), themes, "indicators")
+ui.chart(overview.commitments_by_theme(report.themes, as_at, source), themes, "commitments")
+ui.chart(overview.delivery_by_theme(report.themes, as_at, source), themes, "delivery")
+ui.chart(overview.indicators_by_theme(report.themes, as_at, source), themes, "indicators")
 
 st.header("What changed since the previous quarter")
 changed = (

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import briefing_messages as say
 from dashboard import format as fmt
 from dashboard import views
-from dashboard.briefing_pack import Chart, Inputs, Slide
-from dashboard.briefing_tables import table_slides
+from dashboard.briefing import messages as say
+from dashboard.briefing.pack import Chart, Inputs, Slide
+from dashboard.briefing.tables import table_slides
 from etl.councils import council_count
 
 INDICATOR_CHARTS_PER_SLIDE = 2
@@ -69,6 +69,7 @@ def overview_slide(inputs: Inputs) -> Slide:
 def _by_theme(inputs: Inputs, noun: str, order, title: str, subtitle: str) -> Chart:
     """Commitments or indicators (``noun``) by status, one stacked bar per theme."""
     themes = inputs.report.themes
+    statuses = getattr(inputs.report, noun)["status"]
     return Chart(
         name=f"overview-{noun}-by-theme",
         title=title,
@@ -77,8 +78,8 @@ def _by_theme(inputs: Inputs, noun: str, order, title: str, subtitle: str) -> Ch
         categories=themes["name"].tolist(),
         series={fmt.label(s): themes[f"{noun}_{s}"].astype(int).tolist() for s in order},
         colours=[fmt.colour(s) for s in order],
-        summary=say.counts_sentence(
-            inputs.as_at, getattr(inputs.report, noun)["status"], order, noun
+        summary=fmt.counts_sentence(
+            inputs.as_at, fmt.status_counts(statuses, order), len(statuses), noun
         ),
         value_axis=f"Number of {noun}",
     )
@@ -86,22 +87,17 @@ def _by_theme(inputs: Inputs, noun: str, order, title: str, subtitle: str) -> Ch
 
 def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slide:
     slug = fmt_slug(theme_name)
+    counts = fmt.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
     commitments_chart = Chart(
         name=f"{slug}-commitments-by-status",
         title=say.commitments_title(commitments["status"]),
         subtitle=f"{theme_name}: commitments by status",
         kind="bar",
         categories=[fmt.label(s) for s in fmt.COMMITMENT_ORDER],
-        series={
-            "Commitments": list(
-                say.status_counts(commitments["status"], fmt.COMMITMENT_ORDER).values()
-            )
-        },
+        series={"Commitments": list(counts.values())},
         colours=[fmt.colour(s) for s in fmt.COMMITMENT_ORDER],
         summary=f"{theme_name}: "
-        + say.counts_sentence(
-            inputs.as_at, commitments["status"], fmt.COMMITMENT_ORDER, "commitments"
-        ),
+        + fmt.counts_sentence(inputs.as_at, counts, len(commitments), "commitments"),
         value_axis="Number of commitments",
     )
     with_ratio = indicators

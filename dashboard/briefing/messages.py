@@ -12,15 +12,11 @@ import pandas as pd
 from dashboard import format as fmt
 
 
-def status_counts(statuses: pd.Series, order: tuple[str, ...]) -> dict[str, int]:
-    return {s: int((statuses == s).sum()) for s in order}
-
-
 def commitments_message(commitments: pd.DataFrame) -> str:
     total = len(commitments)
     if not total:
         return "No commitments in this choice."
-    counts = status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
+    counts = fmt.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
     text = fmt.commitments_on_track(counts, total)
     worse = []
     for status in ("off_track", "at_risk"):
@@ -53,23 +49,19 @@ def delivery_message(done: int, due: int) -> str:
 def indicators_message(indicators: pd.DataFrame) -> str:
     if indicators.empty:
         return "No indicators in this choice."
-    counts = status_counts(indicators["status"], fmt.INDICATOR_ORDER)
+    counts = fmt.status_counts(indicators["status"], fmt.INDICATOR_ORDER)
     parts = [f"{n} {fmt.word(s).lower()}" for s, n in counts.items() if n]
     return f"Indicators: {', '.join(parts)} (of {len(indicators)})."
 
 
 def commitments_title(statuses: pd.Series) -> str:
-    counts = status_counts(statuses, fmt.COMMITMENT_ORDER)
+    counts = fmt.status_counts(statuses, fmt.COMMITMENT_ORDER)
     return fmt.commitments_headline(counts, len(statuses))
 
 
 def indicators_title(statuses: pd.Series) -> str:
-    counts = status_counts(statuses, fmt.INDICATOR_ORDER)
+    counts = fmt.status_counts(statuses, fmt.INDICATOR_ORDER)
     return fmt.indicators_headline(counts, len(statuses))
-
-
-def counts_sentence(as_at, statuses: pd.Series, order, noun: str) -> str:
-    return fmt.counts_sentence(as_at, status_counts(statuses, order), len(statuses), noun)
 
 
 def ratio_sentence(as_at, indicators: pd.DataFrame) -> str:

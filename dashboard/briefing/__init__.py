@@ -2,11 +2,10 @@
 
 One code path for the page and the CLI: ``read()`` takes what the pack needs from
 the database (one short connection), ``build()`` turns it into a ``Pack`` of
-slides holding plain data (``briefing_pack``; each slide in ``briefing_slides``, its
-key messages in ``briefing_messages``, long tables split by ``briefing_tables``), and
-``files()`` renders that one pack as PowerPoint (native, editable charts:
-``briefing_pptx``), PDF (``briefing_pdf``) and a ZIP of PNG/SVG charts (``export``,
-drawn by ``briefing_figures``). Every number on a slide comes from the
+slides holding plain data (``pack``; each slide in ``slides``, its key messages in
+``messages``, long tables split by ``tables``), and ``files()`` renders that one pack as
+PowerPoint (native, editable charts: ``pptx``), PDF (``pdf``) and a ZIP of PNG/SVG charts
+(``export``, drawn by ``figures``). Every number on a slide comes from the
 ``StatusReport``; nothing here re-judges a status.
 """
 
@@ -18,18 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dashboard import sql, views
-from dashboard.briefing_figures import dashboard_figures, figures
-from dashboard.briefing_pack import (
-    Chart,
-    Inputs,
-    Pack,
-    Slide,
-    finite_only,
-    not_finite_message,
-    source_line,
-    text_table,
-)
-from dashboard.briefing_slides import (
+from dashboard.briefing.figures import slide_figures
+from dashboard.briefing.pack import Inputs, Pack, finite_only, not_finite_message, text_table
+from dashboard.briefing.slides import (
     annex_slides,
     figures_slide,
     indicator_slides,
@@ -44,11 +34,6 @@ from etl import store
 from etl.figures_used import figures_used
 from etl.revisions import revisions
 from etl.strategy import Settings
-
-__all__ = [
-    "BriefingError", "Chart", "Inputs", "Pack", "Slide", "build", "dashboard_figures", "files",
-    "figures", "read", "source_line",
-]  # fmt: skip
 
 
 class BriefingError(ValueError):
@@ -140,7 +125,7 @@ def build(
         elif slide.table is not None and not slide.notes:
             slide.notes = text_table(slide.table)
     return Pack(
-        inputs.as_at, inputs.strategy_title, source_line(inputs), inputs.demo, slides,
+        inputs.as_at, inputs.strategy_title, inputs.source, inputs.demo, slides,
         inputs.figures,
     )  # fmt: skip
 
@@ -159,7 +144,9 @@ def files(
     progress: Progress | None = None,
 ) -> dict[str, bytes]:
     """The pack as ``{"pptx": …, "pdf": …, "zip": …}``; one kaleido browser for all images."""
-    from dashboard import briefing_pdf, briefing_pptx, export
+    from dashboard import export
+    from dashboard.briefing import pdf as pdf_file
+    from dashboard.briefing import pptx as pptx_file
 
     def step(share: float, what: str) -> None:
         if progress:
@@ -167,14 +154,12 @@ def files(
 
     out: dict[str, bytes] = {}
     step(0.05, "Writing the PowerPoint slides")
-    out["pptx"] = briefing_pptx.pptx(pack)
-    engine = briefing_pdf.engine(pdf_engine) if pdf else None
+    out["pptx"] = pptx_file.pptx(pack)
+    engine = pdf_file.engine(pdf_engine) if pdf else None
     with ThreadPoolExecutor(max_workers=1) as background:
         # LibreOffice converts the deck in its own process while Chromium draws the charts.
         converting = (
-            background.submit(briefing_pdf.from_pptx, out["pptx"])
-            if engine == "libreoffice"
-            else None
+            background.submit(pdf_file.from_pptx, out["pptx"]) if engine == "libreoffice" else None
         )
         pngs: dict[str, bytes] = {}
         if images or engine == "direct":
@@ -183,12 +168,12 @@ def files(
             def drawn(done: int, total: int) -> None:
                 step(0.1 + 0.65 * done / total, f"Drawing charts ({done} of {total})")
 
-            rendered = export.images(figures(pack), formats, progress=drawn)
+            rendered = export.images(slide_figures(pack), formats, progress=drawn)
             pngs = {c.name: rendered[f"{export.file_stem(c.name)}.png"] for c in pack.charts()}
             if images:
                 out["zip"] = export.zip_of(rendered)
         if engine:
             step(0.8, "Making the PDF")
-            out["pdf"] = converting.result() if converting else briefing_pdf.direct(pack, pngs)
+            out["pdf"] = converting.result() if converting else pdf_file.direct(pack, pngs)
     step(1.0, "Done")
     return out

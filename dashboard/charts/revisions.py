@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import format as fmt
-from dashboard.charts import empty, finish
+from dashboard.charts.common import empty, finish
 
 
 def revisions_chart(revisions, source: str) -> go.Figure:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.briefing_pack import Slide, text_table
+from dashboard.briefing.pack import Slide, text_table
 
 
 def table_slides(

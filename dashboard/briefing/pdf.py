@@ -18,9 +18,9 @@ import pandas as pd
 from fpdf import FPDF, FontFace
 
 from dashboard import format as fmt
-from dashboard.briefing_pack import Pack
-from dashboard.briefing_pptx import HEIGHT, LAYOUT, WIDTH, chart_boxes, messages_box
-from dashboard.briefing_tables import column_widths
+from dashboard.briefing.pack import Pack
+from dashboard.briefing.pptx import HEIGHT, LAYOUT, WIDTH, chart_boxes, messages_box
+from dashboard.briefing.tables import column_widths
 
 ENGINES = ("auto", "libreoffice", "direct")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")

@@ -1,30 +1,32 @@
 """The briefing's charts as plotly figures, for PNG/SVG exports and the direct PDF.
 
 ``figure()`` draws a slide's ``Chart`` the way PowerPoint does, sized for its box on
-the slide; ``dashboard_figures()`` draws every dashboard chart for the as-at date with
-the dashboard's own builders (``stem-tracker charts``).
+the slide, and ``slide_figures()`` every chart of a pack; ``dashboard_figures()`` draws
+every dashboard chart for the as-at date with the dashboard's own builders
+(``stem-tracker charts``).
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard import charts, charts_indicators, views
 from dashboard import format as fmt
-from dashboard.briefing_pack import Chart, Inputs, Pack, source_line
+from dashboard import views
+from dashboard.briefing.pack import Chart, Inputs, Pack
+from dashboard.charts import common, indicators, milestones, overview, returns
 
 
 def dashboard_figures(inputs: Inputs) -> dict[str, go.Figure]:
     """Every dashboard chart for the as-at date, drawn by the dashboard's own builders:
     the overview's three, the milestone timeline, returns completeness and each
     indicator against its trajectory."""
-    report, as_at, source = inputs.report, inputs.as_at, source_line(inputs)
+    report, as_at, source = inputs.report, inputs.as_at, inputs.source
     figs = {
-        "commitments-by-theme": charts.commitments_by_theme(report.themes, as_at, source),
-        "delivery-by-theme": charts.delivery_by_theme(report.themes, as_at, source),
-        "indicators-by-theme": charts.indicators_by_theme(report.themes, as_at, source),
-        "milestones": charts.milestone_timeline(report.milestones, as_at, source),
-        "returns-completeness": charts.returns_grid(
+        "commitments-by-theme": overview.commitments_by_theme(report.themes, as_at, source),
+        "delivery-by-theme": overview.delivery_by_theme(report.themes, as_at, source),
+        "indicators-by-theme": overview.indicators_by_theme(report.themes, as_at, source),
+        "milestones": milestones.milestone_timeline(report.milestones, as_at, source),
+        "returns-completeness": returns.returns_grid(
             views.recent_returns(report.returns), as_at, source, report.coverage_period
         ),
     }
@@ -33,7 +35,7 @@ def dashboard_figures(inputs: Inputs) -> dict[str, go.Figure]:
         targets, changes = views.targets_of(
             inputs.tables["indicator_targets"], inputs.tables["indicator_changes"], indicator_id
         )
-        figs[f"{indicator_id}-against-trajectory"] = charts_indicators.indicator_vs_trajectory(
+        figs[f"{indicator_id}-against-trajectory"] = indicators.indicator_vs_trajectory(
             inputs.series[inputs.series["indicator_id"] == indicator_id],
             views.indicator_detail(report.indicators, declared, indicator_id),
             targets,
@@ -108,7 +110,7 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
             fig.add_vline(x=100, line={"color": fmt.TEXT, "dash": "dash"})
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero")
-    charts.finish(
+    common.finish(
         fig,
         chart.title,
         chart.subtitle,
@@ -129,9 +131,9 @@ def _value_text(value, unit: str) -> str:
     return f"{value:.0f}%" if unit == "percent" else fmt.number(value, unit)
 
 
-def figures(pack: Pack) -> dict[str, go.Figure]:
+def slide_figures(pack: Pack) -> dict[str, go.Figure]:
     """Every slide chart's plotly twin, sized for its box on the slide."""
-    from dashboard.briefing_pptx import chart_boxes
+    from dashboard.briefing.pptx import chart_boxes
 
     out = {}
     for slide in pack.slides:

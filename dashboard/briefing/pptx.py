@@ -22,8 +22,8 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from dashboard import format as fmt
-from dashboard.briefing_pack import Chart, Pack, Slide
-from dashboard.briefing_tables import column_widths
+from dashboard.briefing.pack import Chart, Pack, Slide
+from dashboard.briefing.tables import column_widths
 from etl.figures_used import FiguresUsed
 
 WIDTH, HEIGHT = 13.333, 7.5

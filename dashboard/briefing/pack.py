@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from dashboard import charts
 from dashboard import format as fmt
+from dashboard.charts.common import source_line
 from etl.figures_used import FiguresUsed
 from etl.revisions import Revisions
 from etl.status import StatusReport, figures_label
@@ -119,16 +119,16 @@ class Inputs:
     def as_at(self) -> dt.date:
         return self.report.as_at
 
-
-def source_line(inputs: Inputs) -> str:
-    """The dashboard's source line: as-at date, councils reporting, demo data."""
-    return charts.source_line(
-        inputs.as_at,
-        inputs.coverage["received"],
-        inputs.coverage["period"],
-        demo=inputs.demo,
-        figures=inputs.report.figures_label,
-    )
+    @property
+    def source(self) -> str:
+        """The dashboard's source line: as-at date, councils reporting, which figures, demo."""
+        return source_line(
+            self.as_at,
+            self.coverage["received"],
+            self.coverage["period"],
+            demo=self.demo,
+            figures=self.report.figures_label,
+        )
 
 
 def text_table(frame: pd.DataFrame, unit: str | None = None) -> str:
