@@ -10,10 +10,11 @@ of the tracker uses (``Quarter.parse``), then joined back. A file already in
 canonical form (a back-fill, our own export) is first tried on a strict fast
 path that reads it with DuckDB's own types; the same rules then run on it.
 
-The parts: ``return_report`` (problems and reports as data), ``return_file``
-(bytes to the ``raw`` table), ``return_values`` (lookups for repeated values),
-``return_fast`` (the typed read of a canonical file), ``return_rules`` (the
-rules over ``checked``); this module puts them in order.
+The parts: ``report`` (problems and reports as data), ``file`` (bytes to the
+``raw`` table), ``values`` (lookups for repeated values), ``fast`` (the typed
+read of a canonical file), ``rules`` (the rules over ``checked``),
+``permissions`` (who may send what), ``ceiling`` (the check's memory and time);
+this module puts them in order.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from etl.returns.file import (
     csv_file,
     decode,
     duckdb_rejects,
-    find_header,
     header_problems,
     load_raw,
     record_rows,
@@ -97,7 +97,6 @@ def check_return(
     report.encoding = text.encoding
     if text.encoding != "utf-8":
         report.warnings.append(Problem("cp1252", file_name))
-    find_header(text)
     wide = too_wide(text, file_name)  # refused before DuckDB reads a row of it
     if wide:
         report.errors = wide
