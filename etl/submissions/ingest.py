@@ -90,6 +90,7 @@ def ingest_return(
     today: date | None = None,
     queries: str | None = None,
     source_path: str | None = None,
+    fast: bool = True,
 ) -> IngestResult:
     """Check one file and, when it has no error, store each of its submissions.
 
@@ -100,7 +101,7 @@ def ingest_return(
     line), read in place rather than copied. ``strategy`` may be a function that gives it,
     called once the database is open (so that reading it from the store, as
     ``spec_in_store`` does, shares this connection). The database must then be set up
-    (``store.init``).
+    (``store.init``). ``fast`` is ``check_return``'s.
     """
     submitter = submitter or default_submitter()
     # hashlib lets go of the GIL: hash the file while DuckDB reads and checks it.
@@ -117,6 +118,7 @@ def ingest_return(
             today=today or date.today(),
             submitter=submitter,
             source_path=source_path,
+            fast=fast,
         )
         result = IngestResult(report, sha256=sha256.result())
         if not report.valid:
