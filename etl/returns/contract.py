@@ -85,14 +85,16 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "sex",
         False,
-        "Breakdown by sex: all (or blank), female, male. Only for indicators that declare it.",
+        f"Breakdown by sex: all (or blank), {', '.join(SEX_VALUES[1:])}. Only for indicators "
+        "that declare it.",
         {"type": "string", "constraints": {"enum": ["", *SEX_VALUES]}},
     ),
     Column(
         "simd_quintile",
         False,
         "Breakdown by Scottish Index of Multiple Deprivation quintile (1 = most deprived): "
-        "all (or blank), 1 to 5. Only for indicators that declare it.",
+        f"all (or blank), {SIMD_VALUES[1]} to {SIMD_VALUES[-1]}. Only for indicators that "
+        "declare it.",
         {"type": "string", "constraints": {"enum": ["", *SIMD_VALUES]}},
     ),
     Column(

@@ -64,8 +64,8 @@ MESSAGES = {
     "percent_of_count": '"{value}" is a percent but {extra} is a count',
     "too_large": '"{value}" is more than {extra} (a typing slip? if the figure is right, '
     "ask for the indicator's maximum in commitments.yaml to be raised)",
-    "bad_sex": '"{value}" is not one of all, female, male (or blank)',
-    "bad_simd": '"{value}" is not one of all, 1, 2, 3, 4, 5 (or blank)',
+    "bad_sex": '"{value}" is not one of ' + ", ".join(contract.SEX_VALUES) + " (or blank)",
+    "bad_simd": '"{value}" is not one of ' + ", ".join(contract.SIMD_VALUES) + " (or blank)",
     "no_breakdown": '"{value}": {extra}',
     "comment_too_long": '"{value}" is {extra} characters long; a comment may have at most '
     f"{contract.MAX_COMMENT:,}",
