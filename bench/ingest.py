@@ -32,7 +32,7 @@ from etl.councils import councils  # noqa: E402
 from etl.periods import Quarter, quarters_between  # noqa: E402
 from etl.returns import contract  # noqa: E402
 from etl.strategy import load_strategy  # noqa: E402
-from etl.submissions.ingest import spec_in_store  # noqa: E402
+from etl.submissions.spec_cache import spec_in_store  # noqa: E402
 from etl.yamlfile import load_with_lines  # noqa: E402
 
 EXTRA_INDICATORS = 300

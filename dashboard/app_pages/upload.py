@@ -17,9 +17,10 @@ from dashboard import upload_view as view
 from etl import config
 from etl.councils import council_name
 from etl.mail import receipts as mail_receipts
-from etl.returns.contract import safe_file_name, template
+from etl.returns.contract import safe_file_name
 from etl.strategy import load_strategy
 from etl.submissions import ingest, receipts, review
+from etl.submissions.export import template
 
 
 def view_table(table) -> None:
