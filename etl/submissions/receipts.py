@@ -2,8 +2,8 @@
 
 A receipt says what the tracker holds for one version of a submission (its
 time, who sent it, the file's SHA-256 and row count, any large changes
-explained), and any version can be downloaded again in the return's own format,
-so a council can check exactly what it sent last quarter.
+explained), and any version can be downloaded again in the return's own format
+(written by ``export``), so a council can check exactly what it sent last quarter.
 """
 
 from __future__ import annotations
