@@ -56,7 +56,10 @@ _CELLS = {"indicator_name": _text("r.indicator_name"), "value": _number("r.value
 
 
 def write(
-    con: duckdb.DuckDBPyConnection, rows: str, params=None, audit: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection,
+    rows: str,
+    params: dict | list | None = None,
+    audit: tuple[str, ...] = (),
 ) -> bytes:
     """The file of ``rows``: SQL giving ``contract.FILE_ORDER``'s columns (``value`` a
     number), the indicator's ``position`` in the strategy and the ``audit`` columns. Rows
