@@ -30,14 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from etl.councils import councils  # noqa: E402
 from etl.periods import Quarter, quarters_between  # noqa: E402
+from etl.returns import contract  # noqa: E402
 from etl.strategy import load_strategy  # noqa: E402
-from etl.submissions.ingest import spec_in_store  # noqa: E402
+from etl.submissions.spec_cache import spec_in_store  # noqa: E402
 from etl.yamlfile import load_with_lines  # noqa: E402
 
 EXTRA_INDICATORS = 300
 QUARTERS = quarters_between(Quarter(2022, 1), Quarter(2024, 4))  # 12 quarters
-SEXES = ["all", "female", "male"]
-QUINTILES = ["all", "1", "2", "3", "4", "5"]
 
 
 def synthetic_strategy(folder: Path) -> Path:
@@ -94,8 +93,8 @@ def back_fill(folder: Path, strategy_path: Path) -> tuple[Path, int]:
             "codes": [c.code for c in councils()],
             "periods": [str(q) for q in QUARTERS],
             "ids": ids,
-            "sexes": SEXES,
-            "quintiles": QUINTILES,
+            "sexes": list(contract.SEX_VALUES),
+            "quintiles": list(contract.SIMD_VALUES),
         },
     )
     rows = con.execute(f"SELECT count(*) FROM read_csv('{path}')").fetchone()[0]

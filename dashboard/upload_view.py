@@ -47,12 +47,6 @@ def too_large(size: int) -> str | None:
     return None
 
 
-def what_to_do(problem: Problem) -> str:
-    """The message without its location (the table shows row and column in their own cells)."""
-    # Windows and Excel forbid ":" in file names, so the first ": " ends the location.
-    return problem.message.split(": ", 1)[-1]
-
-
 def column_text(problem: Problem) -> str:
     if problem.column is None:
         return ""
@@ -67,7 +61,7 @@ def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
                 "Row": "" if p.row is None else str(p.row),
                 "Column": column_text(p),
                 "Value": "" if p.value is None else p.value,
-                "What to do": what_to_do(p),
+                "What to do": p.detail,
             }
             for p in problems
         ],

@@ -140,7 +140,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (
         2,
         # A restored version names the version it was copied from
-        # (etl.submissions.ingest.restore_version).
+        # (etl.submissions.versions.restore_version).
         "ALTER TABLE submissions ADD COLUMN restored_from INTEGER;",
     ),
     (

@@ -1,7 +1,7 @@
 """What is wrong with a commitments file, line by line.
 
 Apart from ``etl.strategy`` so that a command can catch a StrategyError without
-building the strategy's pydantic models (``etl.submissions.ingest.spec_in_store``).
+building the strategy's pydantic models (``etl.submissions.spec_cache.spec_in_store``).
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ from etl.returns import Submitter
 from etl.revisions import revisions
 from etl.status import national_series, report
 from etl.strategy import load_strategy
-from etl.submissions.ingest import export_current, ingest_return, restore_version
+from etl.submissions.export import export_current
+from etl.submissions.ingest import ingest_return
+from etl.submissions.versions import restore_version
 from tests.status_fixture import COUNCILS, add_return, status_db
 
 D = date(2018, 6, 30)

@@ -22,7 +22,7 @@ import pytest
 
 from etl import backup, store
 from etl.backup_files import BackupError
-from etl.submissions import ingest
+from etl.submissions import export, ingest, spec_cache, versions
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -81,7 +81,7 @@ def test_export_before_backup_equals_export_after_restore_byte_for_byte(demo_cop
 
 def test_a_restored_store_takes_new_returns_where_the_source_left_off(demo_backup, tmp_path):
     restored = backup.restore(demo_backup, tmp_path / "restored.duckdb").path
-    one_pair = figures_of(ingest.export_current(restored), "S12000036", "2025-Q3")
+    one_pair = figures_of(export.export_current(restored), "S12000036", "2025-Q3")
     result = ingest.ingest_return(restored, with_new_values(one_pair), "again.csv", spec(restored))
     assert result.stored, [str(e) for e in result.report.errors]
     assert [o.action for o in result.outcomes] == ["replaced"]
@@ -93,7 +93,7 @@ def test_backup_while_another_process_ingests_in_a_loop(demo_copy, tmp_path):
     """The backup waits for each load, copies one moment, and restores to exactly it."""
     pair = ("S12000036", "2025-Q3")
     base = tmp_path / "pair.csv"
-    base.write_bytes(figures_of(ingest.export_current(demo_copy), *pair))
+    base.write_bytes(figures_of(export.export_current(demo_copy), *pair))
     spec(demo_copy)  # the strategy held in the store, as any earlier ingest leaves it
     stop = tmp_path / "stop"
     writer = subprocess.Popen(
@@ -117,18 +117,18 @@ def test_backup_while_another_process_ingests_in_a_loop(demo_copy, tmp_path):
     # The source as it was at the backup's moment: that version of the pair made current.
     at_the_moment = tmp_path / "at-the-moment.duckdb"
     shutil.copyfile(demo_copy, at_the_moment)
-    ingest.restore_version(at_the_moment, *pair, taken, "test")
-    assert ingest.export_current(restored) == ingest.export_current(at_the_moment)
+    versions.restore_version(at_the_moment, *pair, taken, "test")
+    assert export.export_current(restored) == export.export_current(at_the_moment)
 
 
 WRITER = """
 import csv, io, sys
 from datetime import date
 from pathlib import Path
-from etl.submissions import ingest
+from etl.submissions import ingest, spec_cache
 db, commitments, base, stop = sys.argv[1:5]
 rows = list(csv.DictReader(io.StringIO(Path(base).read_text(encoding="utf-8-sig"))))
-spec = ingest.spec_in_store(db, commitments)
+spec = spec_cache.spec_in_store(db, commitments)
 n = 0
 while not Path(stop).exists():
     n += 1
@@ -315,7 +315,7 @@ def with_new_values(data: bytes) -> bytes:
 
 
 def spec(db: Path):
-    return ingest.spec_in_store(db, COMMITMENTS)
+    return spec_cache.spec_in_store(db, COMMITMENTS)
 
 
 def current_version(db: Path, authority: str, period: str) -> int:

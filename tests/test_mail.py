@@ -12,7 +12,7 @@ import pytest
 
 from etl.mail import contacts, letter, log, reminders, smtp
 from etl.mail import receipts as mail_receipts
-from etl.submissions import ingest, receipts
+from etl.submissions import ingest, receipts, versions
 from tests.mail_server import ABERDEEN, EDINBURGH, GLASGOW, free_port, plain_text, point_at
 from tests.test_status_cli import run
 from tests.test_upload_page import filled
@@ -237,7 +237,7 @@ def test_ingest_notify_emails_the_receipt_to_the_council_and_the_sender(
     assert message["Subject"] == (
         "Receipt: STEM Strategy progress return for Glasgow City, 2025-Q3 (version 1)"
     )
-    (held,) = ingest.history(empty_db, GLASGOW, "2025-Q3")
+    (held,) = versions.history(empty_db, GLASGOW, "2025-Q3")
     text = plain_text(message)
     assert f"SHA-256:      {held['sha256']}" in text
     assert f"Rows:         {held['rows']}" in text and "Version:      1" in text
@@ -255,7 +255,7 @@ def test_a_refused_receipt_leaves_the_return_stored_and_is_retried(
     assert f"{path}: S12000036 2025-Q3: new (version 1" in out
     assert "warning: receipt not sent, receipt S12000036 2025-Q3 to " in err
     assert "failed (554 Transaction failed: try later)" in err
-    assert len(ingest.history(empty_db, EDINBURGH, "2025-Q3")) == 1
+    assert len(versions.history(empty_db, EDINBURGH, "2025-Q3")) == 1
     assert [s for s, _ in log.failed_receipts(empty_db)] == [
         receipts.submissions(empty_db).iloc[0]["submission_id"]
     ]

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from etl.councils import councils
-from etl.returns import MAX_SHOWN_PER_RULE, Submitter, contract, excel_column, validate_return
+from etl.returns import (
+    MAX_SHOWN_PER_RULE,
+    Problem,
+    Submitter,
+    contract,
+    excel_column,
+    validate_return,
+)
 from etl.strategy import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -74,6 +81,13 @@ def test_the_message_format_of_the_contract(small):
         "not_a_number", 14, "D", "value", "twelve"
     )  # fmt: skip
     assert error.to_dict()["message"] == str(error)
+
+
+def test_a_problems_detail_is_its_message_without_where():
+    # A command-line file name may hold ": " (only Windows forbids it): detail is not cut there.
+    error = Problem("not_a_number", "Q3: draft.csv", 14, "D", "value", "x")
+    assert error.detail == '"x" is not a number'
+    assert error.message == f"Q3: draft.csv row 14, column D (value): {error.detail}"
 
 
 def test_a_wrong_header_is_the_only_thing_reported(small):

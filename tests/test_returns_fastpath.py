@@ -42,12 +42,12 @@ def empty_store() -> Iterator[Path]:
         yield path
 
 
-def both_reports(monkeypatch, data: bytes, submitter=None):
+def both_reports(data: bytes, submitter=None):
     """(fast, general): the report with the fast path allowed, then forced off."""
     fast = validate_return(data, "returns/x.csv", SMALL, today=TODAY, submitter=submitter)
-    monkeypatch.setattr(return_fast, "ENABLED", False)
-    general = validate_return(data, "returns/x.csv", SMALL, today=TODAY, submitter=submitter)
-    monkeypatch.setattr(return_fast, "ENABLED", True)
+    general = validate_return(
+        data, "returns/x.csv", SMALL, today=TODAY, submitter=submitter, fast=False
+    )
     assert not general.fast_path
     return fast, general
 
@@ -60,10 +60,10 @@ def assert_same(fast, general):
     assert fast.to_dict() == general.to_dict()
 
 
-def stored(empty_store: Path, folder: Path, name: str, data: bytes) -> tuple:
-    db = folder / f"{name}.duckdb"
+def stored(empty_store: Path, folder: Path, data: bytes, fast: bool) -> tuple:
+    db = folder / f"{'fast' if fast else 'general'}.duckdb"
     shutil.copyfile(empty_store, db)
-    result = ingest_return(db, data, "returns/x.csv", SMALL, submitter=ME, today=TODAY)
+    result = ingest_return(db, data, "returns/x.csv", SMALL, submitter=ME, today=TODAY, fast=fast)
     with store.connect(db) as con:
         figures = con.execute(
             "SELECT s.authority_code, s.period, s.version, s.row_count, f.indicator_id, f.sex, "
@@ -74,26 +74,22 @@ def stored(empty_store: Path, folder: Path, name: str, data: bytes) -> tuple:
     return result.report, outcomes, figures
 
 
-def both_stores(monkeypatch, empty_store: Path, data: bytes) -> tuple:
+def both_stores(empty_store: Path, data: bytes) -> tuple:
     with tempfile.TemporaryDirectory() as folder:
-        fast = stored(empty_store, Path(folder), "fast", data)
-        monkeypatch.setattr(return_fast, "ENABLED", False)
-        general = stored(empty_store, Path(folder), "general", data)
-        monkeypatch.setattr(return_fast, "ENABLED", True)
+        fast = stored(empty_store, Path(folder), data, fast=True)
+        general = stored(empty_store, Path(folder), data, fast=False)
     return fast, general
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.name}-{p.stem}" for p in FIXTURES])
-def test_every_fixture_gives_the_same_report_either_way(monkeypatch, path):
-    fast, general = both_reports(monkeypatch, path.read_bytes())
+def test_every_fixture_gives_the_same_report_either_way(path):
+    fast, general = both_reports(path.read_bytes())
     assert_same(fast, general)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.name}-{p.stem}" for p in FIXTURES])
-def test_every_fixture_stores_the_same_figures_either_way(monkeypatch, empty_store, path):
-    (fast, *stored_fast), (general, *stored_general) = both_stores(
-        monkeypatch, empty_store, path.read_bytes()
-    )
+def test_every_fixture_stores_the_same_figures_either_way(empty_store, path):
+    (fast, *stored_fast), (general, *stored_general) = both_stores(empty_store, path.read_bytes())
     assert_same(fast, general)
     assert stored_fast == stored_general
     assert bool(stored_fast[1]) == fast.valid  # a valid file stored figures, a bad one none
@@ -119,17 +115,17 @@ def test_the_fast_path_is_taken_for_a_canonical_file_only():
      ("1,234", "a tolerated form, not a canonical one"),
      ("12.5%", "a tolerated form, not a canonical one")],
 )  # fmt: skip
-def test_a_value_in_a_tolerated_or_refused_form_takes_the_general_path(monkeypatch, cell, reason):
+def test_a_value_in_a_tolerated_or_refused_form_takes_the_general_path(cell, reason):
     data = f'{",".join(HEADER)}\nS12000036,2025-Q3,C01-I2,"{cell}",all,all,\n'.encode()
-    fast, general = both_reports(monkeypatch, data)
+    fast, general = both_reports(data)
     assert not fast.fast_path, reason
     assert_same(fast, general)
 
 
-def test_a_valid_canonical_file_with_blank_lines_takes_the_fast_path(monkeypatch, empty_store):
+def test_a_valid_canonical_file_with_blank_lines_takes_the_fast_path(empty_store):
     rows = ["S12000036,2025-Q3,C01-I1,5,all,all,", "", "", "S12000036,2025-Q3,C01-I2,4,all,all,"]
     data = ("\n".join([",".join(HEADER), *rows]) + "\n").encode()
-    (fast, *stored_fast), (general, *stored_general) = both_stores(monkeypatch, empty_store, data)
+    (fast, *stored_fast), (general, *stored_general) = both_stores(empty_store, data)
     assert fast.fast_path and fast.valid  # no message needs its row numbers
     assert_same(fast, general)
     assert stored_fast == stored_general
@@ -138,11 +134,11 @@ def test_a_valid_canonical_file_with_blank_lines_takes_the_fast_path(monkeypatch
 
 @pytest.mark.parametrize("lines_before_header", [0, 2])
 def test_a_canonical_file_with_blank_lines_and_a_mistake_names_the_rows_excel_shows(
-    monkeypatch, lines_before_header
+    lines_before_header,
 ):
     rows = ["S12000036,2025-Q3,C01-I1,5,all,all,", "", "", "S12000036,2025-Q3,C01-I1,-4,all,all,"]
     data = ("\n" * lines_before_header + "\n".join([",".join(HEADER), *rows]) + "\n").encode()
-    fast, general = both_reports(monkeypatch, data)
+    fast, general = both_reports(data)
     assert not fast.fast_path  # DuckDB would number the last row 3, not 5
     assert_same(fast, general)
     # The negative value, and the same key again: both on the row Excel numbers.
@@ -153,20 +149,18 @@ def test_a_canonical_file_with_blank_lines_and_a_mistake_names_the_rows_excel_sh
     ]
 
 
-def test_a_canonical_file_without_the_optional_columns_takes_the_fast_path(
-    monkeypatch, empty_store
-):
+def test_a_canonical_file_without_the_optional_columns_takes_the_fast_path(empty_store):
     data = b"authority_code,period,indicator_id,value\nS12000036,2025-Q3,C01-I1,12\n"
-    (fast, *stored_fast), (general, *stored_general) = both_stores(monkeypatch, empty_store, data)
+    (fast, *stored_fast), (general, *stored_general) = both_stores(empty_store, data)
     assert fast.fast_path and fast.valid
     assert_same(fast, general)
     assert stored_fast == stored_general
     assert stored_fast[1] == [("S12000036", "2025-Q3", 1, 1, "C01-I1", "all", "all", 12.0, None)]
 
 
-def test_a_council_sending_another_councils_canonical_file_is_told_the_same(monkeypatch):
+def test_a_council_sending_another_councils_canonical_file_is_told_the_same():
     data = f"{','.join(HEADER)}\nS12000033,2025-Q3,C01-I1,5,all,all,\n".encode()
-    fast, general = both_reports(monkeypatch, data, submitter=EDINBURGH)
+    fast, general = both_reports(data, submitter=EDINBURGH)
     assert fast.fast_path
     assert [e.code for e in fast.errors] == ["not_allowed"]
     assert_same(fast, general)
@@ -215,11 +209,9 @@ _LEFT_OUT = st.frozensets(st.sampled_from(["sex", "simd_quintile", "comment"]))
 
 @SETTINGS
 @given(rows=st.lists(_ROW, min_size=1, max_size=12), left_out=_LEFT_OUT)
-def test_generated_canonical_files_give_the_same_report_and_figures(
-    monkeypatch, empty_store, rows, left_out
-):
+def test_generated_canonical_files_give_the_same_report_and_figures(empty_store, rows, left_out):
     data = canonical_csv(rows, left_out)
-    (fast, *stored_fast), (general, *stored_general) = both_stores(monkeypatch, empty_store, data)
+    (fast, *stored_fast), (general, *stored_general) = both_stores(empty_store, data)
     # DuckDB skips blank lines, so a file with one (even inside a quoted comment) that
     # breaks a rule goes down the general path, which gives Excel's row numbers.
     has_value = any(value for _, _, _, value, *_ in rows)
@@ -230,9 +222,9 @@ def test_generated_canonical_files_give_the_same_report_and_figures(
 
 @SETTINGS
 @given(rows=st.lists(_ROW, min_size=1, max_size=8), left_out=_LEFT_OUT)
-def test_generated_canonical_files_from_a_council_give_the_same_report(monkeypatch, rows, left_out):
+def test_generated_canonical_files_from_a_council_give_the_same_report(rows, left_out):
     data = canonical_csv(rows, left_out)
-    fast, general = both_reports(monkeypatch, data, submitter=EDINBURGH)
+    fast, general = both_reports(data, submitter=EDINBURGH)
     assert_same(fast, general)
 
 

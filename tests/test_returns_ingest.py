@@ -19,14 +19,11 @@ from etl.cli import main
 from etl.returns import Submitter, contract, validate_return
 from etl.returns.spec import ReturnSpec
 from etl.strategy import load_strategy
-from etl.submissions.ingest import (
-    SubmissionNotFound,
-    export_current,
-    history,
-    ingest_return,
-    restore_version,
-    spec_in_store,
-)
+from etl.submissions import export, receipts
+from etl.submissions.export import export_current
+from etl.submissions.ingest import ingest_return
+from etl.submissions.spec_cache import spec_in_store
+from etl.submissions.versions import SubmissionNotFound, history, restore_version
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = sorted((DATA / "returns" / "good").glob("*.csv"))
@@ -185,8 +182,58 @@ def test_export_then_ingest_changes_nothing(db, small):
     assert export_current(db) == exported
 
 
+def test_every_writer_writes_the_return_format_alike(tmp_path):
+    """The template, a version's CSV and every export: the same header, CRLF line ends, the
+    same text for a number and the same neutralising (etl.submissions.export writes all)."""
+    yaml = SMALL.read_text(encoding="utf-8").replace("name: STEM apprenticeship starts",
+        "name: =SUM(A1)").replace("maximum: 5000 ", "maximum: 1.0e+21 ")  # fmt: skip
+    (tmp_path / "strategy.yaml").write_text(yaml, encoding="utf-8")
+    strategy = load_strategy(tmp_path / "strategy.yaml")
+    db = tmp_path / "writers.duckdb"
+    store.init(db, strategy)
+    sent = (
+        f"S12000036,2025-Q3,C02-I1,{0.1 + 0.2!r},all,all,\n"
+        "S12000036,2025-Q3,C02-I1,1e20,female,all,\n"
+        "S12000036,2025-Q3,C02-I1,12.0,male,all,\n"
+        "S12000036,2025-Q3,C02-I1,3.5,all,1,=SUM(A1)\n"
+    )
+    (outcome,) = load(db, strategy, HEADER + sent).outcomes
+    version = receipts.version_csv(db, outcome.submission_id)
+    files = {
+        "template": export.template(strategy, "S12000036", "2025-Q3"),
+        "version": version,
+        "export": export_current(db),
+        "as at": export_current(db, as_at=date.today()),
+        "all versions": export_current(db, all_versions=True),
+    }
+    for name, data in files.items():
+        assert data.startswith(b"\xef\xbb\xbf"), name
+        text = data.decode("utf-8-sig")
+        assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""), name
+        header = ",".join(contract.FILE_ORDER)
+        extra = ["version", "received_at", "submitted_by", "action"] if "all" in name else []
+        assert text.split("\r\n")[0] == ",".join([header, *extra]), name
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert {r["indicator_name"] for r in rows if r["indicator_id"] == "C02-I1"} == {
+            "'=SUM(A1)"
+        }, name
+    assert files["export"] == files["as at"] == version
+    rows = list(csv.DictReader(io.StringIO(version.decode("utf-8-sig"))))
+    assert [(r["sex"], r["simd_quintile"], r["value"], r["comment"]) for r in rows] == [
+        ("all", "all", "0.30000000000000004", ""),
+        ("all", "1", "3.5", "'=SUM(A1)"),
+        ("female", "all", "100000000000000000000", ""),
+        ("male", "all", "12", ""),
+    ]
+    audit = files["all versions"].decode("utf-8-sig").split("\r\n")[1:-1]
+    assert [line.rsplit(",", 4)[0] for line in audit] == version.decode("utf-8-sig").split("\r\n")[
+        1:-1
+    ]
+    assert load(db, strategy, version).outcomes[0].action == "unchanged"
+
+
 def test_template_for_the_real_strategy_validates_once_filled(strategy):
-    data = contract.template(strategy, "S12000036", "Q3 2025")
+    data = export.template(strategy, "S12000036", "Q3 2025")
     assert data.startswith(b"\xef\xbb\xbf")
     blank = validate_return(data, "template.csv", strategy, today=TODAY)
     assert [e.code for e in blank.errors] == ["no_values"]
@@ -209,8 +256,8 @@ def test_template_for_the_real_strategy_validates_once_filled(strategy):
 
 def test_template_refuses_an_unknown_authority(small):
     with pytest.raises(ValueError, match="not a council's GSS code"):
-        contract.template(small, "S12999999", "2025-Q3")
-    national = contract.template(small, "S92000003", "2025-Q3").decode("utf-8-sig")
+        export.template(small, "S12999999", "2025-Q3")
+    national = export.template(small, "S92000003", "2025-Q3").decode("utf-8-sig")
     assert [line.split(",")[2] for line in national.splitlines()[1:]] == ["C02-I2"]
 
 

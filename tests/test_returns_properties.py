@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from etl import store
 from etl.returns import Submitter, contract, validate_return
 from etl.strategy import load_strategy
-from etl.submissions.ingest import export_current, ingest_return
+from etl.submissions.export import export_current
+from etl.submissions.ingest import ingest_return
 
 DATA = Path(__file__).resolve().parent / "data"
 SMALL = load_strategy(DATA / "strategy-small.yaml")

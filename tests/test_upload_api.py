@@ -11,8 +11,7 @@ import pytest
 from dashboard import auth
 from etl.councils import NATIONAL_CODE
 from etl.periods import last_ended
-from etl.returns import contract
-from etl.submissions import ingest, receipts, review
+from etl.submissions import export, ingest, receipts, review
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
 PERIOD = str(last_ended(date.today()))
@@ -28,7 +27,7 @@ def filled(strategy, *codes: str) -> bytes:
     out = io.StringIO()
     writer = None
     for code in codes:
-        text = contract.template(strategy, code, PERIOD).decode("utf-8-sig")
+        text = export.template(strategy, code, PERIOD).decode("utf-8-sig")
         for row in csv.DictReader(io.StringIO(text)):
             if writer is None:
                 writer = csv.DictWriter(out, fieldnames=list(row))

@@ -13,8 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import upload_view
 from etl.periods import last_ended
-from etl.returns import contract
-from etl.submissions import ingest, receipts
+from etl.submissions import export, ingest, receipts
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
@@ -41,7 +40,7 @@ AUTH = {
 def filled(strategy, code: str, period: str, value: str = "10") -> bytes:
     """The template for (code, period) with every value filled in."""
     rows = list(
-        csv.DictReader(io.StringIO(contract.template(strategy, code, period).decode("utf-8-sig")))
+        csv.DictReader(io.StringIO(export.template(strategy, code, period).decode("utf-8-sig")))
     )
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
@@ -154,7 +153,7 @@ def test_council_uploader_gets_own_template_and_sends_for_own_council(db, strate
     assert at.selectbox(key="upload_period").value == PERIOD
     assert "at most 5 MB" in at.get("file_uploader")[0].label
     template = content(at, downloads, "Download the template")
-    assert template == contract.template(strategy, EDINBURGH, PERIOD)
+    assert template == export.template(strategy, EDINBURGH, PERIOD)
 
     at.get("file_uploader")[0].set_value(
         ("edinburgh.csv", filled(strategy, EDINBURGH, PERIOD), "text/csv")

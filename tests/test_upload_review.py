@@ -12,8 +12,7 @@ import pytest
 
 from etl import store
 from etl.periods import Quarter, last_ended
-from etl.returns import contract
-from etl.submissions import ingest, review
+from etl.submissions import export, ingest, review
 
 
 def frame(rows):
@@ -105,7 +104,7 @@ def test_preview_compares_each_submission_with_its_own_previous_quarter(empty_db
     period = last_ended(date.today())
 
     def filled(code, quarter, value):
-        text = contract.template(strategy, code, str(quarter)).decode("utf-8-sig")
+        text = export.template(strategy, code, str(quarter)).decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))

@@ -1,7 +1,7 @@
 """All submissions across councils, and restoring an earlier version (administrators).
 
 Layout only. Restoring copies the chosen version's figures into a new current
-version (etl.submissions.ingest.restore_version); nothing is ever deleted.
+version (etl.submissions.versions.restore_version); nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dashboard import auth, mail_view, queries, ui
 from dashboard import upload_view as view
 from etl.councils import council_name
 from etl.mail import receipts as mail_receipts
-from etl.submissions import ingest, receipts
+from etl.submissions import receipts, versions
 
 user = auth.page_user()
 st.title("All submissions")
@@ -50,7 +50,7 @@ if chosen["is_current"]:
     st.caption("This is the current version.")
 elif st.button(f"Make {picked} current again", type="primary", key="restore"):
     with st.status("Restoring…") as progress:
-        outcome = ingest.restore_version(
+        outcome = versions.restore_version(
             db, chosen["authority_code"], chosen["period"], int(chosen["version"]), user.email
         )
         queries.clear()

@@ -1,7 +1,7 @@
 """Send a return: template, upload, what to fix, large changes explained, receipt, history.
 
 Layout only. The back end checks the signed-in person again on every check and
-every load (etl.submissions.ingest), so this page offering only their own council is a
+every load (etl.submissions.send), so this page offering only their own council is a
 convenience, not the protection.
 """
 
@@ -17,9 +17,11 @@ from dashboard import upload_view as view
 from etl import config
 from etl.councils import council_name
 from etl.mail import receipts as mail_receipts
-from etl.returns.contract import safe_file_name, template
+from etl.returns.contract import safe_file_name
 from etl.strategy import load_strategy
-from etl.submissions import ingest, receipts, review
+from etl.submissions import receipts, review
+from etl.submissions.export import template
+from etl.submissions.send import send
 
 
 def view_table(table) -> None:
@@ -132,27 +134,17 @@ if uploaded is not None:
                 st.error(f"Not sent yet: {error}.")
             else:
                 with st.status("Storing your return…") as progress:
-                    stored = ingest.ingest_return(
-                        db,
-                        data,
-                        file_name,
-                        strategy,
-                        submitter=submitter,
-                        today=today,
-                        queries=review.to_json(answered),
-                    )
-                    if not stored.stored:  # e.g. refused since it was checked
+                    sent = send(db, data, file_name, strategy, submitter, answered, today=today)
+                    if not sent.stored:  # e.g. refused since it was checked
                         progress.update(label="Not stored", state="error")
-                        st.error(stored.report.errors[0].message)
+                        st.error(sent.report.errors[0].message)
                         st.stop()
-                    done[sha] = [receipts.receipt(db, o.submission_id) for o in stored.outcomes]
-                    for outcome, held in zip(stored.outcomes, done[sha], strict=True):
-                        held["action"] = outcome.action
+                    done[sha] = sent.receipts
                     queries.clear()
                     progress.update(label="Stored; e-mailing the receipt…")
                     mailed[sha] = mail_view.receipt_notes(
                         mail_receipts.email_receipts(
-                            db, [o.submission_id for o in stored.outcomes], submitter.name
+                            db, [r["submission_id"] for r in sent.receipts], submitter.name
                         )
                     )
                     progress.update(label="Stored", state="complete")

@@ -1,6 +1,6 @@
 """Commands for councils' quarterly progress returns: template, validate, ingest, export,
-history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.submissions.ingest``,
-the same functions the dashboard's upload page calls."""
+history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.submissions``, the
+same functions the dashboard's upload page calls."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import typer
 from etl.cli.options import CliError, strategy_of
 from etl.returns import Report, Submitter, contract, validate_return
 from etl.returns.spec import ReturnSpec
-from etl.submissions import ingest
+from etl.submissions import export as return_export
+from etl.submissions import ingest, spec_cache, versions
 
 FILES = typer.Argument(
     ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
@@ -81,7 +82,7 @@ def _loaded_spec(context) -> ReturnSpec:
     from etl.strategy_errors import StrategyError
 
     try:
-        return ingest.spec_in_store(context.db, context.commitments)
+        return spec_cache.spec_in_store(context.db, context.commitments)
     except StrategyError as error:
         raise CliError(f"{context.commitments} is not valid:\n{error}") from None
 
@@ -196,7 +197,7 @@ def export(
     if as_at is not None and all_versions:
         raise CliError("choose --as-at or --all-versions, not both", 2)
     day = parse_as_at(as_at) if as_at is not None else None
-    _write(ingest.export_current(ctx.obj.db, as_at=day, all_versions=all_versions), out)
+    _write(return_export.export_current(ctx.obj.db, as_at=day, all_versions=all_versions), out)
     if out is not None and str(out) != "-":
         what = (
             "every version of every submission"
@@ -216,16 +217,16 @@ def history_command(
 ) -> None:
     """Every version of one council's return for one quarter, oldest first."""
     try:
-        versions = ingest.history(ctx.obj.db, authority, period)
+        held = versions.history(ctx.obj.db, authority, period)
     except ValueError as error:
         raise CliError(str(error), 2) from None
     if as_json:
-        typer.echo(json.dumps(versions, default=str))
+        typer.echo(json.dumps(held, default=str))
         return
-    if not versions:
+    if not held:
         typer.echo(f"no submission for {authority} {period}")
         return
-    for v in versions:
+    for v in held:
         received = v["received_at"]
         when = received.strftime("%Y-%m-%d %H:%M:%S") if isinstance(received, datetime) else ""
         action = v["action"] + (
@@ -254,8 +255,8 @@ def restore(
     mail = cli_mail.settings(required=True) if notify else None
     who = submitted_by or ingest.default_submitter().name
     try:
-        outcome = ingest.restore_version(ctx.obj.db, authority, period, version, who)
-    except (ValueError, ingest.SubmissionNotFound) as error:
+        outcome = versions.restore_version(ctx.obj.db, authority, period, version, who)
+    except (ValueError, versions.SubmissionNotFound) as error:
         raise CliError(str(error).strip("'\"")) from None
     typer.echo(_outcome(outcome))
     if mail is not None:
@@ -271,7 +272,7 @@ def template(
     """A return pre-filled for one council and quarter: every indicator and breakdown it
     reports, values blank, ready to fill in Excel."""
     try:
-        data = contract.template(strategy_of(ctx.obj), authority, period)
+        data = return_export.template(strategy_of(ctx.obj), authority, period)
     except ValueError as error:
         raise CliError(str(error), 2) from None
     _write(data, out)

@@ -10,10 +10,11 @@ of the tracker uses (``Quarter.parse``), then joined back. A file already in
 canonical form (a back-fill, our own export) is first tried on a strict fast
 path that reads it with DuckDB's own types; the same rules then run on it.
 
-The parts: ``return_report`` (problems and reports as data), ``return_file``
-(bytes to the ``raw`` table), ``return_values`` (lookups for repeated values),
-``return_fast`` (the typed read of a canonical file), ``return_rules`` (the
-rules over ``checked``); this module puts them in order.
+The parts: ``report`` (problems and reports as data), ``file`` (bytes to the
+``raw`` table), ``values`` (lookups for repeated values), ``fast`` (the typed
+read of a canonical file), ``rules`` (the rules over ``checked``),
+``permissions`` (who may send what), ``ceiling`` (the check's memory and time);
+this module puts them in order.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from etl.returns.file import (
     csv_file,
     decode,
     duckdb_rejects,
-    find_header,
     header_problems,
     load_raw,
     record_rows,
@@ -79,6 +79,7 @@ def check_return(
     submitter: Submitter | None = None,
     source_path: str | None = None,
     ceiling: Ceiling = Ceiling(),
+    fast: bool = True,
 ) -> Report:
     """Check one file on ``con``; when valid, leave its rows in the temp table ``checked``
     (authority_code, period, indicator_id, sex, simd_quintile, value, comment, excel_row).
@@ -86,7 +87,8 @@ def check_return(
     The ingest runs this on the database's own connection so that the checked
     rows go straight into ``figures`` without another copy. ``source_path`` may
     name a file holding exactly ``data``, which DuckDB then reads in place.
-    ``ceiling`` bounds the memory and time the check may take.
+    ``ceiling`` bounds the memory and time the check may take. ``fast`` False checks a
+    canonical file on the general path too (the tests compare the two).
     """
     spec = ReturnSpec.of(strategy)
     report = Report(file_name)
@@ -97,7 +99,6 @@ def check_return(
     report.encoding = text.encoding
     if text.encoding != "utf-8":
         report.warnings.append(Problem("cp1252", file_name))
-    find_header(text)
     wide = too_wide(text, file_name)  # refused before DuckDB reads a row of it
     if wide:
         report.errors = wide
@@ -108,7 +109,9 @@ def check_return(
         return report
     try:
         with bounded(con, ceiling, len(data)) as expired:
-            report = _check(con, report, data, text, positions, spec, today, submitter, source_path)
+            report = _check(
+                con, report, data, text, positions, spec, today, submitter, source_path, fast
+            )
     except duckdb.OutOfMemoryException:
         return Report(file_name, errors=[Problem("check_memory", file_name)])
     except duckdb.InterruptException:
@@ -120,9 +123,9 @@ def check_return(
     return report
 
 
-def _check(con, report, data, text, positions, spec, today, submitter, source_path) -> Report:
+def _check(con, report, data, text, positions, spec, today, submitter, source_path, fast):
     with _readable(text, data, source_path) as path:
-        if return_fast.ENABLED and return_fast.is_canonical(text):
+        if fast and return_fast.is_canonical(text):
             report.fast_path = _check_fast(
                 con, report, path, text, positions, spec, today, submitter
             )
@@ -212,9 +215,16 @@ def validate_return(
     *,
     today: date | None = None,
     submitter: Submitter | None = None,
+    fast: bool = True,
 ) -> Report:
     """Check the bytes of one return; store nothing. ``file_name`` is used in messages only."""
     with duckdb.connect() as con:
         return check_return(
-            con, data, file_name, strategy, today=today or date.today(), submitter=submitter
+            con,
+            data,
+            file_name,
+            strategy,
+            today=today or date.today(),
+            submitter=submitter,
+            fast=fast,
         )

@@ -1,19 +1,17 @@
 """The progress-return contract's columns, in one place.
 
-The validator (``etl.returns``), the template, the export and the Frictionless
-Table Schema all read these definitions, so they cannot drift apart. The
+The validator (``etl.returns``), the one writer of the format
+(``etl.submissions.export``: the template, a version, the export) and the
+Frictionless Table Schema all read these definitions, so they cannot drift apart. The
 contract itself is ``shared/spec/progress-return.md``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from etl.councils import NATIONAL_CODE, authorities, superseded_codes
-from etl.periods import Quarter
+from etl.councils import NATIONAL_CODE
 
 if TYPE_CHECKING:
     from etl.strategy import Indicator, StrategyFile
@@ -85,14 +83,16 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "sex",
         False,
-        "Breakdown by sex: all (or blank), female, male. Only for indicators that declare it.",
+        f"Breakdown by sex: all (or blank), {', '.join(SEX_VALUES[1:])}. Only for indicators "
+        "that declare it.",
         {"type": "string", "constraints": {"enum": ["", *SEX_VALUES]}},
     ),
     Column(
         "simd_quintile",
         False,
         "Breakdown by Scottish Index of Multiple Deprivation quintile (1 = most deprived): "
-        "all (or blank), 1 to 5. Only for indicators that declare it.",
+        f"all (or blank), {SIMD_VALUES[1]} to {SIMD_VALUES[-1]}. Only for indicators that "
+        "declare it.",
         {"type": "string", "constraints": {"enum": ["", *SIMD_VALUES]}},
     ),
     Column(
@@ -166,36 +166,6 @@ def strip_neutraliser(text: str | None) -> str | None:
     if text and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
-
-
-def template(strategy: StrategyFile, authority_code: str, period: str) -> bytes:
-    """A CSV for one (authority, period): one row per indicator and allowed breakdown,
-    values blank, ready for Excel (UTF-8 with a byte-order mark so Excel reads accents)."""
-    code = authority_code.strip().upper()
-    code = superseded_codes().get(code, code)
-    if code not in {a.code for a in authorities()}:
-        raise ValueError(f'"{authority_code}" is not a council\'s GSS code or {NATIONAL_CODE}')
-    quarter = str(Quarter.parse(period))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FILE_ORDER)
-    for _, indicator in strategy.indicators:
-        if not reports(indicator, code):
-            continue
-        for sex, quintile in breakdown_rows(indicator):
-            row = {
-                "authority_code": code,
-                "period": quarter,
-                "indicator_id": indicator.id,
-                "indicator_name": neutralise(indicator.name),
-                "unit": indicator.unit,
-                "sex": sex,
-                "simd_quintile": quintile,
-                "value": "",
-                "comment": "",
-            }
-            writer.writerow([row[name] for name in FILE_ORDER])
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
 def table_schema(strategy: StrategyFile) -> dict:

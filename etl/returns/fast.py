@@ -26,8 +26,6 @@ from etl.returns.rules import comment_text
 from etl.returns.spec import ReturnSpec
 from etl.returns.values import register_places
 
-ENABLED = True  # tests turn it off to compare both paths
-
 # DuckDB reads 1_000 as a number; the contract does not (so the general path must say so).
 _DIGIT_GROUPS = re.compile(rb"\d_\d")
 

@@ -15,7 +15,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import duckdb
@@ -24,26 +24,28 @@ from etl.returns import contract
 from etl.returns.report import Problem, excel_column
 
 
-@dataclass
+@dataclass(frozen=True)
 class Text:
-    utf8: bytes  # what DuckDB reads: UTF-8, no byte-order mark, no trailing newlines
+    """A return as DuckDB reads it, with its header row found (``decode`` makes it)."""
+
+    utf8: bytes  # UTF-8, no byte-order mark, no trailing newlines
     encoding: str
-    separator: str = ","
-    header: list[str] = field(default_factory=list)
-    header_line: int = 0  # 0-based physical line of the header
+    separator: str
+    header: tuple[str, ...]
+    header_line: int  # 0-based physical line of the header
 
     @cached_property
     def has_blank_lines(self) -> bool:
         """Whether any line is blank (DuckDB skips them, so its row numbers are not Excel's).
 
-        Looked for only when asked (after ``find_header``): a file that is valid on the
-        fast path never needs row numbers. (CRLF is LF by now; a regular expression finds
-        the pair twice as fast as ``in`` does in a file with a line break every forty
-        bytes.)"""
+        Looked for only when asked: a file that is valid on the fast path never needs row
+        numbers. (CRLF is LF by now; a regular expression finds the pair twice as fast as
+        ``in`` does in a file with a line break every forty bytes.)"""
         return self.header_line > 0 or re.search(b"\n\n", self.utf8) is not None
 
 
 def decode(data: bytes, file_name: str) -> Text | Problem:
+    """The file as text with its header found, or the one problem that stops it being read."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
         return Problem("utf32", file_name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -72,7 +74,7 @@ def decode(data: bytes, file_name: str) -> Text | Problem:
         data = data.rstrip(b"\n") + b"\n"
     if not re.search(rb"\S", data):  # (data.strip() would copy the whole file)
         return Problem("empty", file_name)
-    return Text(data, encoding)
+    return _with_header(data, encoding)
 
 
 def lone_cr_line(data: bytes) -> int | None:
@@ -88,16 +90,18 @@ def lone_cr_line(data: bytes) -> int | None:
     return None
 
 
-def find_header(text: Text) -> None:
-    first = re.search(rb"\S", text.utf8).start()  # decode refused an all-blank file
-    start = text.utf8.rfind(b"\n", 0, first) + 1
-    text.header_line = text.utf8.count(b"\n", 0, start)
-    decoded = text.utf8[start : text.utf8.index(b"\n", start)].decode("utf-8")
+def _with_header(utf8: bytes, encoding: str) -> Text:
+    """The text with its header: the first line that is not blank, split at the separator
+    it holds most of (a comma when none is more common)."""
+    first = re.search(rb"\S", utf8).start()  # decode refused an all-blank file
+    start = utf8.rfind(b"\n", 0, first) + 1
+    decoded = utf8[start : utf8.index(b"\n", start)].decode("utf-8")
     decoded = decoded.replace("\r", " ")  # a stray CR in the header row is not a line break
     unquoted = re.sub(r'"[^"]*"', "", decoded)
     counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
-    text.separator = max(counts, key=lambda sep: (counts[sep], sep == ","))
-    text.header = next(csv.reader([decoded], delimiter=text.separator))
+    separator = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    header = tuple(next(csv.reader([decoded], delimiter=separator)))
+    return Text(utf8, encoding, separator, header, utf8.count(b"\n", 0, start))
 
 
 def too_wide(text: Text, file_name: str) -> list[Problem]:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from etl.councils import NATIONAL_CODE
 from etl.returns import contract
 
-# One template per problem; the location prefix comes from Problem.message.
+# One template per problem (Problem.detail); Problem.message puts the location before it.
 MESSAGES = {
     # the file as a whole
     "not_text": 'the file is not text (save it from Excel as "CSV UTF-8")',
@@ -64,8 +64,8 @@ MESSAGES = {
     "percent_of_count": '"{value}" is a percent but {extra} is a count',
     "too_large": '"{value}" is more than {extra} (a typing slip? if the figure is right, '
     "ask for the indicator's maximum in commitments.yaml to be raised)",
-    "bad_sex": '"{value}" is not one of all, female, male (or blank)',
-    "bad_simd": '"{value}" is not one of all, 1, 2, 3, 4, 5 (or blank)',
+    "bad_sex": '"{value}" is not one of ' + ", ".join(contract.SEX_VALUES) + " (or blank)",
+    "bad_simd": '"{value}" is not one of ' + ", ".join(contract.SIMD_VALUES) + " (or blank)",
     "no_breakdown": '"{value}": {extra}',
     "comment_too_long": '"{value}" is {extra} characters long; a comment may have at most '
     f"{contract.MAX_COMMENT:,}",
@@ -98,10 +98,14 @@ class Problem:
             where += f"{',' if self.row is not None else ''} column {self.column}"
             if self.column_name:
                 where += f" ({_visible(self.column_name)})"
-        detail = MESSAGES[self.code].format(
+        return f"{where}: {self.detail}"
+
+    @property
+    def detail(self) -> str:
+        """What is wrong, without where (a table shows row and column in their own cells)."""
+        return MESSAGES[self.code].format(
             value=_shown(self.value), extra=self.extra, letter=self.column
         )
-        return f"{where}: {detail}"
 
     def __str__(self) -> str:
         return self.message

@@ -2,7 +2,7 @@
 
 The return rules need four facts of each indicator, not the whole strategy. A
 command-line ingest reads them from the store as plain JSON (``spec_in_store``
-in ``etl.submissions.ingest``) instead of building the strategy's pydantic models, which
+in ``etl.submissions.spec_cache``) instead of building the strategy's pydantic models, which
 costs a fifth of a second before a back-fill's first row is read.
 """
 

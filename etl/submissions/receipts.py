@@ -2,14 +2,12 @@
 
 A receipt says what the tracker holds for one version of a submission (its
 time, who sent it, the file's SHA-256 and row count, any large changes
-explained), and any version can be downloaded again in the return's own format,
-so a council can check exactly what it sent last quarter.
+explained), and any version can be downloaded again in the return's own format
+(written by ``export``), so a council can check exactly what it sent last quarter.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pandas as pd
 
 from etl import store
 from etl.councils import council_name
-from etl.returns import contract
+from etl.submissions import export
 
 _SUBMISSION_COLUMNS = (
     "id AS submission_id, authority_code, period, version, received_at, submitted_by, sha256, "
@@ -79,32 +77,8 @@ def submissions(db_path: str | Path, authority_code: str | None = None) -> pd.Da
         ).df()
 
 
-def _number(value: float) -> str:
-    """1234.0 → 1234, 12.5 → 12.5: the contract's plain numbers, exact on reading back."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
 def version_csv(db_path: str | Path, submission_id: int) -> bytes:
     """One version's figures in the return's own format, ready to open in Excel or re-send."""
     with store.connect(db_path) as con:
-        rows = con.execute(
-            f"""
-            SELECT s.authority_code, s.period, f.indicator_id, i.name, i.unit, f.sex,
-                f.simd_quintile, f.value, f.comment
-            FROM figures f JOIN submissions s ON s.id = f.submission_id
-            LEFT JOIN indicators i ON i.id = f.indicator_id
-            WHERE f.submission_id = ?
-            ORDER BY i.position NULLS LAST, f.indicator_id,
-                {contract.breakdown_order("f.sex", "f.simd_quintile")}
-            """,
-            [submission_id],
-        ).fetchall()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(contract.FILE_ORDER)
-    for code, period, indicator, name, unit, sex, simd, value, comment in rows:
-        writer.writerow(
-            [code, period, indicator, contract.neutralise(name), unit, sex, simd,
-             _number(value), contract.neutralise(comment) or ""]
-        )  # fmt: skip
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+        rows = export.stored("(SELECT * FROM figures WHERE submission_id = $id)")
+        return export.write(con, rows, {"id": submission_id})

@@ -20,8 +20,7 @@ from playwright.sync_api import expect
 
 from etl import store
 from etl.periods import last_ended
-from etl.returns import contract
-from etl.submissions import receipts
+from etl.submissions import export, receipts
 from tests.browser.conftest import ARTIFACTS, ROOT, browser_page, free_port, streamlit_server
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
@@ -31,7 +30,7 @@ OFFICER = "officer@edinburgh.example"
 
 def template_with(strategy, code: str, values: list[str]) -> bytes:
     """The council's template with its values filled in from ``values`` (cycled)."""
-    text = contract.template(strategy, code, PERIOD).decode("utf-8-sig")
+    text = export.template(strategy, code, PERIOD).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))

@@ -17,8 +17,7 @@ from playwright.sync_api import TimeoutError, expect
 
 from dashboard import auth
 from dashboard import upload_view as view
-from etl.returns import contract
-from etl.submissions import receipts, review
+from etl.submissions import export, receipts, review
 from tests.browser.conftest import ARTIFACTS, browser_page, wait_for_app
 from tests.browser.keyboard import (
     assert_focus_visible,
@@ -46,7 +45,7 @@ def shot(page, name: str) -> None:
 def one_row_return(strategy, period: str, row: dict | None, value: str) -> bytes:
     """The council's template with one figure filled in (every figure when ``row`` is None);
     blank values are left out."""
-    text = contract.template(strategy, EDINBURGH, period).decode("utf-8-sig")
+    text = export.template(strategy, EDINBURGH, period).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
