@@ -76,7 +76,7 @@ def commitment_table(
     frame = _chosen(_chosen(commitments, "theme", themes), "lead", leads)
     if sectors:
         wanted = set(sectors)
-        frame = frame[[bool(wanted & set(s or [])) for s in frame["sectors"]]]
+        frame = frame[frame["sectors"].map(lambda s: bool(wanted & set(s or []))).astype(bool)]
     frame = _chosen(frame, "status", statuses)
     if search.strip():
         needle = search.strip().lower()

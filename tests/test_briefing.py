@@ -241,6 +241,17 @@ def test_choosing_themes_and_commitments(inputs, report):
         briefing.build(inputs, commitments=["C99"])
 
 
+def test_a_pack_of_one_commitment_has_only_its_theme(inputs, report):
+    """Chosen from every theme (as the page and `--commitment` do), a commitment with no
+    milestones gives its own theme's slide, and no empty slides for the others."""
+    status_report, _ = report
+    without = set(status_report.commitments["id"]) - set(status_report.milestones["commitment_id"])
+    one = status_report.commitments.set_index("id").loc[sorted(without)[0]]
+    pack = briefing.build(inputs, commitments=[one.name])
+    assert [s.title for s in pack.slides if s.kind == "theme"] == [fmt.THEME_NAMES[one["theme"]]]
+    assert "No milestone was due yet." in [m for s in pack.slides for m in s.messages]
+
+
 def test_a_pack_builds_on_an_empty_database(empty_db):
     pack = briefing.build(briefing.read(empty_db, AS_AT))
     deck = Presentation(io.BytesIO(briefing_pptx.pptx(pack)))

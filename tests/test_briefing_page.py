@@ -48,3 +48,12 @@ def test_choosing_one_theme_and_building_gives_downloads(demo_db, monkeypatch):
     assert not at.exception, at.exception
     downloads = [d.proto.label for d in at.get("download_button")]
     assert downloads == ["Download PowerPoint"]
+
+
+def test_choosing_one_commitment_from_every_theme_previews_its_theme_only(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch)
+    at.multiselect(key="b_commitments").set_value(["C04"]).run()
+    assert not at.exception, at.exception
+    themes = [e.label for e in at.expander if e.label.split(". ", 1)[-1] in
+              ("Excellence", "Equity", "Inspiration", "Connection")]  # fmt: skip
+    assert len(themes) == 1, themes

@@ -44,6 +44,16 @@ def test_commitment_filters_combine():
     assert views.commitment_filters(commitments())["sector"] == ["cld", "primary", "secondary"]
 
 
+def test_filters_that_leave_nothing_give_an_empty_table():
+    # A theme and lead with no commitment, then a sector: the empty frame keeps its columns.
+    table = views.commitment_table(
+        commitments(), themes=["equity"], leads=["Education Scotland"], sectors=["cld"],
+        statuses=["complete"], search="online",
+    )  # fmt: skip
+    assert table.empty
+    assert "Commitment" in table.columns
+
+
 def test_what_changed_says_which_way():
     before = SimpleNamespace(
         commitments=commitments().assign(status=["on_track", "complete", "at_risk"]),

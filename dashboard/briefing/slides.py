@@ -120,7 +120,7 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
         unit="percent",
         value_axis="Latest figure as % of trajectory (100% = on trajectory)",
     )
-    due_by = milestones[[d <= inputs.as_at for d in milestones["due"]]]
+    due_by = milestones[milestones["due"].map(lambda d: d <= inputs.as_at).astype(bool)]
     done = int((due_by["status"] == "complete").sum())
     messages = [
         say.commitments_message(commitments),
