@@ -161,6 +161,48 @@ def test_every_value_of_every_choice_in_the_url(
         assert_sensible(at, f"{page} on the {kind} store as at {DATES[when]}, {key}={value}")
 
 
+def _widget_choices(db: Path) -> list[tuple[str, str, list]]:
+    """(page, widget key, value) for every value of every multiselect on the Commitments,
+    Milestones and Briefing pages, each alone (a briefing's commitment chosen from every
+    theme, as the page offers it). The values are what the pages offer, read as they do."""
+    from dashboard import format as fmt
+    from dashboard import views
+    from etl import status
+
+    with store.connect(db) as con:
+        commitments = status.report(con, TODAY).commitments
+    offered = views.commitment_filters(commitments)
+    cases = [("commitments", f"f_{name}", [value]) for name, values in offered.items()
+             for value in values]  # fmt: skip
+    cases += [("milestones", "m_status", [s]) for s in fmt.MILESTONE_ORDER]
+    cases += [("milestones", "m_theme", [t]) for t in fmt.THEME_NAMES]
+    return cases + [("briefing", "b_commitments", [c]) for c in commitments["id"]]
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("kind", ["demo", "extra", "empty"])
+def test_every_value_of_every_filter_alone(stores, monkeypatch, kind):
+    cases = _widget_choices(stores[kind])
+    assert len(cases) > 40
+    pages = {}
+    for page, key, value in cases:  # one page open for all its choices, each alone
+        if page not in pages:
+            pages[page] = open_page(stores[kind], monkeypatch, page)
+        at = pages[page]
+        for other in {k for p, k, _ in cases if p == page} - {key}:
+            at.multiselect(key=other).set_value([])
+        at.multiselect(key=key).set_value(value).run()
+        assert_sensible(at, f"{page} on the {kind} store, {key}={value}")
+
+
+def test_filters_that_leave_nothing(stores, monkeypatch):
+    at = open_page(stores["demo"], monkeypatch, "commitments")
+    at.multiselect(key="f_theme").set_value(["equity"])
+    at.multiselect(key="f_sector").set_value([at.multiselect(key="f_sector").options[0]])
+    at.text_input(key="search").set_value("no commitment says this").run()
+    assert_sensible(at, "commitments filtered to nothing")
+
+
 # --- The cases the issue found, each by name ------------------------------------------------
 
 
