@@ -131,13 +131,16 @@ def tile_map(
         bands = pd.qcut(values.rank(method="first"), 5, labels=False, duplicates="drop")
     else:
         bands = pd.Series(4, index=frame.index).where(values.notna())
-    for (_, row), band in zip(frame.iterrows(), bands, strict=True):
-        fill = fmt.NO_DATA if pd.isna(band) else fmt.SEQUENTIAL[int(band)]
-        fig.add_shape(
-            type="rect", layer="below", x0=row["col"] - 0.47, x1=row["col"] + 0.47,
-            y0=-row["row"] - 0.47, y1=-row["row"] + 0.47, fillcolor=fill,
-            line={"color": "white", "width": 2},
-        )  # fmt: skip
+    # One list of tiles, set once: add_shape per tile re-checks every shape before it.
+    fig.update_layout(
+        shapes=[
+            {"type": "rect", "layer": "below", "x0": col - 0.47, "x1": col + 0.47,
+             "y0": -row - 0.47, "y1": -row + 0.47,
+             "fillcolor": fmt.NO_DATA if pd.isna(band) else fmt.SEQUENTIAL[int(band)],
+             "line": {"color": "white", "width": 2}}
+            for row, col, band in zip(frame["row"], frame["col"], bands, strict=True)
+        ]
+    )  # fmt: skip
     dark = [pd.notna(b) and int(b) >= 2 for b in bands]
     fig.add_scatter(
         x=frame["col"].tolist(),
