@@ -10,6 +10,7 @@ import pytest
 from etl import demo, store
 from etl.strategy import load_strategy
 from tests.mail_server import mail_server  # noqa: F401 (a fixture: a real SMTP server)
+from tests.streamlit_components import scan_once
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -24,16 +25,10 @@ def _no_default_database(tmp_path_factory):
 
 @pytest.fixture(autouse=True, scope="session")
 def _components_scanned_once():
-    """Each new AppTest scans every installed package for Streamlit components (0.45 s of
-    a 0.5 s page run here); the installed packages do not change during a session, so
-    scan once and hand every AppTest the same real result."""
-    from streamlit.components.v2 import manifest_scanner
-
-    scan = manifest_scanner.scan_component_manifests
-    found = scan()
-    manifest_scanner.scan_component_manifests = lambda max_workers=None: list(found)
+    """Every AppTest gets the one scan of installed Streamlit components."""
+    undo = scan_once()
     yield
-    manifest_scanner.scan_component_manifests = scan
+    undo()
 
 
 @pytest.fixture(scope="session")
