@@ -122,10 +122,14 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
     )
     due_by = milestones[milestones["due"].map(lambda d: d <= inputs.as_at).astype(bool)]
     done = int((due_by["status"] == "complete").sum())
+    on_milestones = (
+        [say.milestones_message(milestones), say.delivery_message(done, len(due_by))]
+        if not milestones.empty
+        else [f"No milestones are set for {', '.join(commitments['id'])}."]
+    )
     messages = [
         say.commitments_message(commitments),
-        say.milestones_message(milestones),
-        say.delivery_message(done, len(due_by)),
+        *on_milestones,
         say.indicators_message(indicators),
     ]
     manual = commitments[commitments["manual"]]
