@@ -128,9 +128,7 @@ class _Known:
         self.wanted = wanted
         self.facts = {ind.id: ind for ind in wanted.itertuples(index=False)}
         self.settings = settings
-        self.councils = con.execute(
-            "SELECT count(*) FROM authorities WHERE kind = 'council'"
-        ).fetchone()[0]
+        self.councils = status_sql.council_count(con)
 
     def on(self, days: list[dt.date], revised: bool = False) -> dict:
         """as-at date → {(indicator, quarter) → the figure compared with the trajectory}, as

@@ -23,6 +23,11 @@ from etl import store
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
 
 AS_AT = dt.date(2022, 12, 31)
+# The summed indicator whose figures are made absurd, and its commitment.
+OVERFLOWING = (
+    "SELECT id, commitment_id FROM indicators WHERE reported_by = 'local_authorities' "
+    "AND aggregation = 'sum' ORDER BY id LIMIT 1"
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +37,7 @@ def overflowing(demo_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("overflow") / "tracker.duckdb"
     shutil.copyfile(demo_db, db)
     with store.connect(db) as con:
-        (indicator,) = con.execute(
-            "SELECT id FROM indicators WHERE reported_by = 'local_authorities' "
-            "AND aggregation = 'sum' ORDER BY id LIMIT 1"
-        ).fetchone()
+        indicator, _ = con.execute(OVERFLOWING).fetchone()
         con.execute(
             "UPDATE figure_values SET value = 1.7e308 WHERE indicator_key = "
             "(SELECT key FROM indicator_keys WHERE id = ?)",
@@ -70,10 +72,7 @@ def test_the_pdf_and_the_charts_are_made_too(overflowing):
     # are drawn by tests/test_briefing.py).
     inputs = briefing.read(overflowing, AS_AT)
     with store.connect(overflowing) as con:
-        (commitment,) = con.execute(
-            "SELECT commitment_id FROM indicators WHERE id = (SELECT id FROM indicators "
-            "WHERE reported_by = 'local_authorities' AND aggregation = 'sum' ORDER BY id LIMIT 1)"
-        ).fetchone()
+        _, commitment = con.execute(OVERFLOWING).fetchone()
     pack = briefing.build(inputs, commitments=[commitment])
     assert any("too large to be a number" in m for s in pack.slides for m in s.messages)
     made = briefing.files(pack, pdf_engine="direct")

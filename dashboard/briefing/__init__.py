@@ -90,7 +90,8 @@ def build(
     if chosen is not None:
         in_scope = in_scope[in_scope["id"].isin(chosen)]
         # A theme's slides only where a chosen commitment is.
-        chosen_themes = [t for t in chosen_themes if t in set(in_scope["theme"])]
+        holding = set(in_scope["theme"])
+        chosen_themes = [t for t in chosen_themes if t in holding]
     ids = set(in_scope["id"])
     milestones = report.milestones[report.milestones["commitment_id"].isin(ids)]
     indicators = report.indicators[report.indicators["commitment_id"].isin(ids)]

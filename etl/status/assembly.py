@@ -115,9 +115,9 @@ def _basis(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False
         raise store.StoreNotReady("the strategy is not loaded yet: run `stem-tracker init` first")
     start = Quarter.parse(start)
     check_as_at(as_at, start, dt.date.today())
-    councils = con.execute("SELECT count(*) FROM authorities WHERE kind = 'council'").fetchone()
+    councils = status_sql.council_count(con)
     return _Basis(
-        as_at, Settings(**store.settings(con)), start, last_ended(as_at), councils[0], revised
+        as_at, Settings(**store.settings(con)), start, last_ended(as_at), councils, revised
     )
 
 
