@@ -68,6 +68,16 @@ def streamlit_server(
             process.wait(10)
 
 
+@contextmanager
+def local_dashboard(db: Path, folder: Path) -> Iterator[str]:
+    """The dashboard in local mode on ``db``, on a free 127.0.0.1 port, its log in ``folder``."""
+    env = {**os.environ, "STEM_TRACKER_DB": str(db)}
+    with streamlit_server(
+        host="127.0.0.1", cwd=ROOT, env=env, log_path=folder / "streamlit.log"
+    ) as url:
+        yield url
+
+
 def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -111,10 +121,7 @@ def demo_server(demo_db, tmp_path_factory) -> Iterator[DemoServer]:
     folder = tmp_path_factory.mktemp("demo-server")
     db = folder / "demo.duckdb"
     shutil.copyfile(demo_db, db)
-    env = {**os.environ, "STEM_TRACKER_DB": str(db)}
-    with streamlit_server(
-        host="127.0.0.1", cwd=ROOT, env=env, log_path=folder / "streamlit.log"
-    ) as url:
+    with local_dashboard(db, folder) as url:
         yield DemoServer(url, db)
 
 

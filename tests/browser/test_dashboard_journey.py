@@ -4,7 +4,6 @@ open the shared link again. Screenshots go to tests/artifacts/ (look at them).""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 
@@ -12,17 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import views
-from tests.browser.conftest import ARTIFACTS, ROOT, browser_page, streamlit_server
+from tests.browser.conftest import ARTIFACTS, browser_page, local_dashboard
 
 
 @pytest.fixture(scope="module")
 def dashboard(demo_db, tmp_path_factory):
     """The dashboard on demo data, on a free localhost port."""
     folder = tmp_path_factory.mktemp("dashboard-server")
-    env = {**os.environ, "STEM_TRACKER_DB": str(demo_db)}
-    with streamlit_server(
-        host="127.0.0.1", cwd=ROOT, env=env, log_path=folder / "streamlit.log"
-    ) as url:
+    with local_dashboard(demo_db, folder) as url:
         yield url
 
 

@@ -7,12 +7,10 @@ nobody signed in) must answer only when the Host is this computer."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, local_dashboard
 
 REFUSED = "only answers on the computer it runs on"
 
@@ -25,10 +23,7 @@ def local_mode(tmp_path_factory, strategy):
     folder = tmp_path_factory.mktemp("rebinding")
     db = folder / "tracker.duckdb"
     store.init(db, strategy)
-    env = {**os.environ, "STEM_TRACKER_DB": str(db)}
-    with streamlit_server(
-        host="127.0.0.1", cwd=ROOT, env=env, log_path=folder / "streamlit.log"
-    ) as url:
+    with local_dashboard(db, folder) as url:
         yield int(url.rsplit(":", 1)[1])
 
 
