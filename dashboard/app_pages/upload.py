@@ -95,12 +95,15 @@ if uploaded is not None:
         with st.status(f"Checking {file_name}…", expanded=False) as progress:
             checked.clear()
             checked[sha] = review.preview(db, data, file_name, strategy, submitter, today=today)
-            report = checked[sha].report
-            progress.update(
-                label=view.status_label(report), state="complete" if report.valid else "error"
-            )
     result = checked[sha]
     report = result.report
+    label, state = view.status_label(report), "complete" if report.valid else "error"
+    if just_checked:
+        progress.update(label=label, state=state)
+    else:
+        # The same box on every rerun: were it left out, everything below would be drawn
+        # anew, and a ticked query box would lose the keyboard focus.
+        st.status(label, state=state, expanded=False)
     if not report.valid:
         with st.container(border=True, key="error_summary"):
             st.subheader(":red[There is a problem]")
