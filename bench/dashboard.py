@@ -43,7 +43,7 @@ from etl.strategy import load_strategy  # noqa: E402
 from tests.streamlit_components import scan_once  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
-PAGES = ["overview", "commitments", "milestones", "councils", "equity", "about"]
+PAGES = ["overview", "commitments", "milestones", "councils", "equity", "briefing", "about"]
 AS_AT = date(2025, 9, 30)
 
 

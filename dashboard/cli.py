@@ -119,7 +119,7 @@ def _check_pack(ctx: typer.Context, path: Path) -> None:
     except NotAPack as error:
         raise CliError(str(error)) from None
     with store.connect(ctx.obj.db) as con:
-        now = figures_used(con, used.as_at, used.revised)
+        now = figures_used(con, used.as_at, used.revised, used.method)
         changed = changes_since(con, used) if now.fingerprint != used.fingerprint else None
     what = f"as at {used.as_at.isoformat()}, {used.mode} figures"
     if changed is None:

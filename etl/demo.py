@@ -252,6 +252,7 @@ def load_demo(
                     JOIN indicator_keys k ON k.id = f.indicator_id
                     """
                 )
+                store.digest_new_versions(con)
             store.set_meta(con, "figures", "demo")
     return {
         "submissions": len(submissions),

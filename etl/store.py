@@ -233,7 +233,58 @@ MIGRATIONS: list[tuple[int, str]] = [
             outcome VARCHAR NOT NULL, answer VARCHAR);
         """,
     ),
+    (
+        7,
+        # Each version's figures digested once, when they are stored (issue 26): a view's
+        # fingerprint then hashes one digest per return it uses instead of sorting and
+        # hashing every figure, so opening the Briefing page follows the number of returns,
+        # not of figures. Versions never change, so a digest never goes stale.
+        # ``versions_at`` names the rule that picks, for each authority and quarter, the
+        # version a view as at D uses; ``figures_at`` reads its figures.
+        """
+        ALTER TABLE submissions ADD COLUMN figures_sha256 VARCHAR;
+        CREATE MACRO versions_at(as_at, revised) AS TABLE
+            SELECT * FROM submissions
+            WHERE CASE WHEN revised THEN is_current
+                       ELSE CAST(received_at AS DATE) <= as_at END
+            QUALIFY revised OR row_number() OVER (
+                PARTITION BY authority_code, period ORDER BY version DESC) = 1;
+        CREATE OR REPLACE MACRO figures_at(as_at, revised) AS TABLE
+            SELECT s.authority_code, s.period, f.indicator_id, f.sex::VARCHAR AS sex,
+                   f.simd_quintile::VARCHAR AS simd_quintile, f.value, f.comment,
+                   s.id AS submission_id
+            FROM versions_at(as_at, revised) s
+            JOIN figures f ON f.submission_id = s.id;
+        """,
+    ),
 ]
+
+
+def version_digests(among: str = "") -> str:
+    """SQL for the digest of each version that has none yet (``among``: a further condition
+    on ``s``, the submission): its figures as canonical text lines, sorted and hashed, so
+    the same figures give the same digest whatever their order, file or version."""
+    line = (
+        "f.indicator_id || ',' || f.sex || ',' || f.simd_quintile || ',' || "
+        "CAST(f.value AS VARCHAR)"
+    )
+    return f"""
+        SELECT s.id AS submission_id,
+               sha256(coalesce(string_agg({line}, chr(10) ORDER BY {line}), '')) AS digest
+        FROM submissions s LEFT JOIN figures f ON f.submission_id = s.id
+        WHERE s.figures_sha256 IS NULL {f"AND {among}" if among else ""}
+        GROUP BY s.id
+    """
+
+
+def digest_new_versions(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the digest of every version that has none yet (each writer calls this after
+    storing figures; a migration, for the versions stored before digests)."""
+    con.execute(
+        f"UPDATE submissions SET figures_sha256 = d.digest FROM ({version_digests()}) d "
+        "WHERE submissions.id = d.submission_id"
+    )
+
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -273,6 +324,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 con.execute(sql)
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
                 applied.append(version)
+        if 7 in applied:  # the versions stored before digests were kept
+            digest_new_versions(con)
     return applied
 
 

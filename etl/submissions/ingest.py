@@ -206,6 +206,7 @@ def _store_checked(
         """,
         {"keys": keys},
     )
+    store.digest_new_versions(con)
     rows = con.execute(
         """
         SELECT p.authority_code, p.period, p.action,

@@ -100,4 +100,5 @@ def _restore(con, code: str, quarter: str, version: int, submitted_by: str) -> O
         f"SELECT ?, {columns} FROM figure_values WHERE submission_id = ?",
         [new_id, source_id],
     )
+    store.digest_new_versions(con)
     return Outcome(code, quarter, "restored", last + 1, row_count, new_id)
