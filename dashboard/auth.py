@@ -27,6 +27,7 @@ import yaml
 
 from etl.config import PROJECT_ROOT
 from etl.councils import NATIONAL_CODE, authorities, council_name
+from etl.errors import TrackerError
 from etl.returns import Submitter
 from etl.returns.permissions import may_send
 
@@ -45,7 +46,7 @@ DEFAULT_USERS_FILE = PROJECT_ROOT / "users.yaml"
 LOCAL_EMAIL = "local user"
 
 
-class RolesFileError(ValueError):
+class RolesFileError(TrackerError, ValueError):
     """The roles file cannot be read; the message names the entry and the fix."""
 
 
@@ -193,7 +194,7 @@ def load_roles(path: Path | None = None) -> Roles:
         ) from None
 
 
-class SignInRefused(ValueError):
+class SignInRefused(TrackerError, ValueError):
     """A sign-in this dashboard does not accept, whoever it names; the message says why."""
 
 

@@ -26,13 +26,15 @@ from pathlib import Path
 import kaleido
 import plotly.graph_objects as go
 
+from etl.errors import TrackerError
+
 FORMATS = ("png", "svg")
 SCALE = 2  # PNG only: crisp on slides and high-density screens
 WIDTH = 1000  # CSS pixels; a PNG is WIDTH × SCALE pixels wide
 DEFAULT_HEIGHT = 450
 
 
-class ExportError(RuntimeError):
+class ExportError(TrackerError, RuntimeError):
     """A chart could not be exported; the message says why and what to do."""
 
 

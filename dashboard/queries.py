@@ -19,6 +19,7 @@ import streamlit as st
 
 from dashboard import sql
 from etl import config, store
+from etl.errors import TrackerError
 
 
 class Source(NamedTuple):
@@ -26,7 +27,7 @@ class Source(NamedTuple):
     version: tuple
 
 
-class NotReady(RuntimeError):
+class NotReady(TrackerError, RuntimeError):
     """The database is missing or not set up; the message says what to run."""
 
 

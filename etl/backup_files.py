@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from etl.errors import TrackerError
+
 FORMAT = "stem-tracker backup 1"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -34,7 +36,7 @@ def quiet(step: str, fraction: float | None) -> None:
     """Progress that shows nothing."""
 
 
-class BackupError(Exception):
+class BackupError(TrackerError):
     """A backup cannot be taken, checked or restored; the message says why and what to do."""
 
 

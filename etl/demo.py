@@ -21,6 +21,7 @@ import pandas as pd
 
 from etl import store
 from etl.councils import NATIONAL_CODE, councils
+from etl.errors import TrackerError
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.status import trajectory
 from etl.strategy import Indicator, StrategyFile
@@ -47,7 +48,7 @@ THIN_SHARE = 0.6  # the last council indicator is reported by this share of coun
 SIMD_SHARES = (0.14, 0.18, 0.2, 0.23, 0.25)  # participation by quintile 1 (most deprived) … 5
 
 
-class DemoRefused(RuntimeError):
+class DemoRefused(TrackerError, RuntimeError):
     """The database holds returns that are not demo data."""
 
 

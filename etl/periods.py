@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from etl.errors import TrackerError
+
 # Accepted forms, from the progress-return contract: 2025-Q3, 2025 Q3, 2025Q3, Q3 2025, q3-2025.
 _YEAR_FIRST = re.compile(r"^\s*(\d{4})\s*[- ]?\s*[qQ]([1-4])\s*$")
 _QUARTER_FIRST = re.compile(r"^\s*[qQ]([1-4])\s*[- ]?\s*(\d{4})\s*$")
@@ -77,7 +79,7 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
 HORIZON_YEARS = 10  # far enough for every milestone and target; no further
 
 
-class AsAtOutOfRange(ValueError):
+class AsAtOutOfRange(TrackerError, ValueError):
     """An as-at date outside the dates the tracker answers for; the message gives the range."""
 
 

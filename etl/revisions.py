@@ -17,13 +17,14 @@ import duckdb
 import pandas as pd
 
 from etl import store
+from etl.errors import TrackerError
 from etl.periods import Quarter, calendar_day, last_ended, quarters_between
 from etl.status import national_figure, return_due_date
 from etl.status import sql as status_sql
 from etl.strategy import Settings
 
 
-class UnknownIndicator(ValueError):
+class UnknownIndicator(TrackerError, ValueError):
     """No indicator with that id in the strategy; the message lists the ids."""
 
 

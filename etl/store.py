@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from etl.councils import authorities, superseded_codes
+from etl.errors import TrackerError
 
 if TYPE_CHECKING:
     from etl.strategy import StrategyFile
@@ -39,11 +40,11 @@ def uk_now() -> datetime:
 BUSY_TIMEOUT_SECONDS = float(os.environ.get("STEM_TRACKER_BUSY_TIMEOUT", "30"))
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(TrackerError, RuntimeError):
     """Another process held the database for longer than we were willing to wait."""
 
 
-class StoreNotReady(RuntimeError):
+class StoreNotReady(TrackerError, RuntimeError):
     """The database has not been initialised (run `stem-tracker init`)."""
 
 

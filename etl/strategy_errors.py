@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl.errors import TrackerError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,7 +21,7 @@ class Problem:
         return f"{self.file} line {self.line}: {self.message}"
 
 
-class StrategyError(ValueError):
+class StrategyError(TrackerError, ValueError):
     """``commitments.yaml`` is not valid; ``problems`` lists every reason."""
 
     def __init__(self, problems: list[Problem]):

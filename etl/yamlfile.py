@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from etl.errors import TrackerError
+
 
 class _Loader(yaml.SafeLoader):
     pass
@@ -32,7 +34,7 @@ _Loader.add_implicit_resolver(
 Path = tuple[str | int, ...]
 
 
-class YamlSyntaxError(ValueError):
+class YamlSyntaxError(TrackerError, ValueError):
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line

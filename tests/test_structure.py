@@ -125,3 +125,26 @@ def test_dashboard_concepts_are_packages_not_prefixes():
     assert prefixed == []
     assert (ROOT / "dashboard" / "charts" / "__init__.py").is_file()
     assert (ROOT / "dashboard" / "briefing" / "__init__.py").is_file()
+
+
+def test_every_error_we_define_is_a_tracker_error():
+    """One kind of error (issue 26): the command line and the pages translate TrackerError,
+    so an error class of ours that is not one would reach a user as a type name."""
+    import importlib
+
+    from etl.errors import TrackerError
+
+    defined = []
+    for name in _modules():
+        if name.startswith("dashboard.app_pages") or name == "dashboard.streamlit_app":
+            continue  # page scripts run when imported
+        module = importlib.import_module(name)
+        defined += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, BaseException)
+            and value.__module__ == name
+        ]
+    assert len(defined) > 20
+    assert [e.__qualname__ for e in defined if not issubclass(e, TrackerError)] == []

@@ -31,12 +31,13 @@ from dashboard.briefing.slides import (
 )
 from etl import status as engine
 from etl import store
+from etl.errors import TrackerError
 from etl.figures_used import figures_used
 from etl.revisions import revisions
 from etl.strategy import Settings
 
 
-class BriefingError(ValueError):
+class BriefingError(TrackerError, ValueError):
     """A briefing cannot be built as asked (e.g. an unknown theme); the message says why."""
 
 

@@ -21,12 +21,13 @@ from dashboard import format as fmt
 from dashboard.briefing.pack import Pack
 from dashboard.briefing.pptx import HEIGHT, LAYOUT, WIDTH, chart_boxes, messages_box
 from dashboard.briefing.tables import column_widths
+from etl.errors import TrackerError
 
 ENGINES = ("auto", "libreoffice", "direct")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
-class PdfError(RuntimeError):
+class PdfError(TrackerError, RuntimeError):
     """The PDF could not be made; the message says why."""
 
 

@@ -24,6 +24,7 @@ from pptx.util import Emu, Inches, Pt
 from dashboard import format as fmt
 from dashboard.briefing.pack import Chart, Pack, Slide
 from dashboard.briefing.tables import column_widths
+from etl.errors import TrackerError
 from etl.figures_used import FiguresUsed
 
 WIDTH, HEIGHT = 13.333, 7.5
@@ -110,7 +111,7 @@ def _record(deck, used: FiguresUsed) -> None:
     deck.core_properties.comments = f"Figures fingerprint (SHA-256): {used.fingerprint}"
 
 
-class NotAPack(ValueError):
+class NotAPack(TrackerError, ValueError):
     """The file is not a briefing pack made by the tracker; the message says why."""
 
 

@@ -1,6 +1,7 @@
 """`stem-tracker`: the command line, assembled here. Library code raises domain errors;
-`run` turns them into a plain message and an exit code (1 for invalid data or a busy
-database, 2 for usage), with `--debug` for a traceback.
+`run` turns every TrackerError into its plain message and exit code (1 for invalid data or
+a busy database, 2 for usage), and anything else into one line, with `--debug` for a
+traceback.
 
 `make_app` registers each command module's commands explicitly, in the order `--help`
 lists them; `extra` adds others (dashboard/cli.py adds `briefing` and `charts`, since
@@ -17,10 +18,10 @@ from pathlib import Path
 
 import typer
 
-from etl import config, store
+from etl import config
 from etl.cli import backup, mail, returns, start, status
-from etl.cli.options import CliError, Context
-from etl.periods import AsAtOutOfRange
+from etl.cli.options import Context
+from etl.errors import TrackerError
 
 Register = Callable[[typer.Typer], None]
 
@@ -73,12 +74,9 @@ def run(app: typer.Typer) -> None:
     gc.freeze()
     try:
         app()
-    except CliError as error:
+    except TrackerError as error:  # said in the user's words: no type name, no traceback
         typer.echo(f"error: {error}", err=True)
-        sys.exit(error.code)
-    except (store.StoreBusy, store.StoreNotReady, AsAtOutOfRange) as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        sys.exit(error.exit_code)
     except Exception as error:  # the last line of defence: no traceback reaches a user
         if "--debug" in sys.argv:
             traceback.print_exc()

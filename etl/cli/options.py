@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from etl.errors import TrackerError
+
 
 @dataclass
 class Context:
@@ -18,12 +20,12 @@ class Context:
     debug: bool
 
 
-class CliError(Exception):
-    """A message for the user and the exit code that goes with it."""
+class CliError(TrackerError):
+    """A command's own message for the user and the exit code that goes with it."""
 
     def __init__(self, message: str, code: int = 1):
         super().__init__(message)
-        self.code = code
+        self.exit_code = code
 
 
 def strategy_of(ctx: Context):

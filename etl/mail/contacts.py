@@ -22,13 +22,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from etl.config import PROJECT_ROOT
 from etl.councils import authorities
+from etl.errors import TrackerError
 
 DEFAULT_CONTACTS_FILE = PROJECT_ROOT / "contacts.yaml"
 # Plain ASCII addresses: what every SMTP server accepts, and nothing a header could hide in.
 ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
-class ContactsFileError(ValueError):
+class ContactsFileError(TrackerError, ValueError):
     """The contacts file cannot be used; the message names the entry and the fix."""
 
 

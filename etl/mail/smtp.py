@@ -31,6 +31,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from etl.config import PROJECT_ROOT
+from etl.errors import TrackerError
 from etl.mail.contacts import valid_address
 from etl.mail.letter import Letter
 
@@ -42,7 +43,7 @@ SENT, FAILED, DRY_RUN = "sent", "failed", "dry run"
 WIRE = policy.SMTP.clone(max_line_length=998)
 
 
-class MailSettingsError(ValueError):
+class MailSettingsError(TrackerError, ValueError):
     """The [email] settings cannot be used; the message names the setting to fix."""
 
 

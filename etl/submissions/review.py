@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from etl import returns, store
+from etl.errors import TrackerError
 from etl.periods import Quarter
 from etl.strategy import StrategyFile
 
@@ -26,7 +27,7 @@ MIN_EXPLANATION = 5  # characters: "typo" is not an explanation; "new school ope
 KEY = ["indicator_id", "sex", "simd_quintile"]
 
 
-class QueriesUnanswered(ValueError):
+class QueriesUnanswered(TrackerError, ValueError):
     """A large change was not ticked and explained; the message lists which."""
 
 

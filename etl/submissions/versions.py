@@ -8,6 +8,7 @@ from pathlib import Path
 
 from etl import store
 from etl.councils import superseded_codes
+from etl.errors import TrackerError
 from etl.periods import Quarter
 from etl.submissions.ingest import Outcome
 
@@ -15,7 +16,7 @@ from etl.submissions.ingest import Outcome
 ROW = ("indicator_key", "sex", "simd_quintile", "value", "comment")
 
 
-class SubmissionNotFound(LookupError):
+class SubmissionNotFound(TrackerError, LookupError):
     """No such (authority, period) or version in the store."""
 
 
