@@ -73,11 +73,6 @@ def title_of(fig: go.Figure) -> str:
     return re.sub(r"<[^>]+>", "", text.split("<br>")[0]).strip()
 
 
-def source_of(fig: go.Figure) -> str:
-    meta = fig.layout.meta
-    return str(meta.get("source", "")) if isinstance(meta, dict) else ""
-
-
 def require_labels(fig: go.Figure, name: str = "chart") -> None:
     """Every exported chart states its title, the as-at date and the source line."""
     annotations = " ".join(a.text or "" for a in fig.layout.annotations)

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from etl.councils import council_count
+from etl.periods import day_text
 from etl.status.words import WORDS
 
 # The Scottish Government Design System's categorical data palette, in its order
@@ -113,8 +114,7 @@ def long_date(day: date | pd.Timestamp | None) -> str:
     """30 June 2019 (GOV.UK style: no leading zero, no comma)."""
     if day is None or pd.isna(day):
         return ""
-    day = pd.Timestamp(day)
-    return f"{day.day} {day:%B %Y}"
+    return day_text(pd.Timestamp(day).date())
 
 
 def number(value: float | None, unit: str = "count") -> str:

@@ -1,4 +1,5 @@
-"""Every read the dashboard makes, cached; the only module that opens the database.
+"""Every read the pages make, cached. (The briefing and the command line open the store
+themselves: they read once, to build a file, and cache nothing.)
 
 DuckDB lets one process hold a file at a time and the CLI may be loading returns
 meanwhile, so each read opens a connection, does one piece of work and closes

@@ -95,15 +95,15 @@ def remind(
 
 def _print_plan(plan, send: bool, letter, mail: MailSettings | None) -> None:
     from etl.mail.contacts import contacts_file
-    from etl.mail.letter import long_date
     from etl.mail.smtp import send_a_return_link
+    from etl.periods import day_text
 
     if plan.period is None:
-        typer.echo(f"As at {long_date(plan.as_at)} no return is due yet: nobody to remind.")
+        typer.echo(f"As at {day_text(plan.as_at)} no return is due yet: nobody to remind.")
         return
-    typer.echo(f"Returns for {plan.period} that are overdue as at {long_date(plan.as_at)}:")
+    typer.echo(f"Returns for {plan.period} that are overdue as at {day_text(plan.as_at)}:")
     for r in plan.reminders:
-        typer.echo(f"  {r.council} ({r.authority_code}): due {long_date(r.due_date)}, "
+        typer.echo(f"  {r.council} ({r.authority_code}): due {day_text(r.due_date)}, "
                    f"{r.days_late} days late → {', '.join(r.to)}")  # fmt: skip
     if plan.reminded_today:
         names = ", ".join(r.council for r in plan.reminded_today)

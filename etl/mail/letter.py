@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -67,8 +66,3 @@ def _html(block: Block) -> str:
         )
         return f"<table>{rows}</table>"
     return "<p>" + html.escape(block).replace("\n", "<br>") + "</p>"
-
-
-def long_date(day: date) -> str:
-    """30 June 2019, as the dashboard writes dates (etl/ cannot import its formatter)."""
-    return f"{day.day} {day:%B %Y}"

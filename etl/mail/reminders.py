@@ -15,8 +15,9 @@ from pathlib import Path
 from etl import status, store
 from etl.mail import log
 from etl.mail.contacts import without_contact
-from etl.mail.letter import Letter, Link, Table, long_date
+from etl.mail.letter import Letter, Link, Table
 from etl.mail.smtp import MailSettings, deliver, send_a_return_link
+from etl.periods import day_text
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,13 @@ def letter(reminder: Reminder, link: str) -> Letter:
         blocks=(
             "Dear colleague,",
             f"Our records show that {reminder.council}'s STEM Education and Training Strategy "
-            f"progress return for {reminder.period} was due on {long_date(reminder.due_date)} "
-            f"and had not been received as at {long_date(reminder.as_at)}: it is {days} late.",
+            f"progress return for {reminder.period} was due on {day_text(reminder.due_date)} "
+            f"and had not been received as at {day_text(reminder.as_at)}: it is {days} late.",
             Table(
                 (
                     ("Council", f"{reminder.council} ({reminder.authority_code})"),
                     ("Quarter", reminder.period),
-                    ("Due", long_date(reminder.due_date)),
+                    ("Due", day_text(reminder.due_date)),
                     ("Days late", str(reminder.days_late)),
                 )
             ),  # fmt: skip

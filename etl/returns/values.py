@@ -12,7 +12,7 @@ from datetime import date
 import duckdb
 
 from etl.councils import authorities, superseded_codes
-from etl.periods import Quarter
+from etl.periods import Quarter, day_text
 from etl.returns import contract
 from etl.returns.spec import ReturnSpec
 
@@ -51,7 +51,7 @@ def _period_map(values: list[str], spec: ReturnSpec, today: date):
         periods.append(str(quarter))
         if not quarter.ended_by(today):
             problems.append("period_not_ended")
-            extras.append(f"{quarter.end.day} {quarter.end:%B %Y}")
+            extras.append(day_text(quarter.end))
         elif quarter < start:
             problems.append("period_before_start")
             extras.append(str(start))
