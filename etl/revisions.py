@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from etl import store
+from etl.councils import council_count
 from etl.errors import TrackerError
 from etl.periods import Quarter, calendar_day, last_ended, quarters_between
 from etl.status import national_figure, return_due_date
@@ -129,7 +130,7 @@ class _Known:
         self.wanted = wanted
         self.facts = {ind.id: ind for ind in wanted.itertuples(index=False)}
         self.settings = settings
-        self.councils = status_sql.council_count(con)
+        self.councils = council_count()
 
     def on(self, days: list[dt.date], revised: bool = False) -> dict:
         """as-at date → {(indicator, quarter) → the figure compared with the trajectory}, as

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from etl import store
+from etl.councils import council_count
 from etl.periods import Quarter, calendar_day, check_as_at, day_text, last_ended, quarters_between
 from etl.status import sql as status_sql
 from etl.status.rules import (
@@ -115,7 +116,7 @@ def _basis(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False
         raise store.StoreNotReady("the strategy is not loaded yet: run `stem-tracker init` first")
     start = Quarter.parse(start)
     check_as_at(as_at, start, dt.date.today())
-    councils = status_sql.council_count(con)
+    councils = council_count()
     return _Basis(
         as_at, Settings(**store.settings(con)), start, last_ended(as_at), councils, revised
     )

@@ -95,11 +95,6 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None)
     return pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
 
 
-def council_count(con: duckdb.DuckDBPyConnection) -> int:
-    """How many councils the store holds (the n of "n of 32 councils")."""
-    return con.execute("SELECT count(*) FROM authorities WHERE kind = 'council'").fetchone()[0]
-
-
 def councils(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _frame(
         con,
