@@ -96,10 +96,10 @@ def briefing_command(
 
 def _note(ctx, out: Path, day, revised: bool, themes, commitments) -> None:
     from dashboard import briefing, export
-    from dashboard.briefing import note
+    from dashboard.briefing import word
 
     try:
-        made = note.build(_inputs(ctx, day, revised), themes, commitments)
+        made = word.build(_inputs(ctx, day, revised), themes, commitments)
     except (briefing.BriefingError, export.ExportError) as error:
         raise CliError(str(error)) from None
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import briefing
 from dashboard import format as fmt
-from dashboard.briefing import note, word
 from dashboard.briefing import pdf as briefing_pdf
+from dashboard.briefing import word
 from etl import store
 from etl.strategy import load_strategy
 from etl.submissions.ingest import ingest_return
@@ -40,7 +40,7 @@ def inputs(demo_db):
 @pytest.fixture(scope="module")
 def made(inputs, kaleido_browser):  # noqa: F811
     """One theme's note: every kind of block, few charts to draw."""
-    return note.build(inputs, themes=["connection"])
+    return word.build(inputs, themes=["connection"])
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +225,7 @@ def test_a_note_rebuilt_after_a_correction_is_the_same_and_check_names_the_chang
         assert code == 0 and said.startswith(f"{out}: matches the tracker")
     authority, value = correct_today(db)
 
-    rebuilt = note.build(briefing.read(db, AS_AT), commitments=["C21"])
+    rebuilt = word.build(briefing.read(db, AS_AT), commitments=["C21"])
     before = Document(str(known))
     assert text_of(Document(io.BytesIO(rebuilt.docx))) == text_of(before)
     assert word.figures_of(rebuilt.docx) == word.figures_of(known.read_bytes())

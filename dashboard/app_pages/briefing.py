@@ -4,8 +4,8 @@ import streamlit as st
 
 from dashboard import briefing, export, queries, state, ui
 from dashboard import format as fmt
-from dashboard.briefing import note
 from dashboard.briefing import pdf as pdf_file
+from dashboard.briefing import word
 
 src = state.require_source()
 as_at, revised = state.as_at(), state.revised()
@@ -40,7 +40,7 @@ with st.container(border=True):
     )
     pdf = st.checkbox("Also make a PDF", value=True, key="b_pdf")
     images = st.checkbox("Also make a ZIP of the charts (PNG and SVG)", value=True, key="b_zip")
-    word = st.checkbox(
+    make_note = st.checkbox(
         "Also make the briefing note in Word: key facts, a section per theme, each chart "
         "with its data",
         value=True,
@@ -63,10 +63,10 @@ for number, slide in enumerate(pack.slides, start=1):
             st.dataframe(slide.table, hide_index=True, width="stretch")
 st.caption(pack.source)
 
-choice = (as_at, revised, tuple(themes), tuple(commitments), pdf, images, word)
+choice = (as_at, revised, tuple(themes), tuple(commitments), pdf, images, make_note)
 if st.button("Build the briefing pack", type="primary", key="b_build"):
     bar = st.progress(0.0, text="Starting")
-    share = 0.5 if word else 1.0  # of the bar, for the pack; the note the rest
+    share = 0.5 if make_note else 1.0  # of the bar, for the pack; the note the rest
     try:
         made = briefing.files(
             pack,
@@ -74,8 +74,8 @@ if st.button("Build the briefing pack", type="primary", key="b_build"):
             images=images,
             progress=lambda done, what: bar.progress(done * share, text=what),
         )
-        if word:
-            made["docx"] = note.build(
+        if make_note:
+            made["docx"] = word.build(
                 queries.briefing_inputs(src, as_at, revised),
                 themes,
                 commitments or None,

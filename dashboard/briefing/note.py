@@ -1,25 +1,23 @@
-"""The ministers' briefing note: the pack's key facts, a section per theme and annexes, as
-one Word document that officials edit before it goes up.
+"""The ministers' briefing note as plain data: the pack laid out in the shape of a briefing
+note (title, key facts, a section per theme, annexes) as ``Block``s, and its charts drawn
+for print with the pack's kaleido export.
 
-``build()`` is what the CLI and the Briefing page call. It builds the pack from the same
-inputs (so the note has the same key messages, charts and fingerprint), lays the pack out
-as ``Block``s in the shape of a briefing note (``layout``: plain data, no Word), draws each
-chart for print with the pack's kaleido export and writes the Word file (``word``).
-Every sentence is the pack's or the About page's (``dashboard.method``); nothing here
-words a status again.
+``layout()`` takes the pack built from the same inputs (so the note has the same key
+messages, charts and fingerprint); ``word`` writes the blocks as a Word file and holds
+``build()``, which the CLI and the Briefing page call. Every sentence is the pack's or the
+About page's (``dashboard.method``); nothing here words a status again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from dashboard import export, method
 from dashboard import format as fmt
-from dashboard.briefing import Scope, scope
-from dashboard.briefing import build as build_pack
+from dashboard.briefing import Scope
 from dashboard.briefing.figures import PRINT_DPI, PRINT_PIXELS_PER_INCH, print_figure
 from dashboard.briefing.pack import Chart, Inputs, Pack, Slide
 from dashboard.briefing.slides import (
@@ -64,43 +62,6 @@ class Figure:
 
 
 Block = Heading | Bullets | Text | Table | Figure
-
-
-@dataclass(frozen=True)
-class Note:
-    pack: Pack  # what the note was built from: as-at date, figures and fingerprint
-    blocks: list[Block]
-    docx: bytes
-
-    @property
-    def title(self) -> str:
-        return f"{self.pack.strategy_title}: briefing note"
-
-    def charts(self) -> list[Chart]:
-        return [block.chart for block in self.blocks if isinstance(block, Figure)]
-
-
-def build(
-    inputs: Inputs,
-    themes: Iterable[str] | None = None,
-    commitments: Iterable[str] | None = None,
-    *,
-    progress: Progress | None = None,
-) -> Note:
-    """The briefing note for the chosen themes and commitments (as for the pack), written
-    as Word; raises BriefingError for an unknown choice and ExportError without Chromium."""
-    from dashboard.briefing import word
-
-    pack = build_pack(inputs, themes, commitments)
-    blocks = layout(inputs, pack, scope(inputs, themes, commitments))
-    charts = [block.chart for block in blocks if isinstance(block, Figure)]
-    pngs = draw(charts, progress)
-    if progress:
-        progress(0.95, "Writing the Word document")
-    docx = word.docx(pack, blocks, pngs)
-    if progress:
-        progress(1.0, "Done")
-    return Note(pack, blocks, docx)
 
 
 # --- The note as blocks ----------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""The briefing note as a Word file (python-docx), editable by design.
+"""The briefing note as a Word file (python-docx), editable by design; ``build()`` is what
+the CLI and the Briefing page call: the pack from the inputs, laid out as a note
+(``note``), its charts drawn, written as Word.
 
 Only Word's built-in styles (Title, Heading 1-2, List Bullet, Caption and a built-in table
 style), so a department's template restyles it; text stays text (the pictures hold the
@@ -15,6 +17,8 @@ import posixpath
 import re
 import uuid
 import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -26,9 +30,53 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Pt
 
 from dashboard import format as fmt
-from dashboard.briefing.note import Block, Bullets, Figure, Heading, Table, Text, print_size
-from dashboard.briefing.pack import Chart, Pack
+from dashboard.briefing import build as build_pack
+from dashboard.briefing import scope
+from dashboard.briefing.note import (
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Progress,
+    Table,
+    Text,
+    draw,
+    layout,
+    print_size,
+)
+from dashboard.briefing.pack import Chart, Inputs, Pack
 from etl.figures_used import FiguresUsed
+
+
+@dataclass(frozen=True)
+class Note:
+    pack: Pack  # what the note was built from: as-at date, figures and fingerprint
+    blocks: list[Block]
+    docx: bytes
+
+    def charts(self) -> list[Chart]:
+        return [block.chart for block in self.blocks if isinstance(block, Figure)]
+
+
+def build(
+    inputs: Inputs,
+    themes: Iterable[str] | None = None,
+    commitments: Iterable[str] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Note:
+    """The briefing note for the chosen themes and commitments (as for the pack), written
+    as Word; raises BriefingError for an unknown choice and ExportError without Chromium."""
+    pack = build_pack(inputs, themes, commitments)
+    blocks = layout(inputs, pack, scope(inputs, themes, commitments))
+    pngs = draw([block.chart for block in blocks if isinstance(block, Figure)], progress)
+    if progress:
+        progress(0.95, "Writing the Word document")
+    made = Note(pack, blocks, docx(pack, blocks, pngs))
+    if progress:
+        progress(1.0, "Done")
+    return made
+
 
 TABLE_STYLE = "Light List Accent 1"
 TEXT_WIDTH = 6.3  # inches: A4 less 2.5 cm margins
