@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
@@ -80,6 +81,7 @@ def build(
 
 TABLE_STYLE = "Light List Accent 1"
 TEXT_WIDTH = 6.3  # inches: A4 less 2.5 cm margins
+LANDSCAPE_WIDTH = 9.7
 LANGUAGE = "en-GB"
 
 
@@ -96,8 +98,13 @@ def docx(pack: Pack, blocks: list[Block], pngs: dict[str, bytes]) -> bytes:
         elif isinstance(block, Text):
             _markdown(document, block.markdown)
         elif isinstance(block, Table):
+            wide = sum(_least_widths(block.frame.astype(str))) > TEXT_WIDTH
+            if wide:  # on a landscape page of its own, as wide annex tables are
+                _new_section(document, landscape=True)
             _caption(document, "Table", numbers, block.caption)
-            _table(document, block.frame)
+            _table(document, block.frame, LANDSCAPE_WIDTH if wide else TEXT_WIDTH)
+            if wide:
+                _new_section(document, landscape=False)
         elif isinstance(block, Figure):
             _figure(document, block.chart, pngs.get(block.chart.name), numbers)
     _properties(document, pack)
@@ -130,6 +137,13 @@ def _page_and_language(document) -> None:
     theme_lang.set(qn("w:val"), LANGUAGE)
     # Tables in 10-point text: the style's own size, so a template may change it.
     document.styles[TABLE_STYLE].font.size = Pt(10)
+
+
+def _new_section(document, *, landscape: bool) -> None:
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Cm(29.7), Cm(21.0)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
 
 
 def _properties(document, pack: Pack) -> None:
@@ -228,12 +242,12 @@ def _number(value, unit: str) -> str:
     return fmt.number(value, unit)
 
 
-def _table(document, frame: pd.DataFrame) -> None:
+def _table(document, frame: pd.DataFrame, width: float = TEXT_WIDTH) -> None:
     """A table in a built-in style, its header row marked to repeat on each page."""
     table = document.add_table(rows=1, cols=len(frame.columns))
     table.style = document.styles[TABLE_STYLE]
     table.autofit = False
-    widths = [Inches(w) for w in _widths(frame.astype(str))]
+    widths = [Inches(w) for w in _widths(frame.astype(str), width)]
     header = table.rows[0]
     for cell, name in zip(header.cells, frame.columns, strict=True):
         cell.text = str(name)
@@ -255,23 +269,32 @@ def _table(document, frame: pd.DataFrame) -> None:
 CHARS_PER_INCH, CELL_PADDING = 10, 0.2  # 10-point text in Word's cells (bold headers are wider)
 
 
-def _widths(frame: pd.DataFrame) -> list[float]:
-    """Column widths in inches by content: each column at least as wide as its longest word
-    (so a word never breaks: "Overdue", "Commitment"), the rest of the line shared by how
-    long the texts are."""
+def _least_widths(frame: pd.DataFrame) -> list[float]:
+    """Each column as wide as its longest word, so that no word breaks ("Overdue",
+    "Commitment"); but never wider than half a page (a fingerprint may wrap)."""
 
     def longest_word(text: str) -> int:
         return max((len(w) for w in text.split()), default=0)
 
-    least, wants = [], []
-    for name in frame.columns:
-        cells = [str(name), *frame[name]]
-        least.append(max(longest_word(c) for c in cells) / CHARS_PER_INCH + CELL_PADDING)
-        wants.append(min(max(len(c) for c in cells), 60) / CHARS_PER_INCH + CELL_PADDING)
-    spare = TEXT_WIDTH - sum(least)
+    return [
+        min(max(longest_word(c) for c in [str(name), *frame[name]]), 40) / CHARS_PER_INCH
+        + CELL_PADDING
+        for name in frame.columns
+    ]
+
+
+def _widths(frame: pd.DataFrame, total: float) -> list[float]:
+    """Column widths in inches: the least each needs, then the rest of the line shared by
+    how long their texts are."""
+    least = _least_widths(frame)
+    wants = [
+        min(max(len(c) for c in [str(name), *frame[name]]), 60) / CHARS_PER_INCH + CELL_PADDING
+        for name in frame.columns
+    ]
+    spare = total - sum(least)
     if spare <= 0:
-        return [TEXT_WIDTH * w / sum(least) for w in least]
-    extra = [w - m for w, m in zip(wants, least, strict=True)]
+        return [total * w / sum(least) for w in least]
+    extra = [max(w - m, 0.0) for w, m in zip(wants, least, strict=True)]
     share = min(1.0, spare / sum(extra)) if sum(extra) else 0.0
     return [m + e * share for m, e in zip(least, extra, strict=True)]
 
