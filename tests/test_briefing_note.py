@@ -143,16 +143,23 @@ def test_the_fingerprint_in_the_properties_is_the_packs(document, made, inputs):
     assert pack.figures.fingerprint in text_of(document)
 
 
-@pytest.mark.skipif(briefing_pdf.soffice() is None, reason="LibreOffice is not installed")
-def test_libreoffice_writer_opens_it_and_the_pdf_holds_the_key_facts(made, tmp_path):
-    (tmp_path / "note.docx").write_bytes(made.docx)
+def writer(folder: Path, source: Path, to: str, out: Path) -> Path:
+    """LibreOffice Writer, headless, with a profile of the test's own (parallel runs)."""
     subprocess.run(
-        [briefing_pdf.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-         "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-         str(tmp_path / "note.docx")],
+        [briefing_pdf.soffice(), f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+         "--headless", "--convert-to", to, "--outdir", str(out), str(source)],
         capture_output=True, timeout=180, check=True,
     )  # fmt: skip
-    reader = PdfReader(tmp_path / "note.pdf")
+    return out / f"{source.stem}.{to.split(':')[0]}"
+
+
+@pytest.mark.skipif(briefing_pdf.soffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_writer_saves_it_keeping_its_figures_and_prints_the_key_facts(made, tmp_path):
+    (tmp_path / "note.docx").write_bytes(made.docx)
+    # Opened and saved again by a word processor (as an official's edit is): the record stays.
+    saved = writer(tmp_path, tmp_path / "note.docx", "docx:MS Word 2007 XML", tmp_path / "saved")
+    assert word.figures_of(saved.read_bytes()) == made.pack.figures
+    reader = PdfReader(writer(tmp_path, saved, "pdf", tmp_path))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     for message in made.pack.slides[1].messages:
         assert " ".join(message.split()) in text, message
