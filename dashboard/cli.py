@@ -61,7 +61,10 @@ def briefing_command(
         _check_pack(ctx, check)
         return
     if out is None:
-        raise CliError("say where to write the pack with --out pack.pptx", code=2)
+        raise CliError(
+            "say where to write the pack or the note with --out pack.pptx or --out note.docx",
+            code=2,
+        )
     day = parse_as_at(as_at)
     if out.suffix.lower() not in (".pptx", ".docx"):
         raise CliError(
