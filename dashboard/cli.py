@@ -23,15 +23,20 @@ def _inputs(ctx: typer.Context, as_at: dt.date, revised: bool = False):
 
 def briefing_command(
     ctx: typer.Context,
-    out: Path = typer.Option(None, "--out", help="The PowerPoint file to write, e.g. pack.pptx."),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        help="The file to write: pack.pptx for the PowerPoint pack, note.docx for the Word "
+        "briefing note.",
+    ),
     as_at: str = AS_AT,
     revised: bool = REVISED,
     check: Path = typer.Option(
         None,
         "--check",
-        help="Instead of building: say whether the pack PACK.pptx still matches the tracker's "
-        "figures and, if not, which figures changed since it was built.",
-        metavar="PACK.pptx",
+        help="Instead of building: say whether the pack PACK.pptx (or note NOTE.docx) still "
+        "matches the tracker's figures and, if not, which figures changed since it was built.",
+        metavar="PACK.pptx|NOTE.docx",
     ),
     theme: list[str] = typer.Option(
         None, "--theme", help="A theme to include (repeat for several; default: all four)."
@@ -47,7 +52,8 @@ def briefing_command(
         "auto", "--pdf-engine", help="auto (LibreOffice when installed), libreoffice or direct."
     ),
 ) -> None:
-    """Build the ministers' briefing pack (PowerPoint with editable charts) as at a date."""
+    """Build the ministers' briefing pack (PowerPoint with editable charts) or briefing note
+    (Word) as at a date."""
     from dashboard import briefing, export
     from dashboard.briefing import pdf as pdf_file
 
@@ -55,10 +61,21 @@ def briefing_command(
         _check_pack(ctx, check)
         return
     if out is None:
-        raise CliError("say where to write the pack with --out pack.pptx", code=2)
+        raise CliError(
+            "say where to write the pack or the note with --out pack.pptx or --out note.docx",
+            code=2,
+        )
     day = parse_as_at(as_at)
-    if out.suffix.lower() != ".pptx":
-        raise CliError(f"--out must name a .pptx file, not {out.name}", code=2)
+    if out.suffix.lower() not in (".pptx", ".docx"):
+        raise CliError(
+            f"--out must name a .pptx file (the pack) or a .docx file (the note), not {out.name}",
+            code=2,
+        )
+    if out.suffix.lower() == ".docx":
+        if pdf or charts_zip:
+            raise CliError("--pdf and --zip are for the pack (.pptx), not the note", code=2)
+        _note(ctx, out, day, revised, theme or None, commitment or None)
+        return
     try:
         pack = briefing.build(_inputs(ctx, day, revised), theme or None, commitment or None)
         made = briefing.files(pack, pdf=pdf, images=charts_zip, pdf_engine=pdf_engine)
@@ -78,6 +95,24 @@ def briefing_command(
     typer.echo(f"{pack.figures_label}; fingerprint {pack.figures.fingerprint}")
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+def _note(ctx, out: Path, day, revised: bool, themes, commitments) -> None:
+    from dashboard import briefing, export
+    from dashboard.briefing import word
+
+    try:
+        made = word.build(_inputs(ctx, day, revised), themes, commitments)
+    except (briefing.BriefingError, export.ExportError) as error:
+        raise CliError(str(error)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(made.docx)
+    typer.echo(
+        f"Briefing note as at {day.isoformat()}: {len(made.charts())} charts"
+        + ("; demo data" if made.pack.demo else "")
+    )
+    typer.echo(f"{made.pack.figures_label}; fingerprint {made.pack.figures.fingerprint}")
+    typer.echo(f"wrote {out}")
 
 
 def charts_command(
@@ -107,16 +142,21 @@ def charts_command(
 
 
 def _check_pack(ctx: typer.Context, path: Path) -> None:
-    """Exit 0 when the pack's figures are still the tracker's, else 1 with each change."""
-    from dashboard.briefing.pptx import NotAPack, figures_of
+    """Exit 0 when the pack's (or note's) figures are still the tracker's, else 1 with each
+    change."""
+    from dashboard.briefing import pptx, word
     from etl import store
     from etl.figures_used import changes_since, figures_used
 
     if not path.is_file():
         raise CliError(f"there is no file {path}", code=2)
+    # The suffix chooses, as for --out.
+    reader = word.figures_of if path.suffix.lower() == ".docx" else pptx.figures_of
+    if path.stat().st_size > word.MAX_FILE_BYTES:  # refused before it is read into memory
+        raise CliError(f"{path} is too large to be a briefing pack or note")
     try:
-        used = figures_of(path.read_bytes(), str(path))
-    except NotAPack as error:
+        used = reader(path.read_bytes(), str(path))
+    except (pptx.NotAPack, word.NotANote) as error:
         raise CliError(str(error)) from None
     with store.connect(ctx.obj.db) as con:
         now = figures_used(con, used.as_at, used.revised, used.method)

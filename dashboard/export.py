@@ -83,17 +83,23 @@ def require_labels(fig: go.Figure, name: str = "chart") -> None:
 
 
 def image(
-    fig: go.Figure, fmt: str, *, width: int | None = None, height: int | None = None
+    fig: go.Figure,
+    fmt: str,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    scale: float | None = None,
 ) -> bytes:
     """One figure as PNG or SVG bytes, at the figure's own size if it has one (else WIDTH
-    wide). Call inside ``browser()`` when exporting several."""
+    wide) and, for PNG, ``scale`` pixels per CSS pixel (default SCALE). Call inside
+    ``browser()`` when exporting several."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}: choose one of {', '.join(FORMATS)}")
     opts = {
         "format": fmt,
         "width": width or fig.layout.width or WIDTH,
         "height": height or fig.layout.height or DEFAULT_HEIGHT,
-        "scale": SCALE if fmt == "png" else 1,
+        "scale": (scale or SCALE) if fmt == "png" else 1,
     }
     # On a busy machine kaleido can ask its tab before the page has loaded its own script
     # ("kaleido_scopes is not defined", seen once in CI): that, and only that, is asked again.

@@ -43,6 +43,7 @@ def test_choosing_one_theme_and_building_gives_downloads(demo_db, monkeypatch):
     labels = [e.label for e in at.expander]
     assert "3. Equity" in labels and not any("Excellence" in label for label in labels)
     at.checkbox(key="b_pdf").uncheck()
+    at.checkbox(key="b_note").uncheck()
     at.checkbox(key="b_zip").uncheck().run()
     at.button(key="b_build").click().run()
     assert not at.exception, at.exception

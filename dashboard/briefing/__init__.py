@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from dashboard import sql, views
 from dashboard.briefing.figures import slide_figures
@@ -54,7 +57,7 @@ def read(db: Path | str, as_at: dt.date, revised: bool = False) -> Inputs:
         tables = {name: con.execute(*sql.table(name)).df() for name in STRATEGY_TABLES}
         used = figures_used(con, as_at, revised)
         revised_by = revisions(con, as_at=as_at, revised=revised, triangle=False)
-        threshold = Settings(**store.settings(con)).revision_threshold
+        settings = store.settings(con)
     return Inputs(
         report=report,
         series=series,
@@ -64,16 +67,37 @@ def read(db: Path | str, as_at: dt.date, revised: bool = False) -> Inputs:
         tables=tables,
         figures=used,
         revisions=revised_by,
-        revision_threshold=threshold,
+        revision_threshold=Settings(**settings).revision_threshold,
+        settings=settings,
     )
 
 
-def build(
+@dataclass(frozen=True)
+class Scope:
+    """What a briefing covers: the chosen themes (id: name, in order) and their rows."""
+
+    themes: dict[str, str]
+    commitments: pd.DataFrame
+    milestones: pd.DataFrame
+    indicators: pd.DataFrame
+
+    def of_theme(self, theme: str) -> Scope:
+        ids = self.commitments.loc[self.commitments["theme"] == theme, "id"]
+        return Scope(
+            {theme: self.themes[theme]},
+            self.commitments[self.commitments["id"].isin(ids)],
+            self.milestones[self.milestones["commitment_id"].isin(ids)],
+            self.indicators[self.indicators["commitment_id"].isin(ids)],
+        )
+
+
+def scope(
     inputs: Inputs,
     themes: Iterable[str] | None = None,
     commitments: Iterable[str] | None = None,
-) -> Pack:
-    """The pack for the chosen themes (default: all) and commitments (default: all in them)."""
+) -> Scope:
+    """The chosen themes (default: all) and commitments (default: all in them), or
+    BriefingError naming what is unknown."""
     report = inputs.report
     theme_names = dict(zip(report.themes["id"], report.themes["name"], strict=True))
     chosen_themes = list(themes) if themes else list(theme_names)
@@ -94,30 +118,30 @@ def build(
         holding = set(in_scope["theme"])
         chosen_themes = [t for t in chosen_themes if t in holding]
     ids = set(in_scope["id"])
-    milestones = report.milestones[report.milestones["commitment_id"].isin(ids)]
-    indicators = report.indicators[report.indicators["commitment_id"].isin(ids)]
+    return Scope(
+        {t: theme_names[t] for t in chosen_themes},
+        in_scope,
+        report.milestones[report.milestones["commitment_id"].isin(ids)],
+        report.indicators[report.indicators["commitment_id"].isin(ids)],
+    )
 
-    slides = [title_slide(inputs, [theme_names[t] for t in chosen_themes])]
+
+def build(
+    inputs: Inputs,
+    themes: Iterable[str] | None = None,
+    commitments: Iterable[str] | None = None,
+) -> Pack:
+    """The pack for the chosen themes (default: all) and commitments (default: all in them)."""
+    chosen = scope(inputs, themes, commitments)
+    slides = [title_slide(inputs, list(chosen.themes.values()))]
     slides.append(overview_slide(inputs))
-    for theme in chosen_themes:
-        theme_commitments = in_scope[in_scope["theme"] == theme]
-        slides.append(
-            theme_slide(
-                inputs,
-                theme_names[theme],
-                theme_commitments,
-                milestones[milestones["commitment_id"].isin(theme_commitments["id"])],
-                indicators[indicators["commitment_id"].isin(theme_commitments["id"])],
-            )
-        )
-        slides += indicator_slides(
-            inputs,
-            theme_names[theme],
-            indicators[indicators["commitment_id"].isin(theme_commitments["id"])],
-        )
-    slides += milestone_slides(inputs, milestones)
-    slides += revision_slides(inputs, indicators)
-    slides += annex_slides(in_scope, indicators)
+    for theme, name in chosen.themes.items():
+        part = chosen.of_theme(theme)
+        slides.append(theme_slide(inputs, name, part.commitments, part.milestones, part.indicators))
+        slides += indicator_slides(inputs, name, part.indicators)
+    slides += milestone_slides(inputs, chosen.milestones)
+    slides += revision_slides(inputs, chosen.indicators)
+    slides += annex_slides(chosen.commitments, chosen.indicators)
     slides.append(figures_slide(inputs))
     for slide in slides:
         checked = [finite_only(chart) for chart in slide.charts]

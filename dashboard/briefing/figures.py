@@ -140,3 +140,31 @@ def slide_figures(pack: Pack) -> dict[str, go.Figure]:
         for chart, (_, _, width, height) in zip(slide.charts, chart_boxes(slide), strict=True):
             out[chart.name] = figure(chart, pack.source, width, height)
     return out
+
+
+# A printed page: CSS pixels at their nominal size (12 px text prints at 9 pt), and PNG pixels
+# enough for 300 dots per inch.
+PRINT_PIXELS_PER_INCH = 96
+PRINT_DPI = 300
+
+
+def print_figure(chart: Chart, width_in: float, height_in: float) -> go.Figure:
+    """The chart alone, for a document whose own text gives its title, caption and source:
+    the slide chart's plotly twin without the title above it or the source line below, and
+    a legend rather than direct labels (at print size the two labels of a line that ends
+    near its trajectory overlap)."""
+    fig = figure(chart, "")
+    fig.layout.annotations = []
+    fig.update_layout(
+        title=None,
+        width=round(width_in * PRINT_PIXELS_PER_INCH),
+        height=round(height_in * PRINT_PIXELS_PER_INCH),
+        margin={"t": 10, "b": 10, "l": 10, "r": 30},
+        font={"size": 12},
+        showlegend=chart.kind == "line",
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
+    if chart.kind != "line" and len(chart.value_axis) > 40 and " (" in chart.value_axis:
+        # wider than the plot: on two lines
+        fig.update_xaxes(title_text=chart.value_axis.replace(" (", "<br>(", 1))
+    return fig

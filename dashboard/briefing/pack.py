@@ -38,10 +38,11 @@ class Chart:
     summary: str  # one sentence: alt text on the slide, caption elsewhere
     unit: str = "count"  # "count" or "percent": the number format
     value_axis: str = ""
+    category: str = ""  # what the categories are ("Theme", "Quarter"): the table's first header
 
     def table(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.series, index=self.categories)
-        frame.index.name = ""
+        frame.index.name = self.category
         return frame
 
     def table_text(self) -> str:
@@ -114,6 +115,7 @@ class Inputs:
     figures: FiguresUsed  # which versions' figures, and their fingerprint
     revisions: dict[str, Revisions]  # first published against latest, as at the same date
     revision_threshold: float  # a revision larger than this share earns a slide
+    settings: dict = field(default_factory=dict)  # the strategy's settings, for the method
 
     @property
     def as_at(self) -> dt.date:

@@ -82,6 +82,7 @@ def _by_theme(inputs: Inputs, noun: str, order, title: str, subtitle: str) -> Ch
             inputs.as_at, fmt.status_counts(statuses, order), len(statuses), noun
         ),
         value_axis=f"Number of {noun}",
+        category="Theme",
     )
 
 
@@ -99,6 +100,7 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
         summary=f"{theme_name}: "
         + fmt.counts_sentence(inputs.as_at, counts, len(commitments), "commitments"),
         value_axis="Number of commitments",
+        category="Status",
     )
     with_ratio = indicators
     indicators_chart = Chart(
@@ -119,6 +121,7 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
         summary=f"{theme_name}: " + say.ratio_sentence(inputs.as_at, with_ratio),
         unit="percent",
         value_axis="Latest figure as % of trajectory (100% = on trajectory)",
+        category="Indicator",
     )
     due_by = milestones[milestones["due"].map(lambda d: d <= inputs.as_at).astype(bool)]
     done = int((due_by["status"] == "complete").sum())
@@ -215,6 +218,7 @@ def _trajectory_chart(inputs: Inputs, indicator) -> Chart:
         summary=summary,
         unit=indicator.unit,
         value_axis=fmt.axis_title(indicator.unit),
+        category="Quarter",
     )
 
 
@@ -253,8 +257,9 @@ def milestone_slides(inputs: Inputs, milestones: pd.DataFrame) -> list[Slide]:
     return table_slides(title, "milestones", table, [message])
 
 
-def annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[Slide]:
-    commitment_table = pd.DataFrame(
+def commitments_table(commitments: pd.DataFrame) -> pd.DataFrame:
+    """Each commitment with its status and why (the annex's table, the note's list)."""
+    return pd.DataFrame(
         {
             "Commitment": commitments["id"],
             "Title": commitments["title"],
@@ -266,6 +271,10 @@ def annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[Sl
             "Why": commitments["reason"].fillna(""),
         }
     )
+
+
+def annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[Slide]:
+    commitment_table = commitments_table(commitments)
     indicator_table = pd.DataFrame(
         {
             "Indicator": indicators["id"],
@@ -326,8 +335,9 @@ def revision_slides(inputs: Inputs, indicators: pd.DataFrame) -> list[Slide]:
     return table_slides("Revisions to the figures", "revisions", pd.DataFrame(rows), [message])
 
 
-def figures_slide(inputs: Inputs) -> Slide:
-    """What the pack's figures are, so that it can be rebuilt and checked exactly."""
+def figures_slide(inputs: Inputs, what: str = "pack", example: str = "PACK.pptx") -> Slide:
+    """What the pack's (or note's: ``what``) figures are, so that it can be rebuilt and
+    checked exactly."""
     used = inputs.figures
     table = pd.DataFrame(
         {
@@ -343,11 +353,11 @@ def figures_slide(inputs: Inputs) -> Slide:
     )
     mode = " --revised" if used.revised else ""
     return Slide(
-        "Data annex: the figures in this pack",
+        f"Data annex: the figures in this {what}",
         "annex",
         [
-            "Rebuilding this pack for the same date and figures gives the same fingerprint. "
-            f"`stem-tracker briefing --check PACK.pptx` says whether it still matches the "
+            f"Rebuilding this {what} for the same date and figures gives the same fingerprint. "
+            f"`stem-tracker briefing --check {example}` says whether it still matches the "
             f"tracker (rebuild: `stem-tracker briefing --as-at {used.as_at.isoformat()}{mode}`)."
         ],
         table=table,
