@@ -84,9 +84,9 @@ MESSAGES = {
     "figures go on a sheet named Return, as in the template",
     "unpacked_too_big": "the workbook unpacks to {value} MB, more than the {extra} MB a return "
     "may take",
-    "sheet_too_wide": "the sheet reaches column {value}, but a return has at most {extra} "
+    "sheet_too_wide": "it reaches column {value}, but a return has at most {extra} "
     "columns: delete the columns to the right of the last one you use",
-    "sheet_too_long": "the sheet reaches row {value}, but a return has at most {extra} rows of "
+    "sheet_too_long": "it reaches row {value}, but a return has at most {extra} rows of "
     "figures: split it into smaller files",
     "formula_no_value": '"{value}" is a formula with no value calculated by Excel: open the '
     "workbook in Excel, let it calculate, and save it again",

@@ -263,7 +263,7 @@ def _template(archive: zipfile.ZipFile) -> Template | None:
     found = {
         key: html.unescape(value)
         for key, value in re.findall(
-            r'<(?:\w+:)?property\b[^>]*\bname="([^"]*)"[^>]*>\s*<[\w:]+>([^<]*)</', text
+            r'<(?:\w+:)?property\b[^>]*\bname="([^"]*)"[^>]*>\s*<[\w:]+[^>]*>([^<]*)</', text
         )
     }
     if PROPERTY_AUTHORITY not in found:
