@@ -183,9 +183,10 @@ def _attributes(tag: str) -> dict[str, str]:
 
 
 # Where a cell or row lies (an ``r`` attribute): a row of six digits or more, or a column
-# beyond CV (the 100th), is past what a return may hold. Searched for, not read cell by cell.
-_FAR_ROW = re.compile(rb'\sr="[A-Z]*(\d{6,})"')
-_FAR_COLUMN = re.compile(rb'\sr="([A-Z]{3,}|[D-Z][A-Z]|C[W-Z])\d+"')
+# beyond CV (the 100th), is past what a return may hold. Searched for, not read cell by
+# cell (each pattern starts with its literal ``r="``, which the search skips to).
+_FAR_ROW = re.compile(rb'r="[A-Z]*(\d{6,})"')
+_FAR_COLUMN = re.compile(rb'r="([A-Z]{3,}|[D-Z][A-Z]|C[W-Z])\d+"')
 
 
 def _beyond_limits(xml: bytes, file_name: str, sheet: str) -> Problem | None:
@@ -203,55 +204,66 @@ def _beyond_limits(xml: bytes, file_name: str, sheet: str) -> Problem | None:
     return None
 
 
-_CELL_START = re.compile(rb"<(?:\w+:)?c\b[^>]*>")
-_ERROR_TYPE = re.compile(rb'<(?:\w+:)?c\b[^>]*\st="e"[^>]*>')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
-_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>")
-_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+# Each matched where it must start (``match``, never a search onwards): a cell's start tag,
+# then its formula, then its value, as the format orders them.
+_CELL_START = re.compile(rb"<(?:\w+:)?c(?:\s[^>]*)?>")
+_FORMULA_AT = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
+_VALUE_AT = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>")
+_REFERENCE = re.compile(rb'\sr="([A-Z]+\d+)"')
+_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
 
 
 def _marked_cells(xml: bytes) -> dict[str, tuple[str, str]]:
     """Cells the reader gives as blank but are not: an error value (``#N/A``) or a formula
     without a calculated value, by reference (``D14``) → (problem code, what to quote).
 
-    Only the error cells and formulas are visited: a sheet of plain values costs two
-    searches of its text."""
+    Found by a plain search for ``t="e"`` and for formula tags, each then read where it
+    stands: a sheet of plain values costs a few scans at memory speed, and no search runs
+    on from a cell (which a crafted sheet could make quadratic)."""
     marked: dict[str, tuple[str, str]] = {}
-    for start in _ERROR_TYPE.finditer(xml):
-        reference, body = _cell(xml, start)
-        value = _VALUE.search(body)
-        shown = html.unescape(value.group(1).decode()) if value else "#VALUE!"
-        marked[reference] = ("error_value", shown)
-    for formula in _FORMULA.finditer(xml):
-        start = _CELL_START.match(xml, _cell_start(xml, formula.start()))
-        if start is None:
+    for at in _occurrences(xml, b't="e"'):
+        cell = _CELL_START.match(xml, xml.rfind(b"<", 0, at))
+        if cell is None or cell.end() <= at:
+            continue  # not a cell's attribute
+        formula = _FORMULA_AT.match(xml, cell.end())
+        value = _VALUE_AT.match(xml, formula.end() if formula else cell.end())
+        shown = html.unescape(value.group(1).decode()).strip() if value else ""
+        marked[_reference(cell)] = ("error_value", shown or "#VALUE!")
+    for at in _formula_tags(xml):
+        cell = _CELL_START.match(xml, xml.rfind(b"<", 0, at))
+        if cell is None or cell.end() != at or _reference(cell) in marked:
             continue
-        reference, body = _cell(xml, start)
-        value = _VALUE.search(body)
-        if reference not in marked and (value is None or not value.group(1).strip()):
+        formula = _FORMULA_AT.match(xml, at)
+        value = _VALUE_AT.match(xml, formula.end()) if formula else None
+        if formula and (value is None or not value.group(1).strip()):
             text = html.unescape((formula.group(1) or b"").decode()).strip()
-            marked[reference] = ("formula_no_value", "=" + text if text else "a shared formula")
+            marked[_reference(cell)] = (
+                "formula_no_value",
+                "=" + text if text else "a shared formula",
+            )
     return marked
 
 
-def _cell_start(xml: bytes, position: int) -> int:
-    """Where the cell holding ``position`` starts: its ``<c`` tag, or ``<x:c`` with a prefix."""
-    plain = xml.rfind(b"<c ", 0, position)
-    prefixed = xml.rfind(b":c ", 0, position)
-    if prefixed > plain:
-        return xml.rfind(b"<", 0, prefixed)
-    return max(plain, 0)
+def _occurrences(xml: bytes, needle: bytes):
+    at = xml.find(needle)
+    while at != -1:
+        yield at
+        at = xml.find(needle, at + 1)
 
 
-def _cell(xml: bytes, start: re.Match) -> tuple[str, bytes]:
-    """A cell's reference and what is inside it."""
-    reference = re.search(rb'\sr="([A-Z]+\d+)"', start.group(0))
-    if start.group(0).endswith(b"/>"):
-        body = b""
-    else:
-        end = _CELL_END.search(xml, start.end())
-        body = xml[start.end() : end.start() if end else len(xml)]
-    return (reference.group(1).decode() if reference else ""), body
+def _formula_tags(xml: bytes):
+    """Where each formula tag starts: ``<f`` (or ``<x:f`` where the sheet uses a prefix)."""
+    prefix = _PREFIX.search(xml, 0, 65_536)
+    needles = {b"<f"} | ({b"<" + prefix.group(1) + b"f"} if prefix and prefix.group(1) else set())
+    for needle in needles:
+        for at in _occurrences(xml, needle):
+            if xml[at + len(needle) : at + len(needle) + 1] in (b" ", b">", b"/"):
+                yield at
+
+
+def _reference(cell: re.Match) -> str:
+    found = _REFERENCE.search(cell.group(0))
+    return found.group(1).decode() if found else ""
 
 
 def _template(archive: zipfile.ZipFile) -> Template | None:
@@ -288,13 +300,15 @@ def _csv(rows: list[list], marked: dict[str, tuple[str, str]], sheet: Sheet, fil
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
+    text, moments = _text, (date, time, timedelta)
     for number, row in enumerate(rows[1:], start=2):
-        cells = [cell if type(cell) is str else _text(cell) for cell in row]
-        if value_at >= 0 and type(row[value_at]) is not str:
+        cells = [cell if type(cell) is str else text(cell) for cell in row]
+        if value_at >= 0 and isinstance(row[value_at], moments):  # a number is text by now
             cells[value_at] = _value(row[value_at], number, value_at, sheet, file_name, names)
-        for column in blanked.get(number, ()):
-            if column < len(cells):
-                cells[column] = ""
+        if blanked:
+            for column in blanked.get(number, ()):
+                if column < len(cells):
+                    cells[column] = ""
         writer.writerow(cells)
     return out.getvalue().replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
 
@@ -316,9 +330,7 @@ def _at(reference, code, quoted, names, file_name, sheet_name) -> Problem:
 
 
 def _value(cell, row: int, column: int, sheet: Sheet, file_name: str, names) -> str:
-    """The text of a ``value`` cell: a number as written plainly, a date or time an error."""
-    if isinstance(cell, bool) or not isinstance(cell, (date, time, timedelta)):
-        return _text(cell)
+    """A date or time in ``value``: an error at its cell, and the cell blank for the checker."""
     kind = "a time" if isinstance(cell, (time, timedelta)) else "a date"
     sheet.problems.append(Problem("date_value", file_name, row, excel_column(column),
                                   names[column], _text(cell), kind, sheet=sheet.name))  # fmt: skip
