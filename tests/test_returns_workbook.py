@@ -272,6 +272,17 @@ def test_a_part_that_lies_about_its_size_is_refused_not_unpacked(small):
     assert "a part is damaged" in messages(report)[0]
 
 
+def test_a_sheet_that_is_not_well_formed_xml_is_refused_plainly(small):
+    source = zipfile.ZipFile(io.BytesIO(book()))
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:400]  # cut short
+    report = check(small, _zip(parts))
+    assert [e.code for e in report.errors] == ["not_workbook"]
+    assert messages(report)[0].startswith(
+        f"{NAME}: the file is not an Excel workbook (a part is damaged: "
+    )
+
+
 def test_another_councils_template_is_named_in_the_error(strategy):
     data = excel.template(strategy, "S12000049", "2025-Q3")  # Glasgow's
     filled = _filled(data, lambda n: 10)

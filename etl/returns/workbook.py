@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import PurePath
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from etl.councils import council_name
 from etl.returns import contract
@@ -87,8 +87,10 @@ def read(data: bytes, file_name: str) -> Sheet | Problem:
         return refused
     try:
         return _read_sheet(data, archive, file_name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
-        return Problem("not_workbook", file_name, extra=f"a part is damaged: {error}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            CalamineError) as error:  # fmt: skip
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        return Problem("not_workbook", file_name, extra=f"a part is damaged: {reason}")
 
 
 def _refusal(data: bytes, file_name: str) -> Problem | None:
