@@ -278,9 +278,10 @@ def test_a_sheet_that_is_not_well_formed_xml_is_refused_plainly(small):
     parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:400]  # cut short
     report = check(small, _zip(parts))
     assert [e.code for e in report.errors] == ["not_workbook"]
-    assert messages(report)[0].startswith(
-        f"{NAME}: the file is not an Excel workbook (a part is damaged: "
-    )
+    assert messages(report) == [
+        f"{NAME}: the file is not an Excel workbook (its sheet Return cannot be read); save it "
+        'from Excel as an Excel Workbook (.xlsx) or as "CSV UTF-8"'
+    ]
 
 
 def test_another_councils_template_is_named_in_the_error(strategy):

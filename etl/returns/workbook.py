@@ -87,10 +87,10 @@ def read(data: bytes, file_name: str) -> Sheet | Problem:
         return refused
     try:
         return _read_sheet(data, archive, file_name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            CalamineError) as error:  # fmt: skip
-        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        return Problem("not_workbook", file_name, extra=f"a part is damaged: {reason}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
+        return Problem("not_workbook", file_name, extra=f"a part is damaged: {error}")
+    except CalamineError:  # its own words name the reader's internals, not the council's file
+        return Problem("not_workbook", file_name, extra="its sheet Return cannot be read")
 
 
 def _refusal(data: bytes, file_name: str) -> Problem | None:
