@@ -13,7 +13,8 @@ path that reads it with DuckDB's own types; the same rules then run on it.
 The parts: ``report`` (problems and reports as data), ``file`` (bytes to the
 ``raw`` table), ``values`` (lookups for repeated values), ``fast`` (the typed
 read of a canonical file), ``rules`` (the rules over ``checked``),
-``permissions`` (who may send what), ``ceiling`` (the check's memory and time);
+``permissions`` (who may send what), ``ceiling`` (the check's memory and time),
+``workbook`` (an Excel workbook's sheet ``Return`` as the rows a CSV would hold);
 this module puts them in order.
 """
 
