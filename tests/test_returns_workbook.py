@@ -471,3 +471,42 @@ def test_random_filled_templates_give_the_same_figures_by_workbook_and_csv(
         figures[name] = (rows, [(e.row, e.column, e.detail) for e in report.errors])
     assert figures[NAME] == figures["e.csv"]
     assert figures[NAME][0]  # some figures each time
+
+
+CSV_BAD = sorted((DATA / "returns" / "bad").glob("*.csv"))
+
+
+def _cell_level(path: Path) -> bool:
+    """A bad CSV fixture of plain comma-separated UTF-8 lines, each as wide as the header:
+    the same rows can be laid on a sheet (a row wider than its header, or a file with no
+    header, is a CSV's own problem)."""
+    data = path.read_bytes()
+    if not data.strip() or not _utf8(data) or b'"' in data or b"\r" in data:
+        return False
+    lines = [line for line in data.splitlines() if line.strip()]
+    return all(b";" not in line and b"\t" not in line for line in lines) and all(
+        line.count(b",") == lines[0].count(b",") for line in lines
+    )
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", [p for p in CSV_BAD if _cell_level(p)], ids=lambda p: p.stem)
+def test_the_same_rows_as_a_bad_csv_give_the_same_problems_at_the_same_cells(small, path):
+    """Every rule applies unchanged: each CSV fixture's rows, as text cells on a sheet."""
+    lines = path.read_bytes().decode("utf-8-sig").split("\n")
+    rows = [line.split(",") if line.strip() else [] for line in lines]
+    while rows and not rows[-1]:
+        rows.pop()
+    data = book(rows[1:], rows[0])
+    by_csv = check(small, path.read_bytes(), path.name)
+    by_book = check(small, data, path.name.replace(".csv", ".xlsx"))
+    assert [(e.row, e.column, e.detail) for e in by_book.errors] == [
+        (e.row, e.column, e.detail) for e in by_csv.errors
+    ]

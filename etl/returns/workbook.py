@@ -363,8 +363,8 @@ def located(report: Report, sheet: Sheet, submitter: Submitter | None) -> Report
         if (p.row, p.column) not in at_cells  # the cell went blank: its own problem says why
         and not (sheet.problems and p.code in ("no_values", "no_rows"))
     ]
-    errors = sorted(sheet.problems + errors, key=lambda p: (p.row is None, p.row or 0,
-                                                           _column_number(p.column)))  # fmt: skip
+    if sheet.problems:  # among the checker's, by row (its order within a row kept)
+        errors = sorted(sheet.problems + errors, key=lambda p: (p.row is None, p.row or 0))
     warnings = [
         replace(p, sheet=sheet.name) if p.row is not None or p.column is not None else p
         for p in report.warnings
@@ -372,10 +372,6 @@ def located(report: Report, sheet: Sheet, submitter: Submitter | None) -> Report
     if errors:
         errors += _template_problems(report, sheet, submitter)
     return replace(report, errors=errors, warnings=warnings)
-
-
-def _column_number(letters: str | None) -> int:
-    return _position(f"{letters}1")[1] if letters else -1
 
 
 def _template_problems(report: Report, sheet: Sheet, submitter) -> list[Problem]:
