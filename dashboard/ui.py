@@ -41,19 +41,25 @@ def csv_download(label: str, data: pd.DataFrame, file_name: str, key: str) -> No
     st.download_button(label, csv, file_name=file_name, mime="text/csv", key=key)
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def version_download(db, history: pd.DataFrame, label: str, keys: tuple[str, str]):
-    """Choose one of ``history``'s versions and download it as it was sent (CSV).
-    Returns (the version's label, its submission id)."""
+    """Choose one of ``history``'s versions and download it as it was sent (the workbook a
+    council sent, else CSV). Returns (the version's label, its submission id)."""
     from dashboard import upload_view  # only the pages about returns need these
     from etl.submissions import receipts
 
     versions = upload_view.version_choices(history)
     picked = st.selectbox(label, list(versions), key=keys[0])
+    data, suffix = receipts.version_file(db, versions[picked])
+    excel = suffix == ".xlsx"
     st.download_button(
-        f"Download {picked} (CSV)",
-        receipts.version_csv(db, versions[picked]),
-        file_name=upload_view.version_file_name(history, versions[picked]),
-        mime="text/csv",
+        f"Download {picked} ({'Excel' if excel else 'CSV'})",
+        data,
+        file_name=upload_view.version_file_name(history, versions[picked]).removesuffix(".csv")
+        + suffix,
+        mime=XLSX_MIME if excel else "text/csv",
         key=keys[1],
     )
     return picked, versions[picked]

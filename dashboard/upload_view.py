@@ -54,7 +54,11 @@ def column_text(problem: Problem) -> str:
 
 
 def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
-    """Row (as Excel numbers it), column letter and name, value found, what to do."""
+    """Row (as Excel numbers it), column letter and name, value found, what to do; for a
+    workbook, the sheet and the cell instead (``cell_table``)."""
+    problems = list(problems)
+    if any(p.sheet for p in problems):
+        return cell_table(problems)
     return pd.DataFrame(
         [
             {
@@ -69,15 +73,35 @@ def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
     )
 
 
+def cell_table(problems: list[Problem]) -> pd.DataFrame:
+    """A workbook's problems as Excel shows the places: sheet, cell (``D14 (value)``)."""
+    return pd.DataFrame(
+        [
+            {
+                "Sheet": p.sheet or "",
+                "Cell": f"{p.column or ''}{'' if p.row is None else p.row}"
+                + (f" ({p.column_name})" if p.column_name else ""),
+                "Value": "" if p.value is None else p.value,
+                "What to do": p.detail,
+            }
+            for p in problems
+        ],
+        columns=["Sheet", "Cell", "Value", "What to do"],
+    )
+
+
 def summary_line(report: Report) -> str:
     """One sentence under "There is a problem": how much is wrong and that nothing was stored."""
     errors = report.errors
     rows = {p.row for p in errors if p.row is not None}
     noun = "problem" if len(errors) == 1 else "problems"
     where = f" in {len(rows)} row{'s' if len(rows) != 1 else ''}" if rows else ""
+    # A workbook is fixed and sent as it is; only a CSV is saved as CSV again.
+    workbook = report.file_name.lower().endswith((".xlsx", ".xlsm", ".xls"))
+    again = "save it" if workbook or any(p.sheet for p in errors) else "save it as CSV"
     return (
         f"{len(errors)} {noun}{where}. Nothing from {report.file_name} has been stored: "
-        "fix the file in Excel, save it as CSV and upload it again."
+        f"fix the file in Excel, {again} and upload it again."
     )
 
 

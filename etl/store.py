@@ -258,6 +258,17 @@ MIGRATIONS: list[tuple[int, str]] = [
             JOIN figures f ON f.submission_id = s.id;
         """,
     ),
+    (
+        8,
+        # A return sent as an Excel workbook is kept as sent (issue 23): the receipt's
+        # SHA-256 is the workbook's, and the history gives the same file back. A CSV needs
+        # no copy: its figures written again in the return's own format are the file.
+        # Keyed by the SHA-256, so a workbook sent again, or restored, is held once.
+        """
+        CREATE TABLE submission_files (sha256 VARCHAR PRIMARY KEY, file_name VARCHAR NOT NULL,
+            data BLOB NOT NULL);
+        """,
+    ),
 ]
 
 

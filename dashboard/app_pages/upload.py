@@ -22,6 +22,7 @@ from etl.strategy import load_strategy
 from etl.submissions import receipts, review
 from etl.submissions.export import template
 from etl.submissions.send import send
+from etl.submissions.workbook import template as excel_template
 
 
 def view_table(table) -> None:
@@ -67,15 +68,26 @@ st.download_button(
     icon=":material/download:",
     key="template",
 )
+st.download_button(
+    "Download the Excel template",
+    excel_template(strategy, authority, period),
+    file_name=f"return-{authority}-{period}.xlsx",
+    mime=ui.XLSX_MIME,
+    icon=":material/download:",
+    key="template_xlsx",
+    help="The same rows as a workbook: fill in the value column in Excel and upload the "
+    "workbook as it is, with no need to save it as CSV.",
+)
 st.caption(
-    "One row per indicator and breakdown, values blank. Fill in the value column in Excel, "
-    'save as "CSV UTF-8" and upload it below. Leave a value blank to leave that figure out.'
+    "One row per indicator and breakdown, values blank. Fill in the value column in Excel "
+    'and upload the workbook as it is (from the CSV template, save as "CSV UTF-8" first). '
+    "Leave a value blank to leave that figure out."
 )
 
 st.header("2. Upload your return")
 uploaded = st.file_uploader(
-    f"Your return as a CSV file (at most {view.MAX_UPLOAD_MB} MB)",
-    type=["csv"],
+    f"Your return as an Excel workbook (.xlsx) or a CSV file (at most {view.MAX_UPLOAD_MB} MB)",
+    type=["csv", "xlsx", "xls", "xlsm"],  # .xls, .xlsm: refused by the checker, saying why
     max_upload_size=view.MAX_UPLOAD_MB,
     key="upload_file",
 )

@@ -17,9 +17,14 @@ from etl.returns import Report, Submitter, contract, validate_return
 from etl.returns.spec import ReturnSpec
 from etl.submissions import export as return_export
 from etl.submissions import ingest, spec_cache, versions
+from etl.submissions import workbook as return_workbook
 
 FILES = typer.Argument(
-    ..., exists=True, dir_okay=False, help="Return files (CSV), one or more.", show_default=False
+    ...,
+    exists=True,
+    dir_okay=False,
+    help="Return files (CSV or Excel .xlsx), one or more.",
+    show_default=False,
 )
 AS_JSON = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
 AUTHORITY = typer.Option(..., "--authority", help="GSS code, e.g. S12000036.")
@@ -176,7 +181,12 @@ def ingest_command(
 
 def export(
     ctx: typer.Context,
-    out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        help="File to write: CSV, or a workbook if it ends in .xlsx (default: CSV on standard "
+        "output).",
+    ),
     as_at: str = typer.Option(
         None,
         "--as-at",
@@ -197,7 +207,8 @@ def export(
     if as_at is not None and all_versions:
         raise CliError("choose --as-at or --all-versions, not both", 2)
     day = parse_as_at(as_at) if as_at is not None else None
-    _write(return_export.export_current(ctx.obj.db, as_at=day, all_versions=all_versions), out)
+    data = return_export.export_current(ctx.obj.db, as_at=day, all_versions=all_versions)
+    _write(_as_suffix(data, out), out)
     if out is not None and str(out) != "-":
         what = (
             "every version of every submission"
@@ -207,6 +218,21 @@ def export(
             else "current figures"
         )
         typer.echo(f"{out}: {what} written", err=True)
+
+
+def _is_xlsx(out: Path | None) -> bool:
+    """The file's suffix chooses the format: a workbook for .xlsx, else CSV."""
+    return out is not None and out.suffix.lower() == ".xlsx"
+
+
+def _as_suffix(data: bytes, out: Path | None) -> bytes:
+    """An export (CSV) as the file named ``out`` wants it."""
+    if not _is_xlsx(out):
+        return data
+    try:
+        return return_workbook.from_csv(data)
+    except return_workbook.TooManyRows as error:
+        raise CliError(str(error)) from None
 
 
 def history_command(
@@ -267,12 +293,18 @@ def template(
     ctx: typer.Context,
     authority: str = AUTHORITY,
     period: str = PERIOD,
-    out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        help="File to write: CSV, or a workbook if it ends in .xlsx (default: CSV on standard "
+        "output).",
+    ),
 ) -> None:
     """A return pre-filled for one council and quarter: every indicator and breakdown it
-    reports, values blank, ready to fill in Excel."""
+    reports, values blank, ready to fill in Excel (a workbook when --out ends in .xlsx)."""
     try:
-        data = return_export.template(strategy_of(ctx.obj), authority, period)
+        make = return_workbook.template if _is_xlsx(out) else return_export.template
+        data = make(strategy_of(ctx.obj), authority, period)
     except ValueError as error:
         raise CliError(str(error), 2) from None
     _write(data, out)

@@ -13,7 +13,8 @@ path that reads it with DuckDB's own types; the same rules then run on it.
 The parts: ``report`` (problems and reports as data), ``file`` (bytes to the
 ``raw`` table), ``values`` (lookups for repeated values), ``fast`` (the typed
 read of a canonical file), ``rules`` (the rules over ``checked``),
-``permissions`` (who may send what), ``ceiling`` (the check's memory and time);
+``permissions`` (who may send what), ``ceiling`` (the check's memory and time),
+``workbook`` (an Excel workbook's sheet ``Return`` as the rows a CSV would hold);
 this module puts them in order.
 """
 
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from etl.returns import fast as return_fast
+from etl.returns import workbook
 from etl.returns.ceiling import Ceiling, bounded
 from etl.returns.file import (
     Text,
@@ -70,6 +72,33 @@ __all__ = [
 
 
 def check_return(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    strategy: StrategyFile | ReturnSpec,
+    *,
+    today: date,
+    submitter: Submitter | None = None,
+    source_path: str | None = None,
+    ceiling: Ceiling = Ceiling(),
+    fast: bool = True,
+) -> Report:
+    """Check one file, a CSV or an Excel workbook, on ``con`` (``_check_csv`` says how).
+
+    A workbook's sheet ``Return`` is checked as the CSV holding the same rows would be, and
+    its problems are told by sheet and cell (``etl.returns.workbook``)."""
+    if not workbook.is_workbook(data, file_name):
+        return _check_csv(con, data, file_name, strategy, today=today, submitter=submitter,
+                          source_path=source_path, ceiling=ceiling, fast=fast)  # fmt: skip
+    sheet = workbook.read(data, file_name)
+    if isinstance(sheet, Problem):
+        return Report(file_name, errors=[sheet])
+    report = _check_csv(con, sheet.csv, file_name, strategy, today=today, submitter=submitter,
+                        ceiling=ceiling, fast=fast)  # fmt: skip
+    return workbook.located(report, sheet, submitter)
+
+
+def _check_csv(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
     file_name: str,

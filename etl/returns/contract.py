@@ -16,6 +16,9 @@ from etl.councils import NATIONAL_CODE
 if TYPE_CHECKING:
     from etl.strategy import Indicator, StrategyFile
 
+# The contract's version, in the template workbook's properties: a template made for an
+# earlier version is named as such when its rows have errors.
+VERSION = "1"
 SEX_VALUES = ("all", "female", "male")
 SIMD_VALUES = ("all", "1", "2", "3", "4", "5")
 MAX_COMMENT = 1000

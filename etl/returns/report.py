@@ -71,6 +71,31 @@ MESSAGES = {
     f"{contract.MAX_COMMENT:,}",
     "duplicate": '"{value}" {extra}',
     "more": "{value} more rows with this problem (the first {extra} are listed above)",
+    # a workbook (etl.returns.workbook): the file, then its cells
+    "xls": "the file is an old Excel workbook (.xls); save it as an Excel Workbook (.xlsx) or "
+    'as "CSV UTF-8"',
+    "macros": "the workbook contains macros (.xlsm or VBA code), which a return may not; save "
+    "it as an Excel Workbook (.xlsx)",
+    "encrypted": "the workbook is encrypted with a password, so it cannot be read; remove the "
+    "password (File, Info, Protect Workbook) and save it again",
+    "not_workbook": "the file is not an Excel workbook ({extra}); save it from Excel as an Excel "
+    'Workbook (.xlsx) or as "CSV UTF-8"',
+    "no_return_sheet": "the workbook has no sheet named Return (its sheets: {value}); the "
+    "figures go on a sheet named Return, as in the template",
+    "unpacked_too_big": "the workbook unpacks to {value} MB, more than the {extra} MB a return "
+    "may take",
+    "sheet_too_wide": "it reaches column {value}, but a return has at most {extra} "
+    "columns: delete the columns to the right of the last one you use",
+    "sheet_too_long": "it reaches row {value}, but a return has at most {extra} rows of "
+    "figures: split it into smaller files",
+    "formula_no_value": '"{value}" is a formula with no value calculated by Excel: open the '
+    "workbook in Excel, let it calculate, and save it again",
+    "date_value": '"{value}" is {extra}, not a number (format the cell as a number, or type '
+    "the figure again)",
+    "error_value": "the cell shows the error {value}: correct its formula or type the figure",
+    "template_for": "this workbook is the template for {value}",
+    "template_old": "this workbook is a template for version {value} of the return (now "
+    "{extra}): download a new template",
     # warnings
     "superseded_code": '"{value}" is a superseded code; read as {extra}',
     "left_out": "{value}: {extra}",
@@ -88,9 +113,12 @@ class Problem:
     column_name: str | None = None
     value: str | None = None
     extra: str | None = None
+    sheet: str | None = None  # a workbook's: the place is then a cell, as Excel names it
 
     @property
     def message(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file} sheet {self.sheet}{self._cell()}: {self.detail}"
         where = self.file
         if self.row is not None:
             where += f" row {self.row}"
@@ -99,6 +127,15 @@ class Problem:
             if self.column_name:
                 where += f" ({_visible(self.column_name)})"
         return f"{where}: {self.detail}"
+
+    def _cell(self) -> str:
+        """``, cell D14 (value)``, ``, row 14`` or ``, column D (value)`` in a sheet."""
+        name = f" ({_visible(self.column_name)})" if self.column_name else ""
+        if self.row is not None and self.column is not None:
+            return f", cell {self.column}{self.row}{name}"
+        if self.row is not None:
+            return f", row {self.row}"
+        return f", column {self.column}{name}" if self.column is not None else ""
 
     @property
     def detail(self) -> str:

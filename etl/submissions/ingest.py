@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl import store
-from etl.returns import Report, Submitter, check_return
+from etl.returns import Report, Submitter, check_return, workbook
 from etl.returns.spec import ReturnSpec
 
 if TYPE_CHECKING:
@@ -114,7 +114,20 @@ def ingest_return(
             result.outcomes = _store_checked(
                 con, report, keys, submitter.name, result.sha256, queries
             )
+            if workbook.is_workbook(data, file_name):
+                _keep_file(con, data, report.file_name, result.sha256, result.outcomes)
     return result
+
+
+def _keep_file(con, data: bytes, file_name: str, sha256: str, outcomes: list[Outcome]) -> None:
+    """A workbook as sent, for its versions (``receipts.version_file``): kept once."""
+    if all(o.action == "unchanged" for o in outcomes):
+        return
+    con.execute(
+        "INSERT INTO submission_files (sha256, file_name, data) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        [sha256, file_name, data],
+    )
 
 
 def _store_checked(

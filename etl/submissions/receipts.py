@@ -82,3 +82,17 @@ def version_csv(db_path: str | Path, submission_id: int) -> bytes:
     with store.connect(db_path) as con:
         rows = export.stored("(SELECT * FROM figures WHERE submission_id = $id)")
         return export.write(con, rows, {"id": submission_id})
+
+
+def version_file(db_path: str | Path, submission_id: int) -> tuple[bytes, str]:
+    """One version as it was sent, and its suffix: a workbook as the council sent it
+    (kept by its SHA-256), else the figures in the return's own format (CSV)."""
+    with store.connect(db_path) as con:
+        found = con.execute(
+            "SELECT f.data FROM submissions s JOIN submission_files f USING (sha256) "
+            "WHERE s.id = ?",
+            [submission_id],
+        ).fetchone()
+    if found is not None:
+        return bytes(found[0]), ".xlsx"
+    return version_csv(db_path, submission_id), ".csv"
