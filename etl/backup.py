@@ -6,8 +6,10 @@ type and sequence in one transaction with DuckDB's EXPORT DATABASE; the table li
 from the database, so tables added later are backed up too. It is written into a hidden
 folder beside where it goes and renamed into place only when whole, SHA256SUMS last: a
 backup killed part-way leaves a folder that no check accepts (see ``etl.backup_files``).
-A restore checks every file, imports into a temporary file, checks the manifest's counts
-and fingerprint, upgrades an older schema, and only then puts the file in place.
+A restore checks every file, loads the tables' data into a temporary file whose schema the
+tracker's own migrations make (never the backup's SQL: ``etl.backup_data``), checks the
+manifest's counts and fingerprint, upgrades an older schema, and only then puts the file in
+place.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import store
+from etl import backup_data, store
 from etl.backup_files import (
     COMMITMENTS,
     MANIFEST,
@@ -231,9 +233,11 @@ def verify(folder: str | Path, *, on_progress: Progress = quiet) -> Restored:
 
 
 def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress) -> Restored:
+    backup_data.check_scripts(folder)
     with store.connect(path, timeout=0, create=True) as con:
-        try:
-            _run(con, f"IMPORT DATABASE {_text(folder / STORE)}", "restoring", on_progress)
+        on_progress("restoring", None)
+        try:  # into a temporary file, removed if anything fails
+            backup_data.load(con, folder, manifest)
         except duckdb.Error as error:
             raise BackupError(f"the backup {folder} cannot be restored: {error}") from None
         on_progress("comparing with the manifest", None)

@@ -88,6 +88,16 @@ def files_in(folder: Path) -> list[str]:
     )
 
 
+def symbolic_links(folder: Path) -> list[str]:
+    """Every symbolic link under ``folder`` (to a file or a folder), as relative POSIX paths."""
+    found = []
+    for top, folders, files in os.walk(folder):  # does not follow links to folders
+        for name in folders + files:
+            if os.path.islink(os.path.join(top, name)):
+                found.append(Path(top, name).relative_to(folder).as_posix())
+    return sorted(found)
+
+
 def sha256_of(path: Path, *, sync: bool = False) -> str:
     with path.open("rb") as f:
         digest = hashlib.file_digest(f, "sha256").hexdigest()
@@ -130,6 +140,11 @@ def check_sums(folder: Path, on_progress: Progress = quiet) -> None:
             [f"{SUMS} is missing: this is not a complete backup (an interrupted backup "
              "leaves such a folder); take a new one"],
         )  # fmt: skip
+    links = symbolic_links(folder)
+    if links:  # refused before any is read: a link can point at any file on the machine
+        raise BackupDamaged(
+            folder, [f"{name} is a symbolic link; a backup holds only files" for name in links]
+        )
     listed, problems = _read_sums(folder / SUMS)
     present = set(files_in(folder))
     total = sum((folder / n).stat().st_size for n in listed if n in present) or 1

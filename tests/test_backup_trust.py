@@ -1,0 +1,91 @@
+"""A backup is data, not code (issue 25): whoever can write to a backup folder can recompute
+its checksums and manifest, so a restore never runs the backup's SQL, refuses scripts an
+export never writes and files that do not fit their tables, and refuses symbolic links."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import backup, backup_data, store
+from etl.backup_files import write_sums
+from tests.test_backup import COMMITMENTS, cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def taken(demo_db, tmp_path_factory) -> Path:
+    return backup.take(demo_db, tmp_path_factory.mktemp("backups"), COMMITMENTS).path
+
+
+@pytest.fixture
+def copy(taken, tmp_path) -> Path:
+    folder = tmp_path / taken.name
+    shutil.copytree(taken, folder)
+    return folder
+
+
+def refused_everywhere(folder: Path, target: Path, problem: str) -> None:
+    """restore-backup and verify-backup both refuse, with ``problem``, and write no database."""
+    for command in (["restore-backup", str(folder), "--db", str(target)],
+                    ["verify-backup", str(folder)]):  # fmt: skip
+        refused = cli(*command)
+        assert refused.returncode == 1, refused.stdout
+        assert f"error: the backup {folder} cannot be trusted:\n  {problem}" in refused.stderr
+        assert "Traceback" not in refused.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("script", ["schema.sql", "load.sql"])
+def test_a_backup_whose_sql_writes_a_file_writes_nothing_and_is_refused_by_name(
+    copy, tmp_path, script
+):
+    outside = tmp_path / "outside.txt"
+    path = copy / "store" / script
+    attack = f"COPY (SELECT 'written by a backup') TO '{outside}' (FORMAT csv);\n"
+    path.write_text(path.read_text() + attack)
+    write_sums(copy)  # SHA256SUMS carry no key: anyone may recompute them
+    refused_everywhere(
+        copy,
+        tmp_path / "restored.duckdb",
+        f"store/{script} holds a statement no backup writes (COPY (SELECT 'written by a "
+        "backup') TO '",
+    )
+    assert not outside.exists()
+
+
+def test_a_table_file_with_other_columns_is_refused_by_name(copy, tmp_path):
+    themes = copy / "store" / "themes.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT 'T1' AS id, 'x' AS secret) TO '{themes}' (FORMAT parquet)")
+    write_sums(copy)
+    refused_everywhere(
+        copy,
+        tmp_path / "restored.duckdb",
+        "store/themes.parquet has the columns (id, secret), not the table themes's "
+        "(id, name, description, position) with their types",
+    )
+
+
+def test_a_symbolic_link_in_a_backup_is_refused_by_name(copy, tmp_path):
+    # The link's target has the very bytes the checksum expects: only the link is wrong.
+    elsewhere = tmp_path / "elsewhere.yaml"
+    shutil.copyfile(copy / "commitments.yaml", elsewhere)
+    (copy / "commitments.yaml").unlink()
+    (copy / "commitments.yaml").symlink_to(elsewhere)
+    refused_everywhere(
+        copy,
+        tmp_path / "restored.duckdb",
+        "commitments.yaml is a symbolic link; a backup holds only files",
+    )
+
+
+def test_every_sequence_of_the_store_is_moved_on_by_a_restore(empty_db):
+    with store.connect(empty_db) as con:
+        sequences = {name for (name,) in con.execute(
+            "SELECT sequence_name FROM duckdb_sequences() WHERE NOT temporary").fetchall()}  # fmt: skip
+    assert sequences == set(backup_data.NUMBERED)
