@@ -47,8 +47,10 @@ class Column:
     ignored: bool = False  # read for the person filling it in; never stored
 
 
-# Forms Quarter.parse accepts, as an (implicitly anchored) Frictionless pattern.
-_PERIOD_PATTERN = r"\s*(\d{4}\s*[- ]?\s*[qQ][1-4]|[qQ][1-4]\s*[- ]?\s*\d{4})\s*"
+# Forms Quarter.parse accepts, as an (implicitly anchored) Frictionless pattern. One run of
+# spaces each side of the dash: two runs around an optional space could split the same spaces
+# every way, which a backtracking validator tries one by one.
+_PERIOD_PATTERN = r"\s*(\d{4}\s*(-\s*)?[qQ][1-4]|[qQ][1-4]\s*(-\s*)?\d{4})\s*"
 
 COLUMNS: tuple[Column, ...] = (
     Column(
