@@ -7,12 +7,26 @@ an icon, and every chart and table shows them together.
 from __future__ import annotations
 
 import math
+import re
+import string
 from datetime import date
 
 import pandas as pd
 
 from etl.councils import council_count
 from etl.status.words import WORDS
+
+# Every ASCII punctuation character, which Markdown lets a backslash make plain text.
+_MARKUP = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def plain(text: object) -> str:
+    """Text from a user (a link's ``?as_at=``, a file's name or cell, an error quoting them)
+    as Markdown must show it: every character Markdown or Streamlit reads as markup (links,
+    images, emphasis, ``:material/…:`` icons, ``$`` maths) escaped, so that a crafted
+    ``[sign in again](https://…)`` is shown as the characters typed, never as a link."""
+    return _MARKUP.sub(r"\\\1", str(text))
+
 
 # The Scottish Government Design System's categorical data palette, in its order
 # (designsystem.gov.scot/guidance/charts/data-visualisation-colour-palettes).

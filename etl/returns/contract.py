@@ -8,6 +8,7 @@ contract itself is ``shared/spec/progress-return.md``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,12 @@ def maximum(unit: str, declared: float | None = None) -> float:
 
 # Text a spreadsheet would run as a formula; exports neutralise it with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The same, as one pattern for Python and DuckDB alike: a formula sign after any spaces or
+# line breaks (spreadsheets skip them), the full-width signs Excel reads as the plain ones
+# (＝ ＋ － ＠), or a tab or carriage return first. Anchored, with no nested repeats: linear.
+FORMULA_PATTERN = "^[ \t\r\n]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]"
+_FORMULA = re.compile(FORMULA_PATTERN)
+FORMULA_SQL = "'" + FORMULA_PATTERN.replace("'", "''") + "'"  # the pattern as a SQL literal
 
 
 @dataclass(frozen=True)
@@ -144,9 +151,14 @@ def breakdown_order(sex: str, simd_quintile: str) -> str:
     )
 
 
+def formula_like(text: str | None) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula (``FORMULA_PATTERN``)."""
+    return bool(text) and _FORMULA.match(text) is not None
+
+
 def neutralise(text: str | None) -> str | None:
     """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    if text and text.startswith(FORMULA_STARTS):
+    if formula_like(text):
         return "'" + text
     return text
 
@@ -165,7 +177,7 @@ def safe_file_name(name: str) -> str:
 
 def strip_neutraliser(text: str | None) -> str | None:
     """Undo ``neutralise`` (ingest removes that one apostrophe again)."""
-    if text and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    if text and text.startswith("'") and formula_like(text[1:]):
         return text[1:]
     return text
 
