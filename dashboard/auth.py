@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from etl import yamlfile
 from etl.config import PROJECT_ROOT
 from etl.councils import NATIONAL_CODE, authorities, council_name
 from etl.returns import Submitter
@@ -129,8 +130,8 @@ def read_roles(stream: IO[str] | IO[bytes], name: str = "users.yaml") -> Roles:
     Every problem is collected so the administrator fixes the file in one go.
     """
     try:
-        document = yaml.safe_load(stream) or {}
-    except yaml.YAMLError as error:
+        document = yamlfile.safe_load(stream) or {}
+    except (yaml.YAMLError, yamlfile.YamlSyntaxError) as error:
         raise RolesFileError(f"{name} is not valid YAML: {error}") from None
     entries = document.get("users") if isinstance(document, dict) else None
     if not isinstance(entries, dict):

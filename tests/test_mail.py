@@ -273,6 +273,25 @@ def test_a_refused_receipt_leaves_the_return_stored_and_is_retried(
     assert log.failed_receipts(empty_db) == []
 
 
+def test_a_failed_receipt_is_retried_to_the_contacts_as_they_are_now(
+    cli, empty_db, strategy, tmp_path, mail_server
+):
+    """Issue 25: the retry went to the addresses logged with the failure, so a contact who
+    had left (and been taken out of contacts.yaml) still got the council's receipt."""
+    mail_server.inbox.refuse = "554 Transaction failed: try later"
+    path = tmp_path / "edinburgh.csv"
+    path.write_bytes(filled(strategy, EDINBURGH, "2025-Q3"))
+    assert cli("ingest", str(path), "--notify")[0] == 0
+    (tmp_path / "contacts.yaml").write_text(
+        "contacts:\n  S12000036: [new.officer@edinburgh.example]\n"
+    )
+    mail_server.inbox.refuse = None
+    code, out, _ = cli("remind", "--as-at", AS_AT, "--send")
+    assert "receipt S12000036 2025-Q3 to new.officer@edinburgh.example: sent" in out
+    receipt_to = [to for to, m in mail_server.inbox.received if m["Subject"].startswith("Receipt")]
+    assert receipt_to == [("new.officer@edinburgh.example",)]
+
+
 def test_a_receipt_escapes_the_senders_words_in_html():
     receipt = {
         "submission_id": 1, "authority_code": EDINBURGH, "period": "2025-Q3", "version": 2,
