@@ -216,6 +216,7 @@ def restore(
             "the version that took it, or a later one"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_restores(target)
     temporary = target.with_name(f".{target.name}.restoring-{os.getpid()}")
     _remove_database(temporary)
     try:
@@ -264,6 +265,25 @@ def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress)
                 raise BackupError(f"upgrading the backup {folder} changed its current figures")
         con.execute("CHECKPOINT")
     return Restored(path, manifest, tables, fingerprint, applied)
+
+
+def _remove_abandoned_restores(target: Path) -> None:
+    """Remove the temporary files of restores to ``target`` that were killed part-way: those
+    of a process that is no longer running (a restore still running keeps its own)."""
+    for found in target.parent.glob(f".{target.name}.restoring-*"):
+        pid = found.name.rsplit("-", 1)[1].removesuffix(".wal")
+        if pid.isdigit() and not _running(int(pid)):
+            found.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _put_in_place(temporary: Path, target: Path, force: bool) -> None:

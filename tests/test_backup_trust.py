@@ -89,3 +89,32 @@ def test_every_sequence_of_the_store_is_moved_on_by_a_restore(empty_db):
         sequences = {name for (name,) in con.execute(
             "SELECT sequence_name FROM duckdb_sequences() WHERE NOT temporary").fetchall()}  # fmt: skip
     assert sequences == set(backup_data.NUMBERED)
+
+
+def test_a_restore_removes_what_a_killed_restore_left_and_keeps_a_running_ones(taken, tmp_path):
+    """Issue 25: a restore killed part-way left its hidden temporary database for good."""
+    import subprocess
+
+    running = subprocess.Popen(["sleep", "30"])
+    try:
+        target = tmp_path / "restored.duckdb"
+        ended = _pid_of_ended()
+        dead = [tmp_path / f".restored.duckdb.restoring-{ended}{end}" for end in ("", ".wal")]
+        live = tmp_path / f".restored.duckdb.restoring-{running.pid}"
+        for path in [*dead, live]:
+            path.write_bytes(b"left by a restore")
+        backup.restore(taken, target)
+        assert [p.exists() for p in dead] == [False, False]
+        assert live.exists()
+    finally:
+        running.kill()
+        running.wait()
+
+
+def _pid_of_ended() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    import subprocess
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return ended.pid

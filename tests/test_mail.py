@@ -176,6 +176,25 @@ def test_a_council_that_has_sent_its_return_is_not_reminded(empty_db, strategy, 
     )  # fmt: skip
 
 
+def test_two_people_sending_the_same_reminders_at_once_remind_each_council_once(
+    empty_db, mail_server
+):
+    """Issue 25: two "Send reminders" at once both sent. Both plans are made before either
+    sends, as when two people open the Councils page and press Send together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    people, settings = contacts.load_contacts(), smtp.load_settings()
+    plans = [reminders.plan(empty_db, date.fromisoformat(AS_AT), people) for _ in range(2)]
+    assert [len(p.reminders) for p in plans] == [2, 2]
+    with ThreadPoolExecutor(2) as pool:
+        sent = list(pool.map(lambda p: reminders.send(empty_db, p, settings, "me"), plans))
+    assert sorted(len(attempts) for attempts in sent) == [0, 2]
+    assert sorted(to for to, _ in mail_server.inbox.received) == [
+        ("returns@glasgow.example", "data.team@glasgow.example"),
+        ("stem.returns@edinburgh.example",),
+    ]  # fmt: skip
+
+
 def test_a_server_that_is_down_fails_logged_and_a_later_run_sends(cli, tmp_path, mail_server):
     point_at(tmp_path / "secrets.toml", free_port())
     code, out, err = cli("remind", "--as-at", AS_AT, "--send")
