@@ -38,6 +38,7 @@ from etl.backup_files import (
     Progress,
     check_sums,
     quiet,
+    sign,
     write_sums,
 )
 from etl.fingerprint import figures_fingerprint
@@ -67,6 +68,7 @@ class Restored:
     tables: dict[str, int]  # rows in each table after the restore (and any upgrade)
     fingerprint: str
     migrations_applied: list[int]
+    signed: bool = False  # its signature was checked against the key
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -93,9 +95,11 @@ def take(
     *,
     wait: float | None = None,
     on_progress: Progress = quiet,
+    key: bytes | None = None,
 ) -> Backup:
     """Back up the store at ``db_path`` into a new folder in ``out_dir``, waiting up to
-    ``wait`` seconds (default: the store's) for another program to finish writing."""
+    ``wait`` seconds (default: the store's) for another program to finish writing; signed
+    with ``key`` when given (SHA256SUMS.hmac)."""
     db_path, out_dir = Path(db_path), Path(out_dir)
     if not db_path.is_file():
         raise BackupError(f"there is no database at {db_path} to back up")
@@ -122,6 +126,8 @@ def take(
         )
         (partial / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         size = write_sums(partial, on_progress)
+        if key is not None:
+            sign(partial, key)
         final = _rename_into_place(partial, out_dir, manifest.taken_at)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -196,18 +202,20 @@ def restore(
     *,
     force: bool = False,
     on_progress: Progress = quiet,
+    key: bytes | None = None,
 ) -> Restored:
     """Restore the backup in ``folder`` as the database ``target``, upgrading an older schema.
 
     Every file is checked first; the target is written only when the restored store has
     the manifest's counts and fingerprint. An existing target is replaced only with
-    ``force`` (once no other program is using it)."""
+    ``force`` (once no other program is using it). With ``key``, the backup must be signed
+    with it."""
     folder, target = Path(folder), Path(target)
     if not force and (target.exists() or _wal(target).exists()):
         raise TargetExists(
             f"{target} already exists: restore into a new file, or add --force to replace it"
         )
-    check_sums(folder, on_progress)
+    check_sums(folder, on_progress, key)
     manifest = Manifest.read(folder)
     if manifest.schema_version > store.SCHEMA_VERSION:
         raise BackupTooNew(
@@ -224,13 +232,16 @@ def restore(
         _put_in_place(temporary, target, force)
     finally:
         _remove_database(temporary)
-    return replace(restored, path=target)
+    return replace(restored, path=target, signed=key is not None)
 
 
-def verify(folder: str | Path, *, on_progress: Progress = quiet) -> Restored:
-    """Check every file's checksum and restore the backup into a temporary file."""
+def verify(
+    folder: str | Path, *, on_progress: Progress = quiet, key: bytes | None = None
+) -> Restored:
+    """Check every file's checksum (and, with ``key``, the backup's signature) and restore
+    the backup into a temporary file."""
     with tempfile.TemporaryDirectory(prefix="stem-verify-") as scratch:
-        return restore(folder, Path(scratch) / "trial.duckdb", on_progress=on_progress)
+        return restore(folder, Path(scratch) / "trial.duckdb", on_progress=on_progress, key=key)
 
 
 def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress) -> Restored:

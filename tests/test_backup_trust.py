@@ -29,11 +29,11 @@ def copy(taken, tmp_path) -> Path:
     return folder
 
 
-def refused_everywhere(folder: Path, target: Path, problem: str) -> None:
+def refused_everywhere(folder: Path, target: Path, problem: str, *extra: str) -> None:
     """restore-backup and verify-backup both refuse, with ``problem``, and write no database."""
     for command in (["restore-backup", str(folder), "--db", str(target)],
                     ["verify-backup", str(folder)]):  # fmt: skip
-        refused = cli(*command)
+        refused = cli(*command, *extra)
         assert refused.returncode == 1, refused.stdout
         assert f"error: the backup {folder} cannot be trusted:\n  {problem}" in refused.stderr
         assert "Traceback" not in refused.stderr
@@ -118,3 +118,44 @@ def _pid_of_ended() -> int:
     ended = subprocess.Popen(["true"])
     ended.wait()
     return ended.pid
+
+
+def test_a_signed_backup_checked_with_its_key_is_refused_once_changed(demo_db, tmp_path):
+    """The checksums prove nothing against whoever can rewrite them; the HMAC over them needs
+    the key, kept apart from the backups, so a changed backup no longer matches it."""
+    key_file = tmp_path / "backup.key"
+    key_file.write_text("c2VjcmV0IGtleSBmb3IgdGhlIHRlc3Qgb25seSwgMzIgYnl0ZXM=\n")
+    made = cli("backup", "--out", str(tmp_path / "b"), "--key", str(key_file), db=demo_db)
+    assert made.returncode == 0 and ", signed with the key." in made.stdout, made.stderr
+    (folder,) = (tmp_path / "b").iterdir()
+    checked = cli("verify-backup", str(folder), "--key", str(key_file))
+    assert checked.returncode == 0, checked.stderr
+    assert "SHA256SUMS.hmac matches the key: the backup is as it was taken" in checked.stdout
+    unchecked = cli("verify-backup", str(folder))
+    assert "the backup is signed (SHA256SUMS.hmac); give --key to check it" in unchecked.stdout
+
+    meta = folder / "store" / "meta.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM '{meta}' UNION ALL SELECT 'x', 'y') TO '{meta}'")
+    write_sums(folder)  # the checksums agree again; the HMAC cannot be remade without the key
+    refused_everywhere(
+        folder,
+        tmp_path / "restored.duckdb",
+        "SHA256SUMS.hmac does not match the key: the backup has been changed since it was "
+        "taken, or was signed with another key",
+        "--key",
+        str(key_file),
+    )
+
+
+def test_a_key_does_not_vouch_for_an_unsigned_backup(copy, tmp_path):
+    key_file = tmp_path / "backup.key"
+    key_file.write_text("another key, long enough to be one\n")
+    refused_everywhere(
+        copy,
+        tmp_path / "restored.duckdb",
+        "SHA256SUMS.hmac is missing: the backup was not signed with a key, so the key cannot "
+        "vouch for it",
+        "--key",
+        str(key_file),
+    )
