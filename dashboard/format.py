@@ -18,14 +18,19 @@ from etl.status.words import WORDS
 
 # Every ASCII punctuation character, which Markdown lets a backslash make plain text.
 _MARKUP = re.compile("([" + re.escape(string.punctuation) + "])")
+# Where Streamlit's Markdown makes a link of bare text (an address after "://", "www." or
+# "@"), whatever is escaped: an invisible word joiner there keeps it text.
+_BARE_LINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
     """Text from a user (a link's ``?as_at=``, a file's name or cell, an error quoting them)
     as Markdown must show it: every character Markdown or Streamlit reads as markup (links,
-    images, emphasis, ``:material/…:`` icons, ``$`` maths) escaped, so that a crafted
-    ``[sign in again](https://…)`` is shown as the characters typed, never as a link."""
-    return _MARKUP.sub(r"\\\1", str(text))
+    images, emphasis, ``:material/…:`` icons, ``$`` maths) escaped, and a word joiner in
+    each bare address, so that a crafted ``[sign in again](https://…)`` shows as the
+    characters typed, never as a link."""
+    return _MARKUP.sub(r"\\\1", _BARE_LINK.sub(WORD_JOINER, str(text)))
 
 
 # The Scottish Government Design System's categorical data palette, in its order

@@ -16,8 +16,11 @@ CRAFTED = "[sign in again](https://evil.example/login) ![](https://evil.example/
 
 def test_plain_escapes_every_kind_of_markup_and_shows_the_characters_typed():
     typed = CRAFTED + " *bold* _it_ `code` $x$ :material/home: <b>html</b> # heading"
+    typed += " https://evil.example www.evil.example a@evil.example"
     text, kinds = shown(fmt.plain(typed))
-    assert text == typed
+    # As typed, with a word joiner (invisible) where a bare address would become a link.
+    assert text.replace(fmt.WORD_JOINER, "") == typed
+    assert "://" not in text and "www." not in text and "@e" not in text
     assert kinds <= {"text", "softbreak"}
 
 
@@ -29,7 +32,8 @@ def test_a_crafted_as_at_link_is_shown_as_plain_text(demo_db, monkeypatch):
     at.run()
     assert not at.exception
     text, kinds = shown(at.sidebar.warning[0].value)
-    assert f"The link asked for the status as at {CRAFTED!r}, which cannot be shown" in text
+    said = f"The link asked for the status as at {CRAFTED!r}, which cannot be shown"
+    assert said in text.replace(fmt.WORD_JOINER, "")
     assert kinds <= {"text", "softbreak"}  # no link, no image
 
 
@@ -43,5 +47,5 @@ def test_a_crafted_cell_in_an_upload_is_shown_as_plain_text(strategy):
     assert not at.exception
     bold = [m.value for m in at.markdown if "is not a council" in m.value]
     text, kinds = shown(bold[0])
-    assert f'"{CRAFTED[:57]}…" is not a council' in text
+    assert f'"{CRAFTED[:57]}…" is not a council' in text.replace(fmt.WORD_JOINER, "")
     assert "link_open" not in kinds and "image" not in kinds
