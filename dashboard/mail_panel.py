@@ -18,8 +18,8 @@ ROUND = "mail_round"  # a new confirmation box after each send
 
 
 def _show(notes: list[tuple[str, str]]) -> None:
-    for level, text in notes:
-        getattr(st, level)(text)
+    for level, text in notes:  # they quote servers' answers and addresses
+        getattr(st, level)(fmt.plain(text))
 
 
 def _settings():
