@@ -22,7 +22,8 @@ from etl.backup_files import STORE, BackupDamaged, Manifest
 # A table EXPORT DATABASE writes as ``<name>.parquet``, unchanged (it rewrites other names).
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 # What load.sql holds, one line per table: COPY name FROM 'path' (FORMAT 'parquet');
-_COPY_FROM = re.compile(r"""COPY [^'()]+ FROM '[^']*' \(FORMAT 'parquet'\);?""")
+# (a quote in the path is doubled; each alternative starts differently, so no backtracking)
+_COPY_FROM = re.compile(r"""COPY [^'()]+ FROM '(?:[^']|'')*' \(FORMAT 'parquet'\);?""")
 # What each of the store's sequences numbers (a test checks that every sequence is here).
 NUMBERED = {
     "submission_ids": ("submissions", "id"),
