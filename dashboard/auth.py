@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from dashboard.format import plain
+from etl import yamlfile
 from etl.config import PROJECT_ROOT
 from etl.councils import NATIONAL_CODE, authorities, council_name
 from etl.errors import TrackerError
@@ -130,8 +132,8 @@ def read_roles(stream: IO[str] | IO[bytes], name: str = "users.yaml") -> Roles:
     Every problem is collected so the administrator fixes the file in one go.
     """
     try:
-        document = yaml.safe_load(stream) or {}
-    except yaml.YAMLError as error:
+        document = yamlfile.safe_load(stream) or {}
+    except (yaml.YAMLError, yamlfile.YamlSyntaxError) as error:
         raise RolesFileError(f"{name} is not valid YAML: {error}") from None
     entries = document.get("users") if isinstance(document, dict) else None
     if not isinstance(entries, dict):
@@ -305,12 +307,13 @@ def require_user() -> User:
     try:
         user = current_user()
     except RolesFileError as error:
-        st.error(f"The dashboard's roles file has a problem, so nobody can sign in: {error}")
+        st.error(f"The dashboard's roles file has a problem, so nobody can sign in: {plain(error)}")
         st.stop()
     except SignInRefused as error:
         st.title("STEM Strategy Tracker")
         st.error(
-            f"This sign-in is not accepted: {error}. Sign in with your organisation's account."
+            f"This sign-in is not accepted: {plain(error)}. Sign in with your organisation's "
+            "account."
         )
         if st.button("Sign out"):
             st.logout()
@@ -368,7 +371,7 @@ def show_account(user: User) -> None:
         )
         return
     with st.sidebar:
-        st.caption(f"Signed in as **{user.name}** ({user.email}): {user.role_text}")
+        st.caption(f"Signed in as **{plain(user.name)}** ({plain(user.email)}): {user.role_text}")
         if st.button("Sign out", key="sign_out"):
             st.logout()
 

@@ -7,6 +7,8 @@ an icon, and every chart and table shows them together.
 from __future__ import annotations
 
 import math
+import re
+import string
 from datetime import date
 
 import pandas as pd
@@ -14,6 +16,23 @@ import pandas as pd
 from etl.councils import council_count
 from etl.periods import day_text
 from etl.status.words import WORDS
+
+# Every ASCII punctuation character, which Markdown lets a backslash make plain text.
+_MARKUP = re.compile("([" + re.escape(string.punctuation) + "])")
+# Where Streamlit's Markdown makes a link of bare text (an address after "://", "www." or
+# "@"), whatever is escaped: an invisible word joiner there keeps it text.
+_BARE_LINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """Text from a user (a link's ``?as_at=``, a file's name or cell, an error quoting them)
+    as Markdown must show it: every character Markdown or Streamlit reads as markup (links,
+    images, emphasis, ``:material/…:`` icons, ``$`` maths) escaped, and a word joiner in
+    each bare address, so that a crafted ``[sign in again](https://…)`` shows as the
+    characters typed, never as a link."""
+    return _MARKUP.sub(r"\\\1", _BARE_LINK.sub(WORD_JOINER, str(text)))
+
 
 # The Scottish Government Design System's categorical data palette, in its order
 # (designsystem.gov.scot/guidance/charts/data-visualisation-colour-palettes).

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, mail_view
+from dashboard import format as fmt
 from etl.mail import log, receipts, reminders
 from etl.mail.contacts import ContactsFileError, contacts_file, load_contacts
 from etl.mail.smtp import MailSettingsError, load_settings, send_a_return_link
@@ -17,8 +18,8 @@ ROUND = "mail_round"  # a new confirmation box after each send
 
 
 def _show(notes: list[tuple[str, str]]) -> None:
-    for level, text in notes:
-        getattr(st, level)(text)
+    for level, text in notes:  # they quote servers' answers and addresses
+        getattr(st, level)(fmt.plain(text))
 
 
 def _settings():
@@ -26,7 +27,7 @@ def _settings():
     try:
         return load_contacts(), load_settings()
     except (ContactsFileError, MailSettingsError) as error:
-        st.error(f"E-mail cannot be sent until this is fixed: {error}")
+        st.error(f"E-mail cannot be sent until this is fixed: {fmt.plain(error)}")
         return None
 
 
@@ -82,7 +83,7 @@ def reminders_section(db, report: StatusReport, user: auth.User) -> None:
         _send(
             db,
             lambda: (
-                receipts.retry_failed(db, settings, sent_by)
+                receipts.retry_failed(db, settings, people, sent_by)
                 + reminders.send(db, plan, settings, sent_by)
             ),
         )
@@ -102,9 +103,9 @@ def sent_section(db, user: auth.User) -> None:
         )
         found = _settings()
         if found is not None and found[1] is not None:
-            settings, sent_by = found[1], auth.submitter(user).name
+            people, settings, sent_by = *found, auth.submitter(user).name
             if st.button("Try the failed receipts again", key="retry_receipts"):
-                _send(db, lambda: receipts.retry_failed(db, settings, sent_by))
+                _send(db, lambda: receipts.retry_failed(db, settings, people, sent_by))
     entries = log.entries(db, limit=500)
     if entries.empty:
         st.write("No reminder or receipt has been e-mailed yet.")

@@ -78,7 +78,7 @@ def as_at_picker(start: Quarter | None = None) -> date:
             "day). On: the figures as they stand today, with every correction since.",
         )
         if problem := st.session_state.get("_as_at_problem"):
-            st.warning(problem, icon=":material/warning:")
+            st.warning(fmt.plain(problem), icon=":material/warning:")  # quotes the link
         st.caption("Quick choice: the end of a recent quarter")
         ends = views.quarter_ends(today, 4)
         columns = st.columns(2)

@@ -6,8 +6,10 @@ type and sequence in one transaction with DuckDB's EXPORT DATABASE; the table li
 from the database, so tables added later are backed up too. It is written into a hidden
 folder beside where it goes and renamed into place only when whole, SHA256SUMS last: a
 backup killed part-way leaves a folder that no check accepts (see ``etl.backup_files``).
-A restore checks every file, imports into a temporary file, checks the manifest's counts
-and fingerprint, upgrades an older schema, and only then puts the file in place.
+A restore checks every file, loads the tables' data into a temporary file whose schema the
+tracker's own migrations make (never the backup's SQL: ``etl.backup_data``), checks the
+manifest's counts and fingerprint, upgrades an older schema, and only then puts the file in
+place.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import store
+from etl import backup_data, store
 from etl.backup_files import (
     COMMITMENTS,
     MANIFEST,
@@ -36,6 +38,7 @@ from etl.backup_files import (
     Progress,
     check_sums,
     quiet,
+    sign,
     write_sums,
 )
 from etl.fingerprint import figures_fingerprint
@@ -65,6 +68,7 @@ class Restored:
     tables: dict[str, int]  # rows in each table after the restore (and any upgrade)
     fingerprint: str
     migrations_applied: list[int]
+    signed: bool = False  # its signature was checked against the key
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -91,9 +95,11 @@ def take(
     *,
     wait: float | None = None,
     on_progress: Progress = quiet,
+    key: bytes | None = None,
 ) -> Backup:
     """Back up the store at ``db_path`` into a new folder in ``out_dir``, waiting up to
-    ``wait`` seconds (default: the store's) for another program to finish writing."""
+    ``wait`` seconds (default: the store's) for another program to finish writing; signed
+    with ``key`` when given (SHA256SUMS.hmac)."""
     db_path, out_dir = Path(db_path), Path(out_dir)
     if not db_path.is_file():
         raise BackupError(f"there is no database at {db_path} to back up")
@@ -120,6 +126,8 @@ def take(
         )
         (partial / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         size = write_sums(partial, on_progress)
+        if key is not None:
+            sign(partial, key)
         final = _rename_into_place(partial, out_dir, manifest.taken_at)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -194,18 +202,20 @@ def restore(
     *,
     force: bool = False,
     on_progress: Progress = quiet,
+    key: bytes | None = None,
 ) -> Restored:
     """Restore the backup in ``folder`` as the database ``target``, upgrading an older schema.
 
     Every file is checked first; the target is written only when the restored store has
     the manifest's counts and fingerprint. An existing target is replaced only with
-    ``force`` (once no other program is using it)."""
+    ``force`` (once no other program is using it). With ``key``, the backup must be signed
+    with it."""
     folder, target = Path(folder), Path(target)
     if not force and (target.exists() or _wal(target).exists()):
         raise TargetExists(
             f"{target} already exists: restore into a new file, or add --force to replace it"
         )
-    check_sums(folder, on_progress)
+    check_sums(folder, on_progress, key)
     manifest = Manifest.read(folder)
     if manifest.schema_version > store.SCHEMA_VERSION:
         raise BackupTooNew(
@@ -214,6 +224,7 @@ def restore(
             "the version that took it, or a later one"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_restores(target)
     temporary = target.with_name(f".{target.name}.restoring-{os.getpid()}")
     _remove_database(temporary)
     try:
@@ -221,19 +232,24 @@ def restore(
         _put_in_place(temporary, target, force)
     finally:
         _remove_database(temporary)
-    return replace(restored, path=target)
+    return replace(restored, path=target, signed=key is not None)
 
 
-def verify(folder: str | Path, *, on_progress: Progress = quiet) -> Restored:
-    """Check every file's checksum and restore the backup into a temporary file."""
+def verify(
+    folder: str | Path, *, on_progress: Progress = quiet, key: bytes | None = None
+) -> Restored:
+    """Check every file's checksum (and, with ``key``, the backup's signature) and restore
+    the backup into a temporary file."""
     with tempfile.TemporaryDirectory(prefix="stem-verify-") as scratch:
-        return restore(folder, Path(scratch) / "trial.duckdb", on_progress=on_progress)
+        return restore(folder, Path(scratch) / "trial.duckdb", on_progress=on_progress, key=key)
 
 
 def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress) -> Restored:
+    backup_data.check_scripts(folder)
     with store.connect(path, timeout=0, create=True) as con:
-        try:
-            _run(con, f"IMPORT DATABASE {_text(folder / STORE)}", "restoring", on_progress)
+        on_progress("restoring", None)
+        try:  # into a temporary file, removed if anything fails
+            backup_data.load(con, folder, manifest)
         except duckdb.Error as error:
             raise BackupError(f"the backup {folder} cannot be restored: {error}") from None
         on_progress("comparing with the manifest", None)
@@ -260,6 +276,25 @@ def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress)
                 raise BackupError(f"upgrading the backup {folder} changed its current figures")
         con.execute("CHECKPOINT")
     return Restored(path, manifest, tables, fingerprint, applied)
+
+
+def _remove_abandoned_restores(target: Path) -> None:
+    """Remove the temporary files of restores to ``target`` that were killed part-way: those
+    of a process that is no longer running (a restore still running keeps its own)."""
+    for found in target.parent.glob(f".{target.name}.restoring-*"):
+        pid = found.name.rsplit("-", 1)[1].removesuffix(".wal")
+        if pid.isdigit() and not _running(int(pid)):
+            found.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _put_in_place(temporary: Path, target: Path, force: bool) -> None:

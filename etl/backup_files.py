@@ -8,11 +8,17 @@ A backup is a folder:
     commitments.yaml  the strategy file the store was loaded from
     SHA256SUMS        the SHA-256 of every other file, written last (``sha256sum -c SHA256SUMS``
                       checks a copy anywhere, without this program)
+    SHA256SUMS.hmac   only when taken with a key: an HMAC-SHA256 of SHA256SUMS under that key
+
+SHA256SUMS and the manifest carry no key: they find damage, not tampering, since whoever can
+write to the folder can recompute them. The HMAC can only be made with the key, which is
+kept apart from the backups, so a signed backup checked with the key is as it was taken.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 from collections.abc import Callable
@@ -24,6 +30,7 @@ from etl.errors import TrackerError
 FORMAT = "stem-tracker backup 1"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
+SIGNATURE = "SHA256SUMS.hmac"
 STORE = "store"
 COMMITMENTS = "commitments.yaml"
 PARTIAL = ".partial-"  # the name of a backup being written, or of one that was interrupted
@@ -82,12 +89,23 @@ class Manifest:
 
 
 def files_in(folder: Path) -> list[str]:
-    """Every file under ``folder`` but SHA256SUMS, as sorted relative POSIX paths."""
+    """Every file under ``folder`` but SHA256SUMS and its HMAC, as sorted relative POSIX
+    paths."""
     return sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
-        if p.is_file() and p.relative_to(folder).as_posix() != SUMS
+        if p.is_file() and p.relative_to(folder).as_posix() not in (SUMS, SIGNATURE)
     )
+
+
+def symbolic_links(folder: Path) -> list[str]:
+    """Every symbolic link under ``folder`` (to a file or a folder), as relative POSIX paths."""
+    found = []
+    for top, folders, files in os.walk(folder):  # does not follow links to folders
+        for name in folders + files:
+            if os.path.islink(os.path.join(top, name)):
+                found.append(Path(top, name).relative_to(folder).as_posix())
+    return sorted(found)
 
 
 def sha256_of(path: Path, *, sync: bool = False) -> str:
@@ -116,8 +134,51 @@ def write_sums(folder: Path, on_progress: Progress = quiet) -> int:
     return done
 
 
-def check_sums(folder: Path, on_progress: Progress = quiet) -> None:
-    """Raise BackupDamaged naming every file that is missing, altered or not listed."""
+def read_key(path: Path) -> bytes:
+    """The backup key kept in the file at ``path`` (BackupError when it cannot be used)."""
+    try:
+        key = path.read_bytes().strip()
+    except OSError as error:
+        raise BackupError(f"the backup key {path} cannot be read ({error.strerror})") from None
+    if len(key) < 16:
+        raise BackupError(
+            f"the backup key {path} is too short to be a key: make one with "
+            "`head -c 32 /dev/urandom | base64 > FILE` (see the README's Security section)"
+        )
+    return key
+
+
+def _hmac(folder: Path, key: bytes) -> str:
+    return hmac.new(key, (folder / SUMS).read_bytes(), hashlib.sha256).hexdigest()
+
+
+def sign(folder: Path, key: bytes) -> None:
+    """Write SHA256SUMS.hmac: SHA256SUMS's HMAC-SHA256 under ``key``."""
+    with (folder / SIGNATURE).open("w", encoding="ascii") as f:
+        f.write(_hmac(folder, key) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def check_signature(folder: Path, key: bytes) -> None:
+    """BackupDamaged unless SHA256SUMS.hmac is SHA256SUMS's HMAC under ``key``."""
+    try:
+        found = (folder / SIGNATURE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        raise BackupDamaged(
+            folder, [f"{SIGNATURE} is missing: the backup was not signed with a key, so the "
+                     "key cannot vouch for it"],
+        ) from None  # fmt: skip
+    if not hmac.compare_digest(found, _hmac(folder, key)):
+        raise BackupDamaged(
+            folder, [f"{SIGNATURE} does not match the key: the backup has been changed since "
+                     "it was taken, or was signed with another key"],
+        )  # fmt: skip
+
+
+def check_sums(folder: Path, on_progress: Progress = quiet, key: bytes | None = None) -> None:
+    """Raise BackupDamaged naming every file that is missing, altered or not listed, or when
+    ``key`` is given and the backup's HMAC is not its."""
     if not folder.is_dir():
         raise BackupError(f"{folder} is not a folder")
     if folder.name.startswith(PARTIAL):
@@ -132,6 +193,13 @@ def check_sums(folder: Path, on_progress: Progress = quiet) -> None:
             [f"{SUMS} is missing: this is not a complete backup (an interrupted backup "
              "leaves such a folder); take a new one"],
         )  # fmt: skip
+    links = symbolic_links(folder)
+    if links:  # refused before any is read: a link can point at any file on the machine
+        raise BackupDamaged(
+            folder, [f"{name} is a symbolic link; a backup holds only files" for name in links]
+        )
+    if key is not None:  # before reading what the sums list: an unsigned list proves nothing
+        check_signature(folder, key)
     listed, problems = _read_sums(folder / SUMS)
     present = set(files_in(folder))
     total = sum((folder / n).stat().st_size for n in listed if n in present) or 1

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from etl.errors import TrackerError
 
 # Accepted forms, from the progress-return contract: 2025-Q3, 2025 Q3, 2025Q3, Q3 2025, q3-2025.
-_YEAR_FIRST = re.compile(r"^\s*(\d{4})\s*[- ]?\s*[qQ]([1-4])\s*$")
-_QUARTER_FIRST = re.compile(r"^\s*[qQ]([1-4])\s*[- ]?\s*(\d{4})\s*$")
+# Matched against stripped text, with one run of spaces on either side of an optional dash,
+# each taken whole (possessive ``*+``): two runs that could share the same spaces
+# (``\s*[- ]?\s*``) let a cell of 2025, 60,000 spaces and ``x`` try every split of them.
+_YEAR_FIRST = re.compile(r"(\d{4})\s*+(?:-\s*+)?[qQ]([1-4])")
+_QUARTER_FIRST = re.compile(r"[qQ]([1-4])\s*+(?:-\s*+)?(\d{4})")
 
 
 @dataclass(frozen=True, order=True)
@@ -22,11 +25,16 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         """Parse any accepted form; raise ValueError with a plain message otherwise."""
         text = str(text)
-        if m := _YEAR_FIRST.match(text):
-            return cls(int(m[1]), int(m[2]))
-        if m := _QUARTER_FIRST.match(text):
-            return cls(int(m[2]), int(m[1]))
-        raise ValueError(f'"{text}" is not a quarter like 2025-Q3')
+        stripped = text.strip()
+        if m := _YEAR_FIRST.fullmatch(stripped):
+            year, q = int(m[1]), int(m[2])
+        elif m := _QUARTER_FIRST.fullmatch(stripped):
+            year, q = int(m[2]), int(m[1])
+        else:
+            year = q = 0
+        if year < 1:  # the calendar starts at year 1 (year 0 was a traceback)
+            raise ValueError(f'"{text}" is not a quarter like 2025-Q3')
+        return cls(year, q)
 
     @classmethod
     def containing(cls, day: date) -> Quarter:
@@ -47,8 +55,9 @@ class Quarter:
 
     @property
     def end(self) -> date:
-        """The quarter's last day."""
-        return self.next().start - timedelta(days=1)
+        """The quarter's last day (31 March, 30 June, 30 September, 31 December), without
+        the next quarter's start: after 9999-Q4 there is no date."""
+        return date(self.year, 3 * self.q, 31 if self.q in (1, 4) else 30)
 
     def next(self) -> Quarter:
         return Quarter.from_index(self.index + 1)

@@ -323,8 +323,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Bring the schema up to date; return the versions applied (none when already current)."""
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:
+    """Bring the schema up to date, or to version ``upto`` (a restore makes a backup's own
+    schema this way before loading its data); return the versions applied (none when already
+    current)."""
     applied = []
     with transaction(con):
         con.execute(
@@ -332,7 +334,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         )
         current = schema_version(con)
         for version, sql in MIGRATIONS:
-            if version > current:
+            if version > current and (upto is None or version <= upto):
                 con.execute(sql)
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
                 applied.append(version)

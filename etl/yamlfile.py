@@ -8,7 +8,7 @@ wrong), and only ``true``/``false`` are booleans: YAML 1.1 would read the key
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -45,6 +45,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     """Parse YAML text; return the data and a map from each value's path to its 1-based line."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+        refuse_alias_bombs(node)  # before anything walks the values the aliases repeat
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -60,6 +61,43 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     if node is not None:
         _walk(node, (), lines)
     return data, lines
+
+
+# More values than any strategy, contacts or users file holds once its aliases (``*name``,
+# which repeat what ``&name`` marks) are expanded; a few lines of nested aliases can stand for
+# billions ("billion laughs"), which reading them as values would build.
+MAX_VALUES = 1_000_000
+
+
+def refuse_alias_bombs(node: yaml.Node | None) -> None:
+    """YamlSyntaxError when the document's aliases expand to more than MAX_VALUES values.
+    Each node's expanded size is counted once (a shared node is not walked again), so the
+    count costs the nodes written, not the values they stand for."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) not in sizes:
+            sizes[id(node)] = 1  # a node met again inside itself counts once
+            children = node.value if isinstance(node, yaml.SequenceNode) else (
+                [v for pair in node.value for v in pair]
+                if isinstance(node, yaml.MappingNode) else []
+            )  # fmt: skip
+            sizes[id(node)] = min(1 + sum(size(c) for c in children), MAX_VALUES + 1)
+        return sizes[id(node)]
+
+    if node is not None and size(node) > MAX_VALUES:
+        raise YamlSyntaxError(
+            node.start_mark.line + 1,
+            f"the YAML's aliases (*name) stand for more than {MAX_VALUES:,} values; "
+            "write the values out, or use fewer aliases",
+        )
+
+
+def safe_load(source: str | bytes | IO[str] | IO[bytes]) -> Any:
+    """``yaml.safe_load``, refusing alias bombs (YamlSyntaxError) before building values."""
+    text = source.read() if hasattr(source, "read") else source
+    refuse_alias_bombs(yaml.compose(text, Loader=yaml.SafeLoader))
+    return yaml.safe_load(text)
 
 
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:

@@ -19,6 +19,7 @@ from etl import demo, store
 from etl.councils import councils
 from etl.periods import AsAtOutOfRange, Quarter, as_at_range, check_as_at
 from etl.strategy import load_strategy
+from tests.markdown_text import shown
 from tests.status_fixture import add_return
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,7 +247,7 @@ def test_a_link_in_the_format_the_sidebar_shows_opens_that_date(stores, monkeypa
 def test_a_link_with_a_date_that_cannot_be_shown_says_so(stores, monkeypatch, text):
     at = open_page(stores["demo"], monkeypatch, "overview", as_at=text)
     assert_sensible(at, f"overview ?as_at={text}")
-    warning = at.sidebar.warning[0].value
+    warning, _ = shown(at.sidebar.warning[0].value)  # as Markdown shows it
     assert f"'{text}'" in warning and "cannot be shown" in warning
     assert f"Showing today, {TODAY.day} {TODAY:%B %Y}" in warning
     assert at.date_input(key="as_at").value == TODAY

@@ -176,6 +176,25 @@ def test_a_council_that_has_sent_its_return_is_not_reminded(empty_db, strategy, 
     )  # fmt: skip
 
 
+def test_two_people_sending_the_same_reminders_at_once_remind_each_council_once(
+    empty_db, mail_server
+):
+    """Issue 25: two "Send reminders" at once both sent. Both plans are made before either
+    sends, as when two people open the Councils page and press Send together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    people, settings = contacts.load_contacts(), smtp.load_settings()
+    plans = [reminders.plan(empty_db, date.fromisoformat(AS_AT), people) for _ in range(2)]
+    assert [len(p.reminders) for p in plans] == [2, 2]
+    with ThreadPoolExecutor(2) as pool:
+        sent = list(pool.map(lambda p: reminders.send(empty_db, p, settings, "me"), plans))
+    assert sorted(len(attempts) for attempts in sent) == [0, 2]
+    assert sorted(to for to, _ in mail_server.inbox.received) == [
+        ("returns@glasgow.example", "data.team@glasgow.example"),
+        ("stem.returns@edinburgh.example",),
+    ]  # fmt: skip
+
+
 def test_a_server_that_is_down_fails_logged_and_a_later_run_sends(cli, tmp_path, mail_server):
     point_at(tmp_path / "secrets.toml", free_port())
     code, out, err = cli("remind", "--as-at", AS_AT, "--send")
@@ -271,6 +290,25 @@ def test_a_refused_receipt_leaves_the_return_stored_and_is_retried(
     subjects = [m["Subject"] for _, m in mail_server.inbox.received]
     assert subjects[0].startswith("Receipt: STEM Strategy progress return for City of Edinburgh")
     assert log.failed_receipts(empty_db) == []
+
+
+def test_a_failed_receipt_is_retried_to_the_contacts_as_they_are_now(
+    cli, empty_db, strategy, tmp_path, mail_server
+):
+    """Issue 25: the retry went to the addresses logged with the failure, so a contact who
+    had left (and been taken out of contacts.yaml) still got the council's receipt."""
+    mail_server.inbox.refuse = "554 Transaction failed: try later"
+    path = tmp_path / "edinburgh.csv"
+    path.write_bytes(filled(strategy, EDINBURGH, "2025-Q3"))
+    assert cli("ingest", str(path), "--notify")[0] == 0
+    (tmp_path / "contacts.yaml").write_text(
+        "contacts:\n  S12000036: [new.officer@edinburgh.example]\n"
+    )
+    mail_server.inbox.refuse = None
+    code, out, _ = cli("remind", "--as-at", AS_AT, "--send")
+    assert "receipt S12000036 2025-Q3 to new.officer@edinburgh.example: sent" in out
+    receipt_to = [to for to, m in mail_server.inbox.received if m["Subject"].startswith("Receipt")]
+    assert receipt_to == [("new.officer@edinburgh.example",)]
 
 
 def test_a_receipt_escapes_the_senders_words_in_html():

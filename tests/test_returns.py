@@ -189,3 +189,19 @@ def test_contract_breakdown_rows_and_neutraliser():
     assert contract.neutralise("fine") == "fine"
     assert contract.strip_neutraliser("'=1+1") == "=1+1"
     assert contract.strip_neutraliser("'tis") == "'tis"
+
+
+@pytest.mark.parametrize("formula", [" =1+1", "\n=1+1", "\uff1d1+1", "  @SUM(A1)", "\uff0d5"])
+def test_formulas_after_spaces_or_in_full_width_are_neutralised_and_round_trip(formula):
+    """Spreadsheets skip leading spaces and line breaks, and read ＝ as = (issue 25)."""
+    import duckdb
+
+    from etl.returns.rules import comment_text
+    from etl.submissions.export import _text
+
+    assert contract.neutralise(formula) == "'" + formula
+    assert contract.strip_neutraliser("'" + formula) == formula
+    with duckdb.connect() as con:  # the export's SQL and the ingest's, as files see them
+        written = con.execute(f"SELECT {_text('$t')}", {"t": formula}).fetchone()[0]
+        read = con.execute(f"SELECT {comment_text('$t')}", {"t": written}).fetchone()[0]
+    assert (written, read) == ("'" + formula, formula)

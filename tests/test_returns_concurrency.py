@@ -99,8 +99,8 @@ def test_two_ingest_processes_on_one_database_both_load(tmp_path):
         ).fetchall()
         figures = con.execute("SELECT count(*) FROM current_figures").fetchone()[0]
     assert per_file == [
-        (str(first), 16 * len(QUARTERS), rows_first, True, 1),
-        (str(second), 16 * len(QUARTERS), rows_second, True, 1),
+        (first.name, 16 * len(QUARTERS), rows_first, True, 1),  # the name, not the path
+        (second.name, 16 * len(QUARTERS), rows_second, True, 1),
     ]
     assert figures == rows_first + rows_second
 

@@ -94,7 +94,8 @@ def test_resubmitting_replaces_the_pair_as_a_whole_and_keeps_the_old_version(db,
         (1, "new", 4, False), (2, "replaced", 1, True),
     ]  # fmt: skip
     assert [v["submitted_by"] for v in versions] == ["first.sender", "tester"]
-    assert [v["file_name"] for v in versions] == ["returns/v1.csv", "returns/v2.csv"]
+    # The name only: a path (here returns/) would be shown in receipts and e-mails.
+    assert [v["file_name"] for v in versions] == ["v1.csv", "v2.csv"]
     assert versions[1]["sha256"] == result.sha256 and re.fullmatch("[0-9a-f]{64}", result.sha256)
     with store.connect(db) as con:  # the old version's figures are all still there
         assert con.execute("SELECT count(*) FROM figures").fetchone()[0] == 5
@@ -159,7 +160,7 @@ def test_restore_makes_an_earlier_version_current_as_a_new_version(db, small):
     assert [(v["version"], v["action"], v["restored_from"], v["is_current"]) for v in versions] == [
         (1, "new", None, False), (2, "replaced", None, False), (3, "restored", 1, True),
     ]  # fmt: skip
-    assert versions[2]["submitted_by"] == "admin" and versions[2]["file_name"] == "returns/v1.csv"
+    assert versions[2]["submitted_by"] == "admin" and versions[2]["file_name"] == "v1.csv"
     assert restore_version(db, "S12000036", "2025-Q3", 1, "admin").action == "unchanged"
     with pytest.raises(SubmissionNotFound, match="has no version 9"):
         restore_version(db, "S12000036", "2025-Q3", 9, "admin")

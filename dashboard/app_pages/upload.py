@@ -13,6 +13,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import accessibility, auth, mail_view, queries, ui
+from dashboard import format as fmt
 from dashboard import upload_view as view
 from etl import config
 from etl.councils import council_name
@@ -104,12 +105,12 @@ if uploaded is not None:
     checked = st.session_state.setdefault("upload_checked", {})
     just_checked = sha not in checked
     if just_checked:
-        with st.status(f"Checking {file_name}…", expanded=False) as progress:
+        with st.status(f"Checking {fmt.plain(file_name)}…", expanded=False) as progress:
             checked.clear()
             checked[sha] = review.preview(db, data, file_name, strategy, submitter, today=today)
     result = checked[sha]
     report = result.report
-    label, state = view.status_label(report), "complete" if report.valid else "error"
+    label, state = fmt.plain(view.status_label(report)), "complete" if report.valid else "error"
     if just_checked:
         progress.update(label=label, state=state)
     else:
@@ -119,8 +120,8 @@ if uploaded is not None:
     if not report.valid:
         with st.container(border=True, key="error_summary"):
             st.subheader(":red[There is a problem]")
-            st.markdown(f"**{report.errors[0].message}**")
-            st.write(view.summary_line(report))
+            st.markdown(f"**{fmt.plain(report.errors[0].message)}**")  # quotes a cell
+            st.markdown(fmt.plain(view.summary_line(report)))
             view_table(view.problem_table(report.errors))
         if just_checked:  # as GOV.UK's error summary: read first, Tab goes on from it
             accessibility.focus_on("error_summary")
@@ -146,7 +147,7 @@ if uploaded is not None:
             try:
                 answered = review.answer(result.queries, explanations, ticked)
             except review.QueriesUnanswered as error:
-                st.error(f"Not sent yet: {error}.")
+                st.error(f"Not sent yet: {fmt.plain(error)}.")
             else:
                 with st.status("Storing your return…") as progress:
                     sent = send(db, data, file_name, strategy, submitter, answered, today=today)

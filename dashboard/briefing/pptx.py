@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pandas as pd
 from pptx import Presentation
@@ -115,8 +116,37 @@ class NotAPack(TrackerError, ValueError):
     """The file is not a briefing pack made by the tracker; the message says why."""
 
 
+# What a pack may hold unpacked: the tracker's largest, every chart as a picture, is a few
+# megabytes. A file is a zip, and a small one can unpack to gigabytes, which python-pptx
+# would hold in memory, so the sizes its parts declare (zipfile reads no more) come first.
+MAX_UNPACKED = 100_000_000
+MAX_RECORD = 1_000_000  # the figures-used record: a few kilobytes
+
+
+def _refuse_large_parts(data: bytes, name: str) -> None:
+    """NotAPack when the file's parts unpack to more than any pack's, or it is no zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise NotAPack(f"{name} is not a PowerPoint file ({error})") from None
+    total = sum(part.file_size for part in parts)
+    record = sum(p.file_size for p in parts if "/" + p.filename == RECORD_NAME)
+    if total > MAX_UNPACKED:
+        raise NotAPack(
+            f"{name} unpacks to {total / 1e6:,.0f} MB, more than any briefing pack made by "
+            f"the tracker (at most {MAX_UNPACKED / 1e6:,.0f} MB)"
+        )
+    if record > MAX_RECORD:
+        raise NotAPack(
+            f"{name}'s record of the figures it used unpacks to {record / 1e6:,.1f} MB, more "
+            f"than any briefing pack's (at most {MAX_RECORD / 1e6:,.0f} MB)"
+        )
+
+
 def figures_of(data: bytes, name: str = "the file") -> FiguresUsed:
     """The figures a pack records (``_record``), or NotAPack."""
+    _refuse_large_parts(data, name)
     try:
         deck = Presentation(io.BytesIO(data))
     except Exception as error:  # python-pptx raises several kinds for a file that is no deck
@@ -125,7 +155,7 @@ def figures_of(data: bytes, name: str = "the file") -> FiguresUsed:
         if rel.reltype == RECORD_TYPE:
             try:
                 return FiguresUsed.from_json(json.loads(rel.target_part.blob))
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):  # deep nesting too
                 break
     raise NotAPack(f"{name} is not a briefing pack made by the tracker (no figures recorded)")
 

@@ -20,6 +20,23 @@ if TYPE_CHECKING:
 BACKUP_FOLDER = typer.Argument(
     ..., help="The backup's folder, as `stem-tracker backup` printed it.", show_default=False
 )
+KEY = typer.Option(
+    None,
+    "--key",
+    envvar="STEM_TRACKER_BACKUP_KEY",
+    help="A file holding the backup key (kept apart from the backups): signs a backup, or "
+    "checks that a backup was signed with it. Also from STEM_TRACKER_BACKUP_KEY.",
+    show_default=False,
+)
+
+
+def _key(path: Path | None) -> bytes | None:
+    from etl.backup_files import read_key
+
+    try:
+        return read_key(path) if path is not None else None
+    except BackupError as error:
+        raise CliError(str(error)) from None
 
 
 def _progress() -> Progress:
@@ -48,7 +65,9 @@ def _rows(count: int) -> str:
     return f"{count:,} row{'s' if count != 1 else ''}"
 
 
-def _report(restored: Restored, what: str) -> None:
+def _report(restored: Restored, what: str, folder: Path) -> None:
+    from etl.backup_files import SIGNATURE
+
     manifest = restored.manifest
     upgraded = (
         f", upgraded from schema {manifest.schema_version} "
@@ -65,6 +84,10 @@ def _report(restored: Restored, what: str) -> None:
         f"{_rows(manifest.figures)} of current figures ({restored.fingerprint[:16]}) match "
         "the manifest"
     )
+    if restored.signed:
+        typer.echo(f"{SIGNATURE} matches the key: the backup is as it was taken")
+    elif (folder / SIGNATURE).is_file():
+        typer.echo(f"the backup is signed ({SIGNATURE}); give --key to check it was not changed")
 
 
 def backup_command(
@@ -78,6 +101,7 @@ def backup_command(
     wait: float = typer.Option(
         300, "--wait", help="Seconds to wait while another program writes to the database."
     ),
+    key: Path = KEY,
 ) -> None:
     """Back up the whole store, with its commitments file, a manifest and checksums, into a
     new folder; safe while the dashboard runs and returns arrive."""
@@ -86,8 +110,9 @@ def backup_command(
     folder = out or ctx.obj.db.parent / "backups"
     try:
         made = backup.take(
-            ctx.obj.db, folder, ctx.obj.commitments, wait=wait, on_progress=_progress()
-        )
+            ctx.obj.db, folder, ctx.obj.commitments, wait=wait, on_progress=_progress(),
+            key=_key(key),
+        )  # fmt: skip
     except BackupError as error:
         raise CliError(str(error)) from None
     finally:
@@ -97,7 +122,8 @@ def backup_command(
         f"{made.path}: backup complete: schema {manifest.schema_version}, "
         f"{_rows(sum(manifest.tables.values()))} in {len(manifest.tables)} tables, "
         f"{_rows(manifest.figures)} of current figures (fingerprint {manifest.fingerprint[:16]}), "
-        f"{made.bytes / 1e6:,.1f} MB. Keep a copy off this machine."
+        f"{made.bytes / 1e6:,.1f} MB{', signed with the key' if key else ''}. "
+        "Keep a copy off this machine."
     )
 
 
@@ -107,32 +133,33 @@ def restore_backup(
         ..., "--db", help="The database file to create from the backup.", show_default=False
     ),
     force: bool = typer.Option(False, "--force", help="Replace the database at --db if it exists."),
+    key: Path = KEY,
 ) -> None:
     """Restore a backup into a new database file (or replace one, with --force), upgrading an
     older schema; refuses a backup any of whose files fail their checksum."""
     from etl import backup
 
     try:
-        restored = backup.restore(folder, db, force=force, on_progress=_progress())
+        restored = backup.restore(folder, db, force=force, on_progress=_progress(), key=_key(key))
     except BackupError as error:
         raise CliError(str(error)) from None
     finally:
         _finish_progress()
-    _report(restored, f"{db}: restored from {folder}")
+    _report(restored, f"{db}: restored from {folder}", folder)
 
 
-def verify_backup(folder: Path = BACKUP_FOLDER) -> None:
+def verify_backup(folder: Path = BACKUP_FOLDER, key: Path = KEY) -> None:
     """Check every file of a backup against its checksum and restore it into a temporary file;
     exit 1 when anything is wrong."""
     from etl import backup
 
     try:
-        restored = backup.verify(folder, on_progress=_progress())
+        restored = backup.verify(folder, on_progress=_progress(), key=_key(key))
     except BackupError as error:
         raise CliError(str(error)) from None
     finally:
         _finish_progress()
-    _report(restored, f"{folder}: backup verified")
+    _report(restored, f"{folder}: backup verified", folder)
 
 
 def register(app: typer.Typer) -> None:

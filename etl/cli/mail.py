@@ -76,7 +76,8 @@ def remind(
     who = sent_by or ingest.default_submitter().name
     attempts = []
     if send:
-        attempts = receipts.retry_failed(db, mail, who) + reminders.send(db, plan, mail, who)
+        attempts = receipts.retry_failed(db, mail, people, who)
+        attempts += reminders.send(db, plan, mail, who)
     if as_json:
         tried = [_attempt_json(a) for a in attempts]
         typer.echo(json.dumps({**plan.to_json(), "sent": send, "attempts": tried}, indent=2))

@@ -20,6 +20,7 @@ from typing import IO, Annotated
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from etl import yamlfile
 from etl.config import PROJECT_ROOT
 from etl.councils import authorities
 from etl.errors import TrackerError
@@ -63,8 +64,8 @@ def contacts_file() -> Path:
 def read_contacts(stream: IO[str] | IO[bytes], name: str = "contacts.yaml") -> dict[str, tuple]:
     """Council code → its contacts' addresses (lower case, in the file's order)."""
     try:
-        document = yaml.safe_load(stream) or {"contacts": {}}
-    except yaml.YAMLError as error:
+        document = yamlfile.safe_load(stream) or {"contacts": {}}
+    except (yaml.YAMLError, yamlfile.YamlSyntaxError) as error:
         raise ContactsFileError(f"{name} is not valid YAML: {error}") from None
     try:
         parsed = ContactsFile.model_validate(document)

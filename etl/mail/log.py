@@ -59,6 +59,16 @@ def reminded_on(con, period: str, day: date) -> set[str]:
     return {code for (code,) in rows}
 
 
+def reminded_since(con, period: str, since: datetime) -> set[str]:
+    """The councils sent a reminder for ``period`` after ``since`` (by another sender)."""
+    rows = con.execute(
+        "SELECT DISTINCT authority_code FROM mail_log WHERE kind = ? AND period = ? "
+        "AND outcome = ? AND attempted_at > ?",
+        [REMINDER, period, SENT, since],
+    ).fetchall()
+    return {code for (code,) in rows}
+
+
 def failed_receipts(db_path: str | Path) -> list[tuple[int, tuple[str, ...]]]:
     """Receipts whose latest real attempt failed: (submission id, recipients), oldest first.
     A dry run since does not count: nothing reached anybody."""

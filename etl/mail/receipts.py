@@ -89,15 +89,21 @@ def notify(
     return attempts, nobody
 
 
-def retry_failed(db_path: str | Path, settings: MailSettings, sent_by: str) -> list[log.Attempt]:
-    """Send again every receipt whose last attempt failed, to the same people (not in a dry
-    run, which would write the same files at every run and reach nobody)."""
+def retry_failed(
+    db_path: str | Path, settings: MailSettings, contacts: dict[str, tuple], sent_by: str
+) -> list[log.Attempt]:
+    """Send again every receipt whose last attempt failed, to the council's contacts as
+    ``contacts`` has them now (a contact removed since gets nothing; one added gets it), and
+    the sender; not in a dry run, which would write the same files at every run and reach
+    nobody. A receipt with nobody to go to now stays owed."""
     if settings.dry_run is not None:
         return []
-    return [
-        _send_one(db_path, receipts.receipt(db_path, submission_id), to, settings, sent_by)
-        for submission_id, to in log.failed_receipts(db_path)
-    ]
+    attempts = []
+    for submission_id, _ in log.failed_receipts(db_path):
+        receipt = receipts.receipt(db_path, submission_id)
+        if to := recipients(receipt, contacts):
+            attempts.append(_send_one(db_path, receipt, to, settings, sent_by))
+    return attempts
 
 
 @dataclass(frozen=True)

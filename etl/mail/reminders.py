@@ -8,6 +8,9 @@ attempt failed is simply still due one, so the next run retries it.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -43,6 +46,7 @@ class Plan:
     reminders: list[Reminder] = field(default_factory=list)  # to send
     reminded_today: list[Reminder] = field(default_factory=list)  # left out: not insisted
     without_contact: list[str] = field(default_factory=list)  # council names
+    made_at: datetime = field(default_factory=datetime.now)  # reminders sent since are news
 
     def to_json(self) -> dict:
         def plain(r: Reminder) -> dict:
@@ -134,16 +138,41 @@ def letter(reminder: Reminder, link: str) -> Letter:
 def send(
     db_path: str | Path, plan: Plan, settings: MailSettings, sent_by: str
 ) -> list[log.Attempt]:
-    """Send each reminder in the plan and log it; a failure is logged and the rest go on."""
+    """Send each reminder in the plan and log it; a failure is logged and the rest go on.
+
+    One sender at a time (two people pressing Send at once, or the page and a command): each
+    waits for the other, then leaves out the councils reminded since its plan was made."""
     link = send_a_return_link(settings)
     attempts = []
-    for reminder in plan.reminders:
-        words = letter(reminder, link)
-        name = f"reminder-{reminder.authority_code}-{reminder.period}"
-        attempt = log.Attempt(
-            log.REMINDER, reminder.authority_code, reminder.period, words.to, words.subject,
-            sent_by, deliver(words, settings, name),
-        )  # fmt: skip
-        log.record(db_path, attempt, datetime.now())
-        attempts.append(attempt)
+    with _one_sender(db_path):
+        with store.connect(db_path) as con:
+            since = log.reminded_since(con, plan.period, plan.made_at) if plan.period else set()
+        for reminder in plan.reminders:
+            if reminder.authority_code not in since:
+                attempts.append(_send_one(db_path, reminder, link, settings, sent_by))
     return attempts
+
+
+@contextmanager
+def _one_sender(db_path: str | Path) -> Iterator[None]:
+    """Hold the lock on a file beside the database (across processes and threads alike)."""
+    path = Path(db_path)
+    with path.with_name(f"{path.name}.reminders.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _send_one(
+    db_path, reminder: Reminder, link: str, settings: MailSettings, sent_by: str
+) -> log.Attempt:
+    words = letter(reminder, link)
+    name = f"reminder-{reminder.authority_code}-{reminder.period}"
+    attempt = log.Attempt(
+        log.REMINDER, reminder.authority_code, reminder.period, words.to, words.subject,
+        sent_by, deliver(words, settings, name),
+    )  # fmt: skip
+    log.record(db_path, attempt, datetime.now())
+    return attempt

@@ -29,7 +29,7 @@ import duckdb
 
 from etl.returns import fast as return_fast
 from etl.returns import workbook
-from etl.returns.ceiling import Ceiling, bounded
+from etl.returns.ceiling import Ceiling, OutOfTime, bounded
 from etl.returns.file import (
     Text,
     columns_with_values,
@@ -146,6 +146,8 @@ def _check_csv(
     except duckdb.InterruptException:
         if not expired.is_set():  # not the ceiling's (Ctrl+C at the command line)
             raise
+    except OutOfTime:  # the Python part's own stop: the same time, the same words
+        expired.set()
     if expired.is_set():
         seconds = f"{ceiling.seconds_for(len(data)):.0f}"
         return Report(file_name, errors=[Problem("check_time", file_name, extra=seconds)])

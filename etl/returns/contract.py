@@ -8,6 +8,7 @@ contract itself is ``shared/spec/progress-return.md``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,12 @@ def maximum(unit: str, declared: float | None = None) -> float:
 
 # Text a spreadsheet would run as a formula; exports neutralise it with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The same, as one pattern for Python and DuckDB alike: a formula sign after any spaces or
+# line breaks (spreadsheets skip them), the full-width signs Excel reads as the plain ones
+# (＝ ＋ － ＠), or a tab or carriage return first. Anchored, with no nested repeats: linear.
+FORMULA_PATTERN = "^[ \t\r\n]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]"
+_FORMULA = re.compile(FORMULA_PATTERN)
+FORMULA_SQL = "'" + FORMULA_PATTERN.replace("'", "''") + "'"  # the pattern as a SQL literal
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,10 @@ class Column:
     ignored: bool = False  # read for the person filling it in; never stored
 
 
-# Forms Quarter.parse accepts, as an (implicitly anchored) Frictionless pattern.
-_PERIOD_PATTERN = r"\s*(\d{4}\s*[- ]?\s*[qQ][1-4]|[qQ][1-4]\s*[- ]?\s*\d{4})\s*"
+# Forms Quarter.parse accepts, as an (implicitly anchored) Frictionless pattern. One run of
+# spaces each side of the dash: two runs around an optional space could split the same spaces
+# every way, which a backtracking validator tries one by one.
+_PERIOD_PATTERN = r"\s*(\d{4}\s*(-\s*)?[qQ][1-4]|[qQ][1-4]\s*(-\s*)?\d{4})\s*"
 
 COLUMNS: tuple[Column, ...] = (
     Column(
@@ -145,9 +154,14 @@ def breakdown_order(sex: str, simd_quintile: str) -> str:
     )
 
 
+def formula_like(text: str | None) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula (``FORMULA_PATTERN``)."""
+    return bool(text) and _FORMULA.match(text) is not None
+
+
 def neutralise(text: str | None) -> str | None:
     """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    if text and text.startswith(FORMULA_STARTS):
+    if formula_like(text):
         return "'" + text
     return text
 
@@ -166,7 +180,7 @@ def safe_file_name(name: str) -> str:
 
 def strip_neutraliser(text: str | None) -> str | None:
     """Undo ``neutralise`` (ingest removes that one apostrophe again)."""
-    if text and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    if text and text.startswith("'") and formula_like(text[1:]):
         return text[1:]
     return text
 

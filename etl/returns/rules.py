@@ -29,11 +29,11 @@ _NUMBER = """
 def comment_text(cell_sql: str) -> str:
     """SQL for the stored comment: NULL when blank, without the apostrophe an export put
     before formula-like text (``contract.strip_neutraliser``)."""
-    formula = ", ".join(f"chr({ord(c)})" for c in contract.FORMULA_STARTS)
     return f"""
         CASE WHEN {cell_sql} IS NULL OR trim({cell_sql}, ' ' || chr(9) || chr(10) || chr(13)) = ''
              THEN NULL
-             WHEN {cell_sql}[1] = chr(39) AND {cell_sql}[2] IN ({formula}) THEN {cell_sql}[2:]
+             WHEN {cell_sql}[1] = chr(39)
+                  AND regexp_matches({cell_sql}[2:], {contract.FORMULA_SQL}) THEN {cell_sql}[2:]
              ELSE {cell_sql} END"""
 
 

@@ -14,6 +14,7 @@ import duckdb
 from etl.councils import authorities, superseded_codes
 from etl.periods import Quarter, day_text
 from etl.returns import contract
+from etl.returns.ceiling import MAX_CELL, within_time
 from etl.returns.spec import ReturnSpec
 
 
@@ -21,7 +22,7 @@ def _authority_map(values: list[str]) -> tuple[list, list, list]:
     current = {a.code for a in authorities()}
     old = superseded_codes()
     raws, codes, superseded = [], [], []
-    for raw in values:
+    for raw in within_time(values, every=1000):
         code = raw.strip().upper()
         raws.append(raw)
         if code in current:
@@ -39,9 +40,11 @@ def _authority_map(values: list[str]) -> tuple[list, list, list]:
 def _period_map(values: list[str], spec: ReturnSpec, today: date):
     start = Quarter.parse(spec.start)
     raws, periods, problems, extras = [], [], [], []
-    for raw in values:
+    for raw in within_time(values, every=100):
         raws.append(raw)
         try:
+            if len(raw.strip()) > MAX_CELL:  # no quarter is written so long: not parsed
+                raise ValueError(raw)
             quarter = Quarter.parse(raw)
         except ValueError:
             periods.append(None)

@@ -46,9 +46,9 @@ def _number(column: str) -> str:
 def _text(column: str) -> str:
     """SQL for contract.neutralise (a leading apostrophe before formula-like text); a blank
     is written as nothing, as NULL is."""
-    starts = ", ".join(f"chr({ord(c)})" for c in contract.FORMULA_STARTS)
     text = f"CAST({column} AS VARCHAR)"
-    return f"CASE WHEN {text}[1] IN ({starts}) THEN '''' || {text} ELSE nullif({text}, '') END"
+    formula = f"regexp_matches({text}, {contract.FORMULA_SQL})"
+    return f"CASE WHEN {formula} THEN '''' || {text} ELSE nullif({text}, '') END"
 
 
 _CELLS = {"indicator_name": _text("r.indicator_name"), "value": _number("r.value"),

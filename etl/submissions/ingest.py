@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from etl import store
 from etl.returns import Report, Submitter, check_return, workbook
+from etl.returns.contract import safe_file_name
 from etl.returns.spec import ReturnSpec
 
 if TYPE_CHECKING:
@@ -206,7 +207,9 @@ def _store_checked(
             "now": store.uk_now(),
             "by": submitted_by,
             "sha": sha256,
-            "file": report.file_name,
+            # The name only, made safe as the upload page makes it (a command line passes a
+            # path, which receipts and e-mails would otherwise show).
+            "file": safe_file_name(report.file_name),
             "queries": queries,
         },
     )
