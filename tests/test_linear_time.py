@@ -20,6 +20,7 @@ from etl.periods import Quarter, parse_day
 from etl.returns import Ceiling, validate_return
 from etl.returns.ceiling import OutOfTime, bounded
 from etl.returns.file import decode, header_problems, too_wide
+from etl.returns.report import Problem
 from etl.returns.spec import ReturnSpec
 from etl.returns.values import interpret
 from etl.strategy import load_strategy
@@ -78,7 +79,7 @@ def quietly(parse):
 
 def read_header(text: str) -> None:
     found = decode(text.encode("utf-8"), "f.csv")
-    if not isinstance(found, tuple) and not too_wide(found, "f.csv"):
+    if not isinstance(found, Problem) and not too_wide(found, "f.csv"):
         header_problems(found, "f.csv")
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl.errors import TrackerError
+
 
 @dataclass(frozen=True)
 class Ceiling:
@@ -46,7 +48,7 @@ MAX_CELL = 64
 _deadline: ContextVar[float | None] = ContextVar("check_deadline", default=None)
 
 
-class OutOfTime(Exception):
+class OutOfTime(TrackerError):
     """The Python part of a check ran past its time (``check_return`` reports it)."""
 
 
