@@ -180,3 +180,31 @@ def test_a_quarter_at_either_end_of_the_calendar_is_a_plain_problem(small, perio
     data = f"{HEADER}\nS12000036,{period},C01-I1,12,all,all,\n".encode()
     report = validate_return(data, "edge.csv", small, today=TODAY)
     assert [str(e) for e in report.errors] == [f"edge.csv row 2, column B (period): {problem}"]
+
+
+def workbook_with(text: str) -> bytes:
+    """A one-row return workbook whose value, comment and period cells hold ``text``."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Return"
+    sheet.append(HEADER.split(","))
+    sheet.append([ROW[0], text, ROW[2], text, ROW[4], ROW[5], text])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("unit", [" ", "x", "<&>", '"', "\t", "=1+", "#N/A", "2025-Q3 "])
+def test_a_workbooks_cells_are_read_in_time_linear_in_their_length(unit):
+    """The workbook is one more way in (issue 23): its cells reach the same parsers, after
+    the workbook reader has turned the sheet into rows."""
+    from etl.returns import workbook
+
+    assert_linear(
+        lambda data: workbook.read(data, "f.xlsx"),
+        lambda n: workbook_with(unit * (n // len(unit))),
+    )
