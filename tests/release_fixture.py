@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.release import build_release, default_as_at
 from etl import demo, store
 from etl.strategy import load_strategy
 
@@ -40,6 +39,8 @@ def small_demo_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_release(small_demo_db, tmp_path_factory) -> Built:
+    from dashboard.release import build_release, default_as_at
+
     folder = tmp_path_factory.mktemp("release") / "site"
     made = build_release(
         small_demo_db, default_as_at(small_demo_db), folder, SMALL, built_by="tester"

@@ -17,7 +17,7 @@ import pytest
 from dashboard.release import ReleaseError, build_release, check_release
 from etl import store
 from etl.releases import releases, still_matches
-from tests.release_fixture import SMALL, demo_release, small_demo_db  # noqa: F401
+from tests.release_fixture import SMALL
 from tests.status_fixture import add_return
 
 pytestmark = pytest.mark.slow
