@@ -211,6 +211,26 @@ def _no_changes() -> pd.DataFrame:
     return pd.DataFrame(columns=CHANGE_COLUMNS)
 
 
+def release_log(db: Path | str) -> pd.DataFrame:
+    """Every release built, the latest first, and whether each still matches the store."""
+    from etl.releases import releases, still_matches
+
+    with store.connect(db) as con:
+        rows = [
+            {
+                "As at": day_text(r.as_at),
+                "Fingerprint": r.fingerprint[:12],
+                "Built by": r.built_by,
+                "Built on": r.built_at.strftime("%d/%m/%Y %H:%M"),
+                "Pages": r.pages,
+                "Rows of open data": r.published_rows,
+                "Still matches": "yes" if still_matches(con, r) else "no: figures changed since",
+            }
+            for r in releases(con)
+        ]
+    return pd.DataFrame(rows)
+
+
 def zip_of(folder: Path) -> bytes:
     """The release folder as a ZIP, its files in name order with a fixed date."""
     buffer = io.BytesIO()
