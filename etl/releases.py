@@ -90,14 +90,19 @@ def revised_since(
     con: duckdb.DuckDBPyConnection, indicator_id: str, as_at: dt.date, revised: bool = False
 ) -> RevisedSince | None:
     """For the view of ``indicator_id`` as at ``as_at``: the latest release as at an earlier
-    date whose national totals (sum and mean of the headline figures, for each quarter it
-    covered) differ in this view; None when there is no such release or nothing differs."""
+    date, and each quarter it covered whose national figure (the councils' headline figures
+    combined as the indicator combines them) differs in this view; None when there is no
+    such release or nothing differs."""
     earlier = con.execute("SELECT max(as_at) FROM releases WHERE as_at < ?", [as_at]).fetchone()[0]
     if earlier is None:
         return None
     last = str(last_ended(earlier))
-    then = _totals(con, earlier, last, indicator_id, False)
-    now = _totals(con, as_at, last, indicator_id, revised)
+    aggregation = con.execute(
+        "SELECT aggregation FROM indicators WHERE id = ?", [indicator_id]
+    ).fetchone()
+    column = "mean" if aggregation and aggregation[0] == "mean" else "total"
+    then = _national(con, earlier, last, indicator_id, False, column)
+    now = _national(con, as_at, last, indicator_id, revised, column)
     changes = [
         (period, then[period], now[period])
         for period in sorted(then.keys() & now.keys())
@@ -106,8 +111,10 @@ def revised_since(
     return RevisedSince(earlier, changes) if changes else None
 
 
-def _totals(con, day: dt.date, last: str, indicator_id: str, revised: bool) -> dict:
+def _national(con, day: dt.date, last: str, indicator_id: str, revised: bool, column: str):
+    """Quarter → the national figure as reported (the councils' sum or mean), as known at
+    ``day`` (or revised)."""
     frame = status_sql.headline_totals(con, last, indicator_id, as_at=day, revised=revised)
     return {
-        period: float(total) for period, total in zip(frame["period"], frame["total"], strict=True)
+        period: float(value) for period, value in zip(frame["period"], frame[column], strict=True)
     }

@@ -203,3 +203,23 @@ def test_a_store_with_no_returns_gives_a_release_that_says_so(tmp_path):
     assert not made.has_returns
     home = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert "No council returns had been received by 31 March 2019" in home
+
+
+def test_a_later_view_says_what_was_revised_since_the_release(demo_release, tmp_path):
+    from dashboard.views import revised_since_text
+    from etl.periods import last_ended
+    from etl.releases import revised_since
+
+    db = demo_release.copy_db(tmp_path)
+    as_at = demo_release.release.as_at
+    today = dt.date.today()
+    with store.connect(db) as con:
+        council, period = correct_today(con, str(last_ended(as_at).previous()))
+        since = revised_since(con, "C01-I1", today)
+        assert revised_since(con, "C01-I1", as_at) is None  # the release's own date: no later
+    assert since.release_as_at == as_at
+    changed = {p: now - was for p, was, now in since.changes}
+    assert changed[period] > 100_000  # the correction to 123456
+    text = revised_since_text(since, "count")
+    assert text.startswith(f"Revised since the release of {as_at.day} {as_at:%B %Y}: ")
+    assert f"; {period} " in text or f": {period} " in text
