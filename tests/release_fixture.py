@@ -1,6 +1,7 @@
 """A demo release, built once per test session: the small strategy (four indicators, so
-eleven charts) on demo returns. Building is the expensive part (Chromium draws the charts);
-tests that change the store work on their own copy of it."""
+eleven charts) on demo returns. Building is the expensive part (Chromium draws the charts),
+so every build in the session shares one kaleido browser; tests that change the store work
+on their own copy of it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from etl import demo, store
 from etl.strategy import load_strategy
+from tests.kaleido_session import kaleido_browser  # noqa: F401 (the fixture)
 
 SMALL = Path(__file__).parent / "data" / "strategy-small.yaml"
 
@@ -38,7 +40,7 @@ def small_demo_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_release(small_demo_db, tmp_path_factory) -> Built:
+def demo_release(small_demo_db, tmp_path_factory, kaleido_browser) -> Built:  # noqa: F811
     from dashboard.release import build_release, default_as_at
 
     folder = tmp_path_factory.mktemp("release") / "site"

@@ -119,7 +119,7 @@ def random_tables(draw):
     )  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(random_tables())
 def test_no_small_count_is_published_and_no_group_can_be_subtracted(frame):
     published = suppress(frame, min_count=5)

@@ -194,7 +194,7 @@ def test_bad_requests_get_one_plain_line_and_write_nothing(
     assert not out.exists()
 
 
-def test_a_store_with_no_returns_gives_a_release_that_says_so(tmp_path):
+def test_a_store_with_no_returns_gives_a_release_that_says_so(tmp_path, kaleido_browser):
     from etl.strategy import load_strategy
 
     db = tmp_path / "empty.duckdb"
