@@ -164,6 +164,7 @@ def publish_command(
     """Publish the figures as at a date: a static web site and open data, with disclosure
     control, that never change once built."""
     from dashboard import export, release
+    from etl.submissions.ingest import default_submitter
 
     if check is not None:
         _check_release(ctx, check)
@@ -173,7 +174,7 @@ def publish_command(
     try:
         day = parse_as_at(as_at) if as_at else release.default_as_at(ctx.obj.db)
         made = release.build_release(
-            ctx.obj.db, day, out, ctx.obj.commitments, built_by=_who(), progress=None
+            ctx.obj.db, day, out, ctx.obj.commitments, built_by=default_submitter().name
         )
     except (release.ReleaseError, export.ExportError) as error:
         raise CliError(str(error)) from None
@@ -185,15 +186,6 @@ def publish_command(
     )
     typer.echo(f"fingerprint {made.fingerprint}; strategy SHA-256 {made.strategy_sha256}")
     typer.echo(f"wrote {out}")
-
-
-def _who() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _check_release(ctx: typer.Context, folder: Path) -> None:

@@ -73,26 +73,25 @@ def release_files(
     """Every file of the release as at ``as_at`` (path → bytes) and its manifest: nothing
     written, nothing logged. The same store and date give the same bytes.
 
-    A release's cost is its charts, so the rest hides behind them: Chromium starts while
-    the store is read, and the pages and open data are written (in a second thread) while
-    Chromium draws (in this one, which reports progress)."""
+    A release's cost is its charts, so the rest hides behind Chromium's start: a second
+    thread starts it (waiting, mostly) while this one reads the store and writes the pages
+    and open data; then this thread draws, alone (a busy second thread would hold Python's
+    lock and slow kaleido's every step), reporting progress."""
     step = progress or (lambda share, what: None)
     with export.browser(), ThreadPoolExecutor(max_workers=1) as helper:
         warming = helper.submit(charts.warm_up)
         step(0.02, "Reading the figures")
         read = content.read(db, as_at, strategy_file)
         figures = charts.all_figures(read)
+        step(0.06, "Writing the pages and the open data")
+        files, manifest = _pages_and_data(read, figures)
         warming.result()
-        writing = helper.submit(_pages_and_data, read, figures)
         step(0.1, f"Drawing {len(figures)} charts")
 
         def drawn(done: int, total: int) -> None:
-            step(0.1 + 0.85 * done / total, f"Drawing charts ({done} of {total})")
+            step(0.1 + 0.88 * done / total, f"Drawing charts ({done} of {total})")
 
-        files = {f"charts/{name}": svg for name, svg in charts.svgs(figures, drawn).items()}
-        step(0.96, "Writing the pages and the open data")
-        written, manifest = writing.result()
-    files.update(written)
+        files.update({f"charts/{name}": svg for name, svg in charts.svgs(figures, drawn).items()})
     files[MANIFEST] = (json.dumps(manifest, indent=2) + "\n").encode()
     return files, manifest | {"has_returns": read.has_returns, "used": read.inputs.figures}
 

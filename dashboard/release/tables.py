@@ -26,7 +26,7 @@ _COMBINE = {"sum": "sum", "mean": "mean"}
 class Published:
     figures: pd.DataFrame  # every body, quarter, indicator and breakdown cell: value as text
     national: pd.DataFrame  # each indicator and quarter: Scotland's figure and trajectory
-    revisions: pd.DataFrame  # each indicator and quarter: first published, latest, revision
+    revisions: pd.DataFrame  # each indicator and quarter: first published, as at D, revision
     returns: pd.DataFrame  # each council and quarter: received or not
     themes: pd.DataFrame
     commitments: pd.DataFrame
@@ -123,13 +123,13 @@ def _national(content: Content, cells: pd.DataFrame) -> pd.DataFrame:
     for s in series.itertuples(index=False):
         value = headline.get((s.indicator_id, s.period), NOT_AVAILABLE)
         hidden = value == "[c]"
-        latest = report.loc[s.indicator_id]
+        indicator = report.loc[s.indicator_id]
         rows.append(
-            (s.indicator_id, latest["name"], s.period, latest["unit"], value,
+            (s.indicator_id, indicator["name"], s.period, indicator["unit"], value,
              None if pd.isna(s.authorities_reported) else int(s.authorities_reported),
              bool(s.estimated), "[c]" if hidden else _text(s.compared_value),
              _text(s.trajectory), _text(target.get((s.indicator_id, s.period))),
-             WORDS[latest["status"]] if latest["latest_period"] == s.period else "")
+             WORDS[indicator["status"]] if indicator["latest_period"] == s.period else "")
         )  # fmt: skip
     columns = ["indicator_id", "indicator_name", "period", "unit", "value",
                "councils_reported", "estimated", "compared_value", "trajectory", "target",
@@ -147,7 +147,8 @@ def _revisions(content: Content) -> pd.DataFrame:
     columns = ["indicator_id", "period", "first_published_on", "first_published", "latest",
                "revision"]  # fmt: skip
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-    return frame[columns]
+    # "latest" is the figure as known at the release's date (never a later revision).
+    return frame[columns].rename(columns={"latest": "as_at_release"})
 
 
 def _returns(returns: pd.DataFrame) -> pd.DataFrame:
