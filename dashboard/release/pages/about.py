@@ -3,6 +3,7 @@ revisions policy, fingerprint), the data downloads and the accessibility stateme
 
 from __future__ import annotations
 
+from dashboard.format import first_upper
 from dashboard.release.content import Content
 from dashboard.release.opendata import resources
 from dashboard.release.site import Link, Page, Table, bullets, facts, heading, links
@@ -22,7 +23,7 @@ def about(content: Content, published: Published) -> Page:
     parts = [
         facts([
             ("As at", day_text(content.as_at)),
-            ("Figures", inputs.report.figures_label),
+            ("Figures", first_upper(inputs.report.figures_label)),
             ("Figures fingerprint (SHA-256)", inputs.figures.fingerprint),
             ("Figures used", f"{inputs.figures.rows:,} rows from "
                              f"{len(inputs.figures.submissions):,} returns"),
