@@ -93,7 +93,8 @@ def _disclosure(n: int) -> list[str]:
         "quarter to Scotland's figure) and only one cell of it is suppressed, the smallest "
         "other non-zero cell is suppressed too, so that the first cannot be found by "
         "subtraction; this is repeated until no such group holds a single suppressed cell.",
-        "What this simple rule does not cover: it protects each group on its own. Someone "
+        "This simple rule is the one small statistical publications use. What it does not "
+        "cover: it protects each group on its own. Someone "
         "combining several groups, or this release with an earlier one, may still narrow a "
         "suppressed count to a range; and where Scotland's figure comes from a single "
         "council, that figure is suppressed too.",
