@@ -157,7 +157,13 @@ def test_a_rebuild_after_a_late_correction_is_byte_identical_and_still_matches(
              for p in demo_release.folder.rglob("*") if p.is_file()}  # fmt: skip
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
+    assert [_first_difference(name, first[name], second[name])
+            for name in first if first[name] != second[name]] == []  # fmt: skip
+
+
+def _first_difference(name, was: bytes, now: bytes) -> str:
+    at = next(i for i, (a, b) in enumerate(zip(was + b"\0", now + b"\0", strict=False)) if a != b)
+    return f"{name} at byte {at}: {was[at - 60 : at + 60]!r} then, {now[at - 60 : at + 60]!r} now"
 
 
 def test_check_names_the_figure_a_correction_changed_in_a_release_as_at_today(
