@@ -388,4 +388,5 @@ def pages(user: User) -> list:
         )
     if user.can_administer:
         found.append(st.Page(here / "admin.py", title="All submissions", icon=":material/history:"))
+        found.append(st.Page(here / "releases.py", title="Releases", icon=":material/public:"))
     return found

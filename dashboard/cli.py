@@ -1,4 +1,4 @@
-"""`stem-tracker` with the dashboard's commands added: `briefing` and `charts`.
+"""`stem-tracker` with the dashboard's commands added: `briefing`, `charts` and `publish`.
 
 etl/ never imports dashboard/, so the commands that draw charts live here: `register`
 adds them through etl's `make_app` hook, and `main` (the console script) offers every
@@ -181,10 +181,89 @@ def _value(value) -> str:
     return "none" if value is None or value != value else f"{value:g}"
 
 
+def publish_command(
+    ctx: typer.Context,
+    out: Path = typer.Option(
+        None, "--out", help="The folder to write the release into (new, or empty).", metavar="DIR"
+    ),
+    as_at: str = typer.Option(
+        None,
+        "--as-at",
+        help="The release's date, YYYY-MM-DD (default: the end of the last quarter whose "
+        "returns are due).",
+        metavar="YYYY-MM-DD",
+    ),
+    check: Path = typer.Option(
+        None,
+        "--check",
+        help="Instead of building: say whether the release in DIR still matches the tracker's "
+        "figures and, if not, which figures changed since it was built.",
+        metavar="DIR",
+    ),
+) -> None:
+    """Publish the figures as at a date: a static web site and open data, with disclosure
+    control, that never change once built."""
+    from dashboard import export, release
+    from etl.submissions.ingest import default_submitter
+
+    if check is not None:
+        _check_release(ctx, check)
+        return
+    if out is None:
+        raise CliError("say where to write the release with --out DIR", code=2)
+    try:
+        day = parse_as_at(as_at) if as_at else release.default_as_at(ctx.obj.db)
+        made = release.build_release(
+            ctx.obj.db, day, out, ctx.obj.commitments, built_by=default_submitter().name
+        )
+    except (release.ReleaseError, export.ExportError) as error:
+        raise CliError(str(error)) from None
+    typer.echo(
+        f"Release as at {day.isoformat()}: {made.pages} pages, {made.charts} charts, "
+        f"{made.rows:,} rows of open data, {made.suppressed:,} cells suppressed"
+        + ("; demo data" if made.demo else "")
+        + ("" if made.has_returns else "; no returns had been received by then")
+    )
+    typer.echo(f"fingerprint {made.fingerprint}; strategy SHA-256 {made.strategy_sha256}")
+    typer.echo(f"wrote {out}")
+
+
+def _check_release(ctx: typer.Context, folder: Path) -> None:
+    """Exit 0 when the release's figures are still the tracker's, else 1 with each change."""
+    from dashboard import release
+
+    try:
+        checked = release.check_release(ctx.obj.db, folder)
+    except release.ReleaseError as error:
+        raise CliError(str(error)) from None
+    used = checked.used
+    if checked.matches:
+        typer.echo(
+            f"{folder}: matches the tracker (as at {used.as_at.isoformat()}; "
+            f"fingerprint {used.fingerprint[:12]})"
+        )
+        return
+    _say_changed(folder, f"as at {used.as_at.isoformat()}", checked.changed, "release")
+
+
+def _say_changed(path: Path, what: str, changed, kind: str) -> None:
+    typer.echo(
+        f"{path}: does not match the tracker ({what}): {len(changed)} figure"
+        f"{'s' if len(changed) != 1 else ''} changed since the {kind} was built"
+    )
+    for row in changed.itertuples(index=False):
+        typer.echo(
+            f"  {row.authority_code} {row.period} {row.indicator_id} "
+            f"({row.sex}, SIMD {row.simd_quintile}): {_value(row.was)} -> {_value(row.now)}"
+        )
+    raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `briefing` and `charts` to an app that etl's `make_app` builds."""
+    """Add `briefing`, `charts` and `publish` to an app that etl's `make_app` builds."""
     app.command("briefing")(briefing_command)
     app.command("charts")(charts_command)
+    app.command("publish")(publish_command)
 
 
 # Every command: etl's, then these.

@@ -136,6 +136,16 @@ def revisions(src: Source, indicator_id: str, as_at: date, revised: bool = False
         return revisions_of(con, [indicator_id], as_at=as_at, revised=revised)[indicator_id]
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def revised_since(src: Source, indicator_id: str, as_at: date, revised: bool = False):
+    """etl.releases.RevisedSince: this view's national figures that differ from the latest
+    earlier release's (None when none differ)."""
+    from etl.releases import revised_since as revised_since_release
+
+    with store.connect(src.db) as con:
+        return revised_since_release(con, indicator_id, as_at, revised)
+
+
 @st.cache_data(show_spinner="Reading the figures for the pack…", max_entries=8)
 def briefing_inputs(src: Source, as_at: date, revised: bool = False):
     """Everything a briefing pack is built from (dashboard.briefing.read): read once per

@@ -16,14 +16,16 @@ _AGGREGATES = {"sum": "sum", "mean": "avg"}
 
 
 def data_version() -> tuple[str, list]:
-    """Cheap fingerprint of everything a page shows: returns loaded and the strategy."""
+    """Cheap fingerprint of everything a page shows: returns loaded, the strategy and the
+    releases built (a view says what was revised since the latest)."""
     return (
         """
         SELECT (SELECT count(*) FROM submissions),
                (SELECT coalesce(max(id), 0) FROM submissions),
                (SELECT count(*) FROM submissions WHERE is_current),
                (SELECT md5(coalesce(max(value), '')) FROM meta WHERE key = 'strategy_json'),
-               (SELECT coalesce(max(value), '') FROM meta WHERE key = 'figures')
+               (SELECT coalesce(max(value), '') FROM meta WHERE key = 'figures'),
+               (SELECT count(*) FROM releases)
         """,
         [],
     )

@@ -516,3 +516,15 @@ def revisions_triangle(revisions) -> pd.DataFrame:
     triangle = revisions.triangle.round(2)
     triangle.columns = [f"as at {fmt.long_date(pd.Timestamp(c))}" for c in triangle.columns]
     return triangle.reset_index().rename(columns={"quarter": "Quarter"})
+
+
+def revised_since_text(since, unit: str) -> str | None:
+    """'Revised since the release of 30 September 2025: 2025-Q2 1,234 (released) → 1,240.'
+    for an etl.releases.RevisedSince; None when nothing was revised."""
+    if since is None:
+        return None
+    changes = "; ".join(
+        f"{period} {fmt.number(was, unit)} (released) → {fmt.number(now, unit)}"
+        for period, was, now in since.changes
+    )
+    return f"Revised since the release of {fmt.long_date(since.release_as_at)}: {changes}."

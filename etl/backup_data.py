@@ -29,6 +29,7 @@ NUMBERED = {
     "submission_ids": ("submissions", "id"),
     "mail_log_ids": ("mail_log", "id"),
     "indicator_key_numbers": ("indicator_keys", "key"),
+    "release_ids": ("releases", "id"),
 }
 
 

@@ -269,6 +269,23 @@ MIGRATIONS: list[tuple[int, str]] = [
             data BLOB NOT NULL);
         """,
     ),
+    (
+        9,
+        # Every public release built (issue 22, spec/publication.md): which figures it used
+        # (the versions, so that a later check names each figure changed since), who built it
+        # and when, so that a later view can say "revised since the release of …". One row per
+        # build; nothing is updated or deleted.
+        """
+        CREATE SEQUENCE release_ids START 1;
+        CREATE TABLE releases (
+            id INTEGER PRIMARY KEY DEFAULT nextval('release_ids'),
+            as_at DATE NOT NULL, fingerprint VARCHAR NOT NULL,
+            strategy_sha256 VARCHAR NOT NULL, figure_rows INTEGER NOT NULL,
+            submissions INTEGER[] NOT NULL, pages INTEGER NOT NULL,
+            published_rows INTEGER NOT NULL, built_by VARCHAR NOT NULL,
+            built_at TIMESTAMP NOT NULL);
+        """,
+    ),
 ]
 
 

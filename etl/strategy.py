@@ -58,6 +58,8 @@ class Settings(_Model):
     # A revision larger than this share of the figure first published earns its own slide
     # in the briefing pack (spec/status-rules.md, Revisions).
     revision_threshold: float = Field(0.1, gt=0)
+    # Published counts below this are suppressed (spec/publication.md, Disclosure control).
+    disclosure_min_count: int = Field(5, ge=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> Settings:

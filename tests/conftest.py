@@ -10,6 +10,11 @@ import pytest
 from etl import demo, store
 from etl.strategy import load_strategy
 from tests.mail_server import mail_server  # noqa: F401 (a fixture: a real SMTP server)
+from tests.release_fixture import (  # noqa: F401 (fixtures: a built release, its browser)
+    demo_release,
+    kaleido_browser,
+    small_demo_db,
+)
 from tests.streamlit_components import scan_once
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,7 +25,7 @@ from tests.status_fixture import add_return
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
 PAGES = ["overview", "commitments", "milestones", "councils", "equity", "about", "briefing",
-         "upload", "admin"]  # fmt: skip
+         "upload", "admin", "releases"]  # fmt: skip
 TODAY = date.today()
 DATES = {
     "before the first quarter ended": date(2017, 11, 15),

@@ -117,6 +117,11 @@ st.markdown(
     "revise it."
 )
 revisions = queries.revisions(src, indicator_id, as_at, revised)
+since = views.revised_since_text(
+    queries.revised_since(src, indicator_id, as_at, revised), indicator["unit"]
+)
+if since:
+    st.info(since)
 ui.chart(
     revision_charts.revisions_chart(revisions, source),
     views.revisions_rows(revisions),
