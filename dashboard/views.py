@@ -92,14 +92,15 @@ def commitment_table(
         {
             "Commitment": frame["id"],
             "Title": frame["title"],
-            "Theme": frame["theme"].map(lambda t: fmt.THEME_NAMES.get(t, t)),
-            "Lead": frame["lead"],
-            "Sectors": [", ".join(s or []) for s in frame["sectors"]],
+            # Status and why come next: a reader at 1,400 px sees them without scrolling.
             "Status": [
                 fmt.label(s) + (" (manual)" if m else "") + (" · data gap" if g else "")
                 for s, m, g in zip(frame["status"], frame["manual"], frame["data_gap"], strict=True)
             ],
             "Why": frame["reason"].fillna(""),
+            "Theme": frame["theme"].map(lambda t: fmt.THEME_NAMES.get(t, t)),
+            "Lead": frame["lead"],
+            "Sectors": [", ".join(s or []) for s in frame["sectors"]],
         }
     ).reset_index(drop=True)
 

@@ -114,7 +114,7 @@ class IndicatorChange(_Model):
 class Indicator(_Model):
     id: str
     name: str
-    unit: Literal["count", "percent"]
+    unit: Literal["count", "percent", "percentage_points"]
     direction: Literal["up", "down"]
     reported_by: Literal["local_authorities", "national"]
     aggregation: Literal["sum", "mean"]
@@ -145,11 +145,20 @@ class Indicator(_Model):
                     problems.append(
                         f"{point.value:g} at {point.period} is not a percent (0 to 100)"
                     )
-        if self.unit == "percent" and self.maximum is not None and self.maximum > 100:
-            problems.append(f"maximum {self.maximum:g} is not a percent (0 to 100)")
+        if self.unit == "percentage_points":
+            # A gap between two percentages: either side of zero, never beyond 100.
+            for point in [self.baseline, *self.targets]:
+                if not -100 <= point.value <= 100:
+                    problems.append(
+                        f"{point.value:g} at {point.period} is not a gap in percentage points "
+                        "(-100 to 100)"
+                    )
+        if self.unit != "count" and self.maximum is not None and self.maximum > 100:
+            what = "percent" if self.unit == "percent" else "gap in percentage points"
+            problems.append(f"maximum {self.maximum:g} is not a {what} (up to 100)")
         ceiling = contract.maximum(self.unit, self.maximum)
         for point in [self.baseline, *self.targets]:
-            if point.value > ceiling and not (self.unit == "percent" and point.value > 100):
+            if point.value > ceiling and not (self.unit != "count" and abs(point.value) > 100):
                 problems.append(
                     f"{point.value:g} at {point.period} is above the maximum {ceiling:g}"
                 )

@@ -174,7 +174,7 @@ def test_milestones_can_be_narrowed_to_overdue_and_due_soon(demo_db, monkeypatch
     at.toggle(key="m_slipping").set_value(True).run()
     slipping = at.dataframe[0].value
     assert 0 < len(slipping) < every
-    assert all(s.startswith(("✖ Overdue", "▲ Due soon")) for s in slipping["Status"])
+    assert all(s.startswith(("■ Overdue", "◆ Due soon")) for s in slipping["Status"])
 
 
 def test_councils_page_lists_who_to_chase_with_a_reminder(demo_db, monkeypatch):

@@ -97,7 +97,7 @@ def test_chasing_list_and_reminder_for_the_latest_due_quarter():
 
 def test_completeness_grid_has_words_and_icons():
     grid = views.completeness_grid(returns())
-    assert grid.loc["Fife"].tolist() == ["✖ Overdue", "✔ On time"]
+    assert grid.loc["Fife"].tolist() == ["■ Overdue", "☑ On time"]
     assert views.coverage(returns(), "2025-Q2") == {
         "period": "2025-Q2",
         "received": 1,

@@ -77,7 +77,7 @@ milestones = views.milestone_table(report.milestones, commitment=chosen)
 if milestones.empty:
     st.markdown("This commitment has no dated milestones.")
 else:
-    line = common.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+    line = common.source_line(as_at, demo=meta["demo"], what=common.STRATEGY_SOURCE)
     fig = milestone_charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
     ui.chart(fig, views.milestone_rows(milestones), f"milestones_{chosen}")
     st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")

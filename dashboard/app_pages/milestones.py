@@ -42,7 +42,7 @@ chosen = ["overdue", "due_soon"] if slipping else statuses
 milestones = views.milestone_table(report.milestones, chosen, themes=themes)
 st.markdown(f"**{len(milestones)} of {len(report.milestones)} milestones** shown.")
 
-line = common.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+line = common.source_line(as_at, demo=meta["demo"], what=common.STRATEGY_SOURCE)
 fig = milestone_charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
 ui.chart(fig, views.milestone_rows(milestones), "all_milestones")
 st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")

@@ -10,33 +10,37 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import format as fmt
+from etl.vocabulary import Names
 
 
-def commitments_message(commitments: pd.DataFrame) -> str:
+def commitments_message(commitments: pd.DataFrame, names: Names) -> str:
+    """'7 of 9 … on track or complete; 2 off track: C03 Annual STEM learning conference …
+    and C06 …' (names, not a list of codes)."""
     total = len(commitments)
     if not total:
         return "No commitments in this choice."
     counts = fmt.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
-    text = fmt.commitments_on_track(counts, total)
-    worse = []
+    text = fmt.commitments_on_track(counts, total) + "."
     for status in ("off_track", "at_risk"):
         ids = commitments.loc[commitments["status"] == status, "id"].tolist()
         if ids:
-            worse.append(f"{len(ids)} {fmt.word(status).lower()}: {', '.join(ids)}")
-    return text + ("; " + "; ".join(worse) if worse else "") + "."
+            text += f" {fmt.word(status)} ({len(ids)}): {names.listed(ids, 3)}."
+    return text
 
 
-def milestones_message(milestones: pd.DataFrame) -> str:
+def milestones_message(milestones: pd.DataFrame, names: Names) -> str:
     overdue = milestones[milestones["status"] == "overdue"].sort_values("due")
     soon = int((milestones["status"] == "due_soon").sum())
     if overdue.empty:
         text = "No milestone overdue"
     else:
-        listed = ", ".join(
-            f"{m.id} (due {fmt.long_date(m.due)})" for m in overdue.head(4).itertuples(index=False)
-        )
-        more = f" and {len(overdue) - 4} more" if len(overdue) > 4 else ""
-        text = f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue: {listed}{more}"
+        listed = [
+            f"{names(m.id)} (due {fmt.long_date(m.due)})"
+            for m in overdue.head(3).itertuples(index=False)
+        ]
+        more = f" and {len(overdue) - 3} more" if len(overdue) > 3 else ""
+        noun = "milestones" if len(overdue) != 1 else "milestone"
+        text = f"{len(overdue)} {noun} overdue: {', '.join(listed)}{more}"
     return text + f"; {soon} due in the next 90 days."
 
 
@@ -62,16 +66,3 @@ def commitments_title(statuses: pd.Series) -> str:
 def indicators_title(statuses: pd.Series) -> str:
     counts = fmt.status_counts(statuses, fmt.INDICATOR_ORDER)
     return fmt.indicators_headline(counts, len(statuses))
-
-
-def ratio_sentence(as_at, indicators: pd.DataFrame) -> str:
-    if indicators.empty:
-        return f"no indicators as at {fmt.long_date(as_at)}."
-    parts = [
-        f"{row.id} {'no data' if pd.isna(row.ratio) else f'{row.ratio * 100:.0f}% of trajectory'}"
-        f" ({fmt.word(row.status).lower()})"
-        for row in indicators.itertuples(index=False)
-    ]
-    return (
-        f"latest figure against trajectory as at {fmt.long_date(as_at)}: " + "; ".join(parts) + "."
-    )

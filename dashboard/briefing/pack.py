@@ -18,6 +18,7 @@ from dashboard.charts.common import source_line
 from etl.figures_used import FiguresUsed
 from etl.revisions import Revisions
 from etl.status import StatusReport, figures_label
+from etl.vocabulary import Names, rounded
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Chart:
     series: dict[str, list[float | None]]
     colours: list[str]  # per category for "bar", per series otherwise
     summary: str  # one sentence: alt text on the slide, caption elsewhere
-    unit: str = "count"  # "count" or "percent": the number format
+    unit: str = "count"  # "count", "percent" or "percentage_points": the number format
     value_axis: str = ""
 
     def table(self) -> pd.DataFrame:
@@ -120,6 +121,11 @@ class Inputs:
         return self.report.as_at
 
     @property
+    def names(self) -> Names:
+        """Names for one slide: each code with its name on first use, the name after."""
+        return Names.from_report(self.report)
+
+    @property
     def source(self) -> str:
         """The dashboard's source line: as-at date, councils reporting, which figures, demo."""
         return source_line(
@@ -138,7 +144,7 @@ def text_table(frame: pd.DataFrame, unit: str | None = None) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return "–"
         if isinstance(value, float) and unit:
-            return fmt.number(value, unit)
+            return fmt.number(rounded(value, unit), unit)
         return str(value)
 
     rows = [[str(c) for c in frame.columns]] + [

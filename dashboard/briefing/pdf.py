@@ -82,7 +82,7 @@ class _Document(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():  # covers the status icons (✔ ▲ ✖ ● ○)
+        if regular.exists() and bold.exists():  # covers the status icons (✔ ▲ ✖ ● ○ ■ ◆ ◇ ☑ ◐)
             self.add_font("Body", "", str(regular))
             self.add_font("Body", "B", str(bold))
             self.family = "Body"
@@ -94,7 +94,7 @@ class _Document(FPDF):
     def say(self, text: str) -> str:
         if self.unicode:
             return text
-        for icon in "✔▲✖●○◐":
+        for icon in "✔▲✖●○◐■◆◇☑":
             text = text.replace(icon, "")
         return (
             text.replace("…", "...")

@@ -177,9 +177,19 @@ CHART_TYPES = {
 }
 
 
+def number_format(chart: Chart) -> str:
+    """The chart's figures as the slide text writes them (etl.vocabulary.figure): a percent
+    and a gap in points with one decimal, a count whole unless it has a fraction."""
+    if chart.unit == "percent":
+        return '0.0"%"'
+    if chart.unit == "percentage_points":
+        return "0.0"
+    values = [v for vs in chart.series.values() for v in vs if v is not None]
+    return "#,##0" if all(float(v).is_integer() for v in values) else "#,##0.0"
+
+
 def _chart(page, chart: Chart, box) -> None:
-    number_format = '0"%"' if chart.unit == "percent" else "#,##0"
-    data = CategoryChartData(number_format=number_format)
+    data = CategoryChartData(number_format=number_format(chart))
     data.categories = chart.categories
     for name, values in chart.series.items():
         data.add_series(name, values)
@@ -204,7 +214,8 @@ def _chart(page, chart: Chart, box) -> None:
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xD9, 0xD9, 0xD9)
     value_axis.tick_labels.font.size = Pt(10)
-    value_axis.minimum_scale = 0
+    if not any(v is not None and v < 0 for vs in chart.series.values() for v in vs):
+        value_axis.minimum_scale = 0
     if chart.value_axis:
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = chart.value_axis
@@ -224,7 +235,7 @@ def _bar_style(native, plot, chart: Chart) -> None:
     if chart.kind == "stacked":
         labels.number_format = "#,##0;-#,##0;;"
     else:
-        labels.number_format = '0"%"' if chart.unit == "percent" else "#,##0"
+        labels.number_format = number_format(chart)
     labels.number_format_is_linked = False
     labels.show_value = True
     if chart.kind == "bar":

@@ -17,6 +17,7 @@ from etl.mail import log
 from etl.mail.contacts import without_contact
 from etl.mail.letter import Letter, Link, Table, long_date
 from etl.mail.smtp import MailSettings, deliver, send_a_return_link
+from etl.vocabulary import quarter_words
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,13 @@ def letter(reminder: Reminder, link: str) -> Letter:
         blocks=(
             "Dear colleague,",
             f"Our records show that {reminder.council}'s STEM Education and Training Strategy "
-            f"progress return for {reminder.period} was due on {long_date(reminder.due_date)} "
+            f"progress return for {quarter_words(reminder.period)} was due on "
+            f"{long_date(reminder.due_date)} "
             f"and had not been received as at {long_date(reminder.as_at)}: it is {days} late.",
             Table(
                 (
                     ("Council", f"{reminder.council} ({reminder.authority_code})"),
-                    ("Quarter", reminder.period),
+                    ("Quarter", quarter_words(reminder.period)),
                     ("Due", long_date(reminder.due_date)),
                     ("Days late", str(reminder.days_late)),
                 )

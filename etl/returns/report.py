@@ -61,6 +61,8 @@ MESSAGES = {
     "not_a_number": '"{value}" is not a number',
     "negative": '"{value}" is below zero',
     "not_a_percent": '"{value}" is over 100, and {extra} is a percent (0 to 100)',
+    "not_points": '"{value}" is beyond 100 either way, and {extra} is a gap in percentage points '
+    "(-100 to 100)",
     "percent_of_count": '"{value}" is a percent but {extra} is a count',
     "too_large": '"{value}" is more than {extra} (a typing slip? if the figure is right, '
     "ask for the indicator's maximum in commitments.yaml to be raised)",
