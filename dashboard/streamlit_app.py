@@ -47,6 +47,7 @@ pages = [
     ),
 ]
 page = st.navigation(pages, expanded=True)
+WITHOUT_AS_AT = {"Send a return"}
 accessibility.styles()
 
 
@@ -63,7 +64,10 @@ def _source() -> queries.Source | None:
 try:
     source = _source()
     meta = queries.meta(source) if source else {}
-    state.as_at_picker(Quarter.parse(meta["start"]) if meta.get("start") else None)
+    # Sending a return is not judged as at a date: the date and revised switch would do
+    # nothing there, so they are not shown.
+    if page.title not in WITHOUT_AS_AT:
+        state.as_at_picker(Quarter.parse(meta["start"]) if meta.get("start") else None)
     st.session_state["_source"] = source
     if meta.get("demo"):
         ui.demo_banner()

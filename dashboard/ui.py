@@ -41,14 +41,19 @@ def csv_download(label: str, data: pd.DataFrame, file_name: str, key: str) -> No
     st.download_button(label, csv, file_name=file_name, mime="text/csv", key=key)
 
 
-def version_download(db, history: pd.DataFrame, label: str, keys: tuple[str, str]):
-    """Choose one of ``history``'s versions and download it as it was sent (CSV).
+def version_download(
+    db, history: pd.DataFrame, label: str, keys: tuple[str, str], chosen: int | None = None
+):
+    """Choose one of ``history``'s versions and download it as it was sent (CSV); the
+    submission ``chosen`` (e.g. the one just sent) is picked first.
     Returns (the version's label, its submission id)."""
     from dashboard import upload_view  # only the pages about returns need these
     from etl.submissions import receipts
 
     versions = upload_view.version_choices(history)
-    picked = st.selectbox(label, list(versions), key=keys[0])
+    ids = list(versions.values())
+    first = ids.index(chosen) if chosen in ids else 0
+    picked = st.selectbox(label, list(versions), index=first, key=keys[0])
     st.download_button(
         f"Download {picked} (CSV)",
         receipts.version_csv(db, versions[picked]),
