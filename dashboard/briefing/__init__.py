@@ -21,7 +21,9 @@ from dashboard.briefing.figures import slide_figures
 from dashboard.briefing.pack import Inputs, Pack, finite_only, not_finite_message, text_table
 from dashboard.briefing.slides import (
     annex_slides,
+    changes_slides,
     figures_slide,
+    headline_slide,
     indicator_slides,
     milestone_slides,
     overview_slide,
@@ -50,6 +52,9 @@ def read(db: Path | str, as_at: dt.date, revised: bool = False) -> Inputs:
         report = engine.report(con, as_at, revised)
         series = engine.national_series(con, as_at, None, revised)
         meta = dict(con.execute(*sql.meta()).fetchall())
+        # The quarter before, for "what changed" (none before the strategy's first quarter).
+        before = views.previous_quarter_end(as_at, meta["start"]) if meta.get("start") else None
+        previous = engine.report(con, before, revised) if before else None
         tables = {name: con.execute(*sql.table(name)).df() for name in STRATEGY_TABLES}
         used = figures_used(con, as_at, revised)
         revised_by = revisions(con, as_at=as_at, revised=revised, triangle=False)
@@ -64,6 +69,7 @@ def read(db: Path | str, as_at: dt.date, revised: bool = False) -> Inputs:
         figures=used,
         revisions=revised_by,
         revision_threshold=threshold,
+        previous=previous,
     )
 
 
@@ -97,7 +103,9 @@ def build(
     indicators = report.indicators[report.indicators["commitment_id"].isin(ids)]
 
     slides = [title_slide(inputs, [theme_names[t] for t in chosen_themes])]
+    slides.append(headline_slide(inputs))
     slides.append(overview_slide(inputs))
+    slides += changes_slides(inputs)
     for theme in chosen_themes:
         theme_commitments = in_scope[in_scope["theme"] == theme]
         slides.append(

@@ -12,6 +12,9 @@ import pandas as pd
 from dashboard import format as fmt
 from etl.vocabulary import Names
 
+# A name in a slide's bullet is cut to this many characters: a slide has room for a few.
+NAME_WIDTH = 40
+
 
 def commitments_message(commitments: pd.DataFrame, names: Names) -> str:
     """'7 of 9 … on track or complete; 2 off track: C03 Annual STEM learning conference …
@@ -24,7 +27,7 @@ def commitments_message(commitments: pd.DataFrame, names: Names) -> str:
     for status in ("off_track", "at_risk"):
         ids = commitments.loc[commitments["status"] == status, "id"].tolist()
         if ids:
-            text += f" {fmt.word(status)} ({len(ids)}): {names.listed(ids, 3)}."
+            text += f" {fmt.word(status)} ({len(ids)}): {names.listed(ids, 2, NAME_WIDTH)}."
     return text
 
 
@@ -35,10 +38,10 @@ def milestones_message(milestones: pd.DataFrame, names: Names) -> str:
         text = "No milestone overdue"
     else:
         listed = [
-            f"{names(m.id)} (due {fmt.long_date(m.due)})"
-            for m in overdue.head(3).itertuples(index=False)
+            f"{names(m.id, NAME_WIDTH)} (due {fmt.long_date(m.due)})"
+            for m in overdue.head(2).itertuples(index=False)
         ]
-        more = f" and {len(overdue) - 3} more" if len(overdue) > 3 else ""
+        more = f" and {len(overdue) - 2} more" if len(overdue) > 2 else ""
         noun = "milestones" if len(overdue) != 1 else "milestone"
         text = f"{len(overdue)} {noun} overdue: {', '.join(listed)}{more}"
     return text + f"; {soon} due in the next 90 days."
@@ -66,3 +69,47 @@ def commitments_title(statuses: pd.Series) -> str:
 def indicators_title(statuses: pd.Series) -> str:
     counts = fmt.status_counts(statuses, fmt.INDICATOR_ORDER)
     return fmt.indicators_headline(counts, len(statuses))
+
+
+def headlines(report, previous, names: Names) -> list[str]:
+    """The three things to know: where the commitments stand, what moved since the quarter
+    before, and the milestones and indicators behind them."""
+    commitments, milestones, indicators = report.commitments, report.milestones, report.indicators
+    counts = fmt.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
+    first = (
+        fmt.commitments_on_track(counts, len(commitments))
+        + f"; {counts['off_track']} off track and {counts['at_risk']} at risk."
+    )
+    overdue = int((milestones["status"] == "overdue").sum())
+    soon = int((milestones["status"] == "due_soon").sum())
+    measured = int((indicators["status"] != "no_data").sum())
+    on = int((indicators["status"] == "on_track").sum())
+    third = (
+        f"{overdue} milestone{'s are' if overdue != 1 else ' is'} overdue and {soon} due in the "
+        f"next 90 days; {on} of {measured} measured indicators are on track."
+    )
+    return [first, moved_message(report, previous, names), third]
+
+
+def moved_message(report, previous, names: Names) -> str:
+    """'Since 30 June 2025, 2 commitments moved to a worse status (…) and 1 to a better one.'"""
+    if previous is None:
+        return "This is the strategy's first quarter: there is no earlier quarter to compare."
+    since = f"Since {fmt.long_date(previous.as_at)}"
+    was = previous.commitments.set_index("id")["status"]
+    worse, better = [], []
+    for row in report.commitments.itertuples(index=False):
+        before, now = fmt.RANK.get(was.get(row.id)), fmt.RANK.get(row.status)
+        if before is None or now is None or before == now:
+            continue
+        (worse if now < before else better).append(row.id)
+    if not worse and not better:
+        return f"{since}, no commitment's status has changed."
+    parts = []
+    if worse:
+        noun = "commitments" if len(worse) != 1 else "commitment"
+        moved = names.listed(worse, 2, NAME_WIDTH)
+        parts.append(f"{len(worse)} {noun} moved to a worse status ({moved})")
+    if better:
+        parts.append(f"{len(better)} to a better one ({names.listed(better, 2, NAME_WIDTH)})")
+    return f"{since}, " + " and ".join(parts) + "."

@@ -115,6 +115,7 @@ class Inputs:
     figures: FiguresUsed  # which versions' figures, and their fingerprint
     revisions: dict[str, Revisions]  # first published against latest, as at the same date
     revision_threshold: float  # a revision larger than this share earns a slide
+    previous: StatusReport | None = None  # as at the quarter before, for "what changed"
 
     @property
     def as_at(self) -> dt.date:

@@ -6,6 +6,7 @@ Layout boxes (inches on a 16:9 slide) are in ``LAYOUT`` so the PDF draws the sam
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -90,6 +91,7 @@ def pptx(pack: Pack) -> bytes:
         if slide.notes:
             page.notes_slide.notes_text_frame.text = slide.notes
     _record(deck, pack.figures)
+    _properties(deck, pack)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
@@ -108,6 +110,23 @@ def _record(deck, used: FiguresUsed) -> None:
     deck.part.relate_to(part, RECORD_TYPE)
     deck.core_properties.keywords = f"as at {used.as_at.isoformat()}; {used.mode}"
     deck.core_properties.comments = f"Figures fingerprint (SHA-256): {used.fingerprint}"
+
+
+AUTHOR = "STEM Strategy team, Scottish Government"
+
+
+def _properties(deck, pack: Pack) -> None:
+    """Title, author and dates, as a reader's file browser and screen reader show them.
+    The dates are the as-at date's (python-pptx's template says 2013 otherwise), so a pack
+    rebuilt for the same date is the same file."""
+    props = deck.core_properties
+    props.title = f"{pack.strategy_title}: briefing as at {fmt.long_date(pack.as_at)}"
+    props.subject = "Progress against the strategy's commitments, milestones and indicators"
+    props.author = props.last_modified_by = AUTHOR
+    props.language = "en-GB"
+    props.revision = 1
+    day = dt.datetime.combine(pack.as_at, dt.time())
+    props.created = props.modified = day
 
 
 class NotAPack(ValueError):

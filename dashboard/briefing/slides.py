@@ -29,6 +29,25 @@ def title_slide(inputs: Inputs, theme_names: list[str]) -> Slide:
     return Slide(inputs.strategy_title, "title", messages)
 
 
+def headline_slide(inputs: Inputs) -> Slide:
+    """Three things to know, first: a minister may read no further."""
+    messages = say.headlines(inputs.report, inputs.previous, inputs.names)
+    return Slide("Three things to know", "headline", messages)
+
+
+def changes_slides(inputs: Inputs) -> list[Slide]:
+    """What changed since last quarter, each commitment and indicator that moved."""
+    title = "What changed since last quarter"
+    if inputs.previous is None:
+        return []
+    changed = views.what_changed(inputs.previous, inputs.report)
+    message = say.moved_message(inputs.report, inputs.previous, inputs.names)
+    if changed.empty:
+        return [Slide(title, "changes", [message])]
+    table = changed.rename(columns={"Id": "Code"})
+    return table_slides(title, "changes", table, [message])
+
+
 def overview_slide(inputs: Inputs) -> Slide:
     report = inputs.report
     themes = report.themes
@@ -124,19 +143,20 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
     on_milestones = (
         [say.milestones_message(milestones, names), say.delivery_message(done, len(due_by))]
         if not milestones.empty
-        else [f"No milestones are set for {names.listed(commitments['id'])}."]
+        else [f"No milestones are set for {names.listed(commitments['id'], 3, say.NAME_WIDTH)}."]
     )
     messages = [commitments_said, *on_milestones, say.indicators_message(indicators)]
     manual = commitments[commitments["manual"]]
     for row in manual.itertuples(index=False):
         messages.append(
-            f"{fmt.first_upper(names(row.id))} is {fmt.word(row.status).lower()} by manual "
-            "judgement: " + _short(row.reason or "no reason given", 160)
+            f"{fmt.first_upper(names(row.id, say.NAME_WIDTH))} is {fmt.word(row.status).lower()} "
+            "by manual judgement (the reason is in the data annex)."
         )
     gaps = commitments.loc[commitments["data_gap"], "id"].tolist()
     if gaps:
         have = "has" if len(gaps) == 1 else "have"
-        messages.append(f"Data gap: {names.listed(gaps)} {have} an indicator without enough data.")
+        listed = names.listed(gaps, 3, say.NAME_WIDTH)
+        messages.append(f"Data gap: {listed} {have} an indicator without enough data.")
     charts_ = [commitments_chart] + ([indicators_chart] if len(indicators) else [])
     return Slide(f"{theme_name}", "theme", messages, charts_)
 

@@ -41,19 +41,30 @@ class Names:
         name = self._names.get(code)
         return f"{code} {name}" if name else code
 
-    def __call__(self, code: str) -> str:
-        """The code and name on first use, the name alone after."""
-        if code in self._used:
-            return self.title(code)
+    def __call__(self, code: str, width: int | None = None) -> str:
+        """The code and name on first use, the name alone after; a name longer than
+        ``width`` characters is cut with an ellipsis (a slide's bullet has room for a few)."""
+        title = _cut(self.title(code), width)
+        if code in self._used or code not in self._names:
+            return title
         self._used.add(code)
-        return self.full(code)
+        return f"{code} {title}"
 
-    def listed(self, codes: Iterable[str], most: int = 4) -> str:
+    def listed(self, codes: Iterable[str], most: int = 4, width: int | None = None) -> str:
         """'A, B, C and D', or 'A, B, C and 3 more' beyond ``most``."""
         codes = list(codes)
-        shown = [self(code) for code in codes[:most]]
+        shown = [self(code, width) for code in codes[:most]]
         if len(codes) > most:
             shown.append(f"{len(codes) - most} more")
         if len(shown) <= 1:
             return "".join(shown)
         return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _cut(text: str, width: int | None) -> str:
+    if width is None or len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut:  # at a word's end, not inside one
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
