@@ -172,6 +172,20 @@ class Override(_Model):
     reason: str
     by: str
     date: dt.date
+    # After this date the manual status shows as not reviewed, and `check` warns.
+    review_by: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _review_after_setting(self) -> Override:
+        if self.review_by is not None and self.review_by < self.date:
+            raise ValueError(
+                f"review_by {self.review_by} is before the override's date {self.date}"
+            )
+        return self
+
+    def not_reviewed(self, today: dt.date) -> bool:
+        """Its review date has passed."""
+        return self.review_by is not None and self.review_by < today
 
 
 class Commitment(_Model):

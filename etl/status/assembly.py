@@ -30,7 +30,7 @@ from etl.status.rules import (
     trajectory,
 )
 from etl.strategy import Settings
-from etl.vocabulary import commitment_reason
+from etl.vocabulary import commitment_reason, not_reviewed, stale
 
 # --- The report -------------------------------------------------------------------------
 
@@ -293,8 +293,11 @@ def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.Da
     for c in status_sql.commitments(con).itertuples(index=False):
         ms, inds = milestones_of[c.id], indicators_of[c.id]
         data_gap = any(i.status == "no_data" for i in inds)
+        review_by = None if pd.isna(c.override_review_by) else c.override_review_by
         if override_applies(c.override_status, c.override_date, basis.as_at):
             status, manual, reason = c.override_status, True, c.override_reason
+            if stale(c.override_date, review_by, basis.as_at):
+                reason = f"{not_reviewed(c.override_date, review_by)}. {reason}"
         else:
             status = commitment_status([m.status for m in ms], [i.status for i in inds])
             manual = False
@@ -311,14 +314,18 @@ def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.Da
                 "reason": reason,
                 "override_by": c.override_by if manual else None,
                 "override_date": c.override_date if manual else None,
+                "review_by": review_by if manual else None,
+                "not_reviewed": manual and stale(c.override_date, review_by, basis.as_at),
                 "data_gap": data_gap,
             }
         )
     columns = [
         "id", "title", "theme", "lead", "sectors", "status", "manual", "reason",
-        "override_by", "override_date", "data_gap",
+        "override_by", "override_date", "review_by", "not_reviewed", "data_gap",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).astype({"manual": "bool", "data_gap": "bool"})
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"manual": "bool", "not_reviewed": "bool", "data_gap": "bool"}
+    )
 
 
 def _themes(con, basis: _Basis, commitments, milestones, indicators) -> pd.DataFrame:

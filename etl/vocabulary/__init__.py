@@ -14,7 +14,8 @@ from etl.vocabulary.reasons import (
     commitment_reason,
     indicator_reason,
     milestone_reason,
-    override_reason,
+    not_reviewed,
+    stale,
 )
 
 __all__ = [
@@ -25,7 +26,8 @@ __all__ = [
     "figure_against",
     "indicator_reason",
     "milestone_reason",
-    "override_reason",
+    "not_reviewed",
+    "stale",
     "quarter_months",
     "quarter_words",
     "rounded",

@@ -75,15 +75,6 @@ def commitment_reason(status: str, milestones: Iterable, indicators: Iterable,
     return "; ".join(parts) or None
 
 
-def override_reason(reason: str | None, by: str | None, on, review_by=None, as_at=None) -> str:
-    """A manual status in words: who set it, when, why, and whether its review is past."""
-    text = f"Manual status set by {by or 'the policy team'} on {_day(on)}: {reason or ''}"
-    text = text.rstrip(": ")
-    if stale(on, review_by, as_at):
-        text = f"{not_reviewed(on, review_by)}. {text}"
-    return text
-
-
 def stale(on, review_by, as_at) -> bool:
     """A manual status whose review date has passed by ``as_at``."""
     return not _missing(review_by) and as_at is not None and _as_date(review_by) < as_at
