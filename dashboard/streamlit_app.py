@@ -49,6 +49,7 @@ pages = [
 page = st.navigation(pages, expanded=True)
 WITHOUT_AS_AT = {"Send a return"}
 accessibility.styles()
+accessibility.enter_applies_dates()
 
 
 def _source() -> queries.Source | None:
@@ -71,6 +72,9 @@ try:
     st.session_state["_source"] = source
     if meta.get("demo"):
         ui.demo_banner()
+    # The link to this view, in a place kept for it in the sidebar: redrawn whenever the
+    # page puts a choice in the address, so it holds them all even if the page stops early.
+    state.link_slot(st.sidebar.empty() if page.title not in WITHOUT_AS_AT else None)
     page.run()
 except store.StoreBusy:
     ui.store_busy()

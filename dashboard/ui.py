@@ -73,9 +73,11 @@ def figures_note(report) -> None:
     """Which figures a page shows: as known on the as-at date, or revised (and says so)."""
     if report.revised:
         st.info(
-            f"**Revised figures**: these are the {report.figures_label}, including "
-            "corrections councils sent after the as-at date. Turn off *Revised figures* in "
-            "the sidebar to see what was known on the day.",
+            f"**Revised figures**: these are the {report.figures_label}. For the quarters "
+            f"ended by {fmt.long_date(report.as_at)} they add every return councils sent "
+            "after that day: late first returns and corrections. What changed below says "
+            "which figures moved a status. Turn off *Revised figures* in the sidebar to see "
+            "what was known on the day.",
             icon=":material/history:",
         )
     else:

@@ -14,6 +14,7 @@ from dashboard import format as fmt
 from etl.councils import NATIONAL_CODE, council_count
 from etl.periods import Quarter, last_ended
 from etl.status import overdue_returns
+from etl.vocabulary import changes
 
 
 def quarter_ends(today: date, count: int = 8) -> list[date]:
@@ -106,7 +107,9 @@ def commitment_table(
 
 
 def what_changed(previous, current) -> pd.DataFrame:
-    """Commitments and indicators whose status moved between two reports, and which way."""
+    """Commitments and indicators whose status moved between two reports, which way, and
+    why (a late return or a correction, a milestone passing its date, a manual status, the
+    rule)."""
     rows = []
     for kind, key in (("Commitment", "commitments"), ("Indicator", "indicators")):
         before = getattr(previous, key).set_index("id")["status"]
@@ -129,9 +132,14 @@ def what_changed(previous, current) -> pd.DataFrame:
                     "Was": fmt.label(was),
                     "Now": fmt.label(row.status),
                     "Direction": {"better": "↑ better", "worse": "↓ worse"}.get(way, way),
+                    "Why": (
+                        changes.commitment_moved(row.id, previous, current)
+                        if key == "commitments"
+                        else changes.indicator_moved_by_id(row.id, previous, current)
+                    ),
                 }
             )
-    return pd.DataFrame(rows, columns=["What", "Id", "Name", "Was", "Now", "Direction"])
+    return pd.DataFrame(rows, columns=["What", "Id", "Name", "Was", "Now", "Direction", "Why"])
 
 
 def coverage(returns: pd.DataFrame, period: str | None) -> dict:
