@@ -27,7 +27,7 @@ def commitments_message(commitments: pd.DataFrame, names: Names) -> str:
     for status in ("off_track", "at_risk"):
         ids = commitments.loc[commitments["status"] == status, "id"].tolist()
         if ids:
-            text += f" {fmt.word(status)} ({len(ids)}): {names.listed(ids, 2, NAME_WIDTH)}."
+            text += end(f" {fmt.word(status)} ({len(ids)}): {names.listed(ids, 2, NAME_WIDTH)}")
     return text
 
 
@@ -113,3 +113,8 @@ def moved_message(report, previous, names: Names) -> str:
     if better:
         parts.append(f"{len(better)} to a better one ({names.listed(better, 2, NAME_WIDTH)})")
     return f"{since}, " + " and ".join(parts) + "."
+
+
+def end(sentence: str) -> str:
+    """The sentence with its full stop, unless a cut name's ellipsis already ends it."""
+    return sentence if sentence.endswith(("…", ".")) else sentence + "."

@@ -143,7 +143,11 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
     on_milestones = (
         [say.milestones_message(milestones, names), say.delivery_message(done, len(due_by))]
         if not milestones.empty
-        else [f"No milestones are set for {names.listed(commitments['id'], 3, say.NAME_WIDTH)}."]
+        else [
+            say.end(
+                f"No milestones are set for {names.listed(commitments['id'], 3, say.NAME_WIDTH)}"
+            )
+        ]
     )
     messages = [commitments_said, *on_milestones, say.indicators_message(indicators)]
     manual = commitments[commitments["manual"]]
