@@ -106,6 +106,30 @@ def styles() -> None:
     st.html(STYLES)
 
 
+def enter_applies_dates() -> None:
+    """Enter in a date box applies the date typed (Streamlit's date field applies it only
+    when its calendar closes, so a keyboard user pressing Enter saw nothing happen). The
+    focus stays on the field. Installed once per browser tab; takes no space."""
+    st.html(
+        "<script>(() => {"
+        "  if (window.__stemEnterAppliesDates) return;"
+        "  window.__stemEnterAppliesDates = true;"
+        "  document.addEventListener('keydown', (event) => {"
+        "    if (event.key !== 'Enter') return;"
+        "    const inside = event.target.closest;"
+        "    const field = inside && event.target.closest('[data-testid=stDateInput]');"
+        "    if (!field) return;"
+        "    event.preventDefault();"
+        # Escape closes the field's calendar, which is when Streamlit takes the date typed.
+        "    event.target.dispatchEvent(new KeyboardEvent('keydown',"
+        "      {key: 'Escape', code: 'Escape', keyCode: 27, bubbles: true, cancelable: true}));"
+        ""
+        "  }, true);"
+        "})();</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def footer() -> None:
     """Every page's footer: a link to the accessibility statement."""
     st.divider()

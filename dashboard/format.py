@@ -6,13 +6,13 @@ an icon, and every chart and table shows them together.
 
 from __future__ import annotations
 
-import math
 import re
 import string
 from datetime import date
 
 import pandas as pd
 
+from etl import vocabulary
 from etl.councils import council_count
 from etl.periods import day_text
 from etl.status.words import WORDS
@@ -62,18 +62,20 @@ ON_TRACK = "#2b9c93"  # palette teal
 COMPLETE = "#002d54"  # palette dark blue
 NO_DATA = "#cccccc"  # light grey
 
-# icon, colour (returns reuse "overdue" and "not_yet_due")
+# icon, colour (returns reuse "overdue" and "not_yet_due"). One symbol, one meaning: ▲ is
+# "at risk" only; a milestone due soon, a late return and one overdue have their own
+# (tests/test_vocabulary.py checks no two words share a symbol).
 _LOOK = {
     "complete": ("✔", COMPLETE),
     "on_track": ("●", ON_TRACK),
     "at_risk": ("▲", AT_RISK),
     "off_track": ("✖", OFF_TRACK),
     "no_data": ("○", NO_DATA),
-    "overdue": ("✖", OFF_TRACK),
-    "due_soon": ("▲", AT_RISK),
-    "not_yet_due": ("●", ON_TRACK),
-    "submitted_on_time": ("✔", ON_TRACK),
-    "submitted_late": ("▲", AT_RISK),
+    "overdue": ("■", OFF_TRACK),
+    "due_soon": ("◆", AT_RISK),
+    "not_yet_due": ("◇", ON_TRACK),
+    "submitted_on_time": ("☑", ON_TRACK),
+    "submitted_late": ("◐", AT_RISK),
 }
 # word (etl.status.words, the one set the command line uses too), icon, colour
 STATUS: dict[str, tuple[str, str, str]] = {s: (WORDS[s], *_LOOK[s]) for s in WORDS}
@@ -91,7 +93,7 @@ THEME_NAMES = {
     "inspiration": "Inspiration",
     "connection": "Connection",
 }
-UNITS = {"count": "number", "percent": "%"}
+UNITS = {"count": "number", "percent": "%", "percentage_points": "percentage points"}
 
 
 def word(status: str | None) -> str:
@@ -137,13 +139,8 @@ def long_date(day: date | pd.Timestamp | None) -> str:
 
 
 def number(value: float | None, unit: str = "count") -> str:
-    if value is None or pd.isna(value):
-        return "no figure"
-    if not math.isfinite(value):  # a sum of absurd figures overflowed
-        return "too large to show"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
+    """The figure in its unit, rounded as everywhere else (etl.vocabulary.figure)."""
+    return vocabulary.figure(value, unit)
 
 
 def status_counts(statuses: pd.Series, order: tuple[str, ...]) -> dict[str, int]:
@@ -186,7 +183,7 @@ def first_upper(text: str) -> str:
 
 
 def axis_title(unit: str) -> str:
-    return "Per cent (%)" if unit == "percent" else "Number"
+    return vocabulary.axis_title(unit)
 
 
 def due_text(due, original_due) -> str:
@@ -237,7 +234,7 @@ def milestone_text(status: str, on_time) -> str:
 
 def return_label(status: str) -> str:
     """A return's status: a return not yet due is neutral (○), not a milestone's green."""
-    return "○ Not yet due" if status == "not_yet_due" else label(status)
+    return label(status)
 
 
 def return_colour(status: str) -> str:

@@ -23,9 +23,9 @@ today, corrections included, and every page says so.
 
 **Milestones**
 - ✔ **Complete** when it was completed on or before the as-at date (on time, or late).
-- ✖ **Overdue** when its due date has passed and it is not complete.
-- ▲ **Due soon** when it is due within the next 90 days.
-- ● **Not yet due** otherwise.
+- ■ **Overdue** when its due date has passed and it is not complete.
+- ◆ **Due soon** when it is due within the next 90 days.
+- ◇ **Not yet due** otherwise.
 
 **Indicators** compare the national figure with the trajectory: straight lines from the
 baseline to each target in turn.
@@ -43,8 +43,8 @@ baseline to each target in turn.
   ▲ **At risk** if any indicator is at risk; else ✔ **Complete** when every milestone is
   complete; else ● **On track**. Indicators without data are flagged as a *data gap*.
 
-**Returns** are due {due_days} days after the quarter ends: ✔ on time, ◐ late, ✖ overdue, or
-○ not yet due.
+**Returns** are due {due_days} days after the quarter ends: ☑ on time, ◐ late, ■ overdue, or
+◇ not yet due.
 
 Changed due dates and targets are always shown beside the original
 ("due 30 June 2019, originally 31 December 2018").

@@ -14,7 +14,15 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import queries, views
-from etl.periods import AsAtOutOfRange, Quarter, as_at_range, check_as_at, parse_day
+from etl.periods import (
+    AsAtOutOfRange,
+    Quarter,
+    as_at_range,
+    check_as_at,
+    last_ended,
+    parse_day,
+    quarters_between,
+)
 
 # Before a database is set up nothing is judged; the picker still needs a first day.
 FIRST_QUARTER = Quarter(2017, 4)
@@ -23,6 +31,15 @@ FIRST_QUARTER = Quarter(2017, 4)
 def _pick(day: date) -> None:
     st.session_state["as_at"] = day
     st.session_state.pop("_as_at_problem", None)
+
+
+def _quarter_end_chosen() -> None:
+    """A quarter end from the picker becomes the as-at date; the picker empties again, so it
+    never shows a date other than the one in use."""
+    end = st.session_state.get("_quarter_end")
+    if end is not None:
+        _pick(end)
+    st.session_state["_quarter_end"] = None
 
 
 def _chosen_by_hand() -> None:
@@ -79,18 +96,19 @@ def as_at_picker(start: Quarter | None = None) -> date:
         )
         if problem := st.session_state.get("_as_at_problem"):
             st.warning(fmt.plain(problem), icon=":material/warning:")  # quotes the link
-        st.caption("Quick choice: the end of a recent quarter")
-        ends = views.quarter_ends(today, 4)
-        columns = st.columns(2)
-        for n, end in enumerate(ends):
-            columns[n % 2].button(
-                f"{end:%d %b %Y}",
-                key=f"as_at_{end.isoformat()}",
-                on_click=_pick,
-                args=(end,),
-                width="stretch",
-                help=f"Status as at the end of the quarter, {fmt.long_date(end)}",
-            )
+        # Every quarter end since the strategy began, latest first: a picker, not a few
+        # buttons that stop at last year.
+        ends = views.quarter_ends(today, len(quarters_between(start, last_ended(today))))
+        st.selectbox(
+            "Or the end of a quarter",
+            ends,
+            index=None,
+            key="_quarter_end",
+            format_func=lambda end: f"{fmt.long_date(end)} ({Quarter.containing(end)})",
+            placeholder="Choose a quarter end",
+            on_change=_quarter_end_chosen,
+            help="Status as at the last day of the quarter you choose.",
+        )
         if chosen != today:
             st.button("Back to today", on_click=_pick, args=(today,), width="stretch")
     return chosen or today
@@ -143,5 +161,97 @@ def choose(
         st.session_state[widget] = wanted if wanted in options else options[0]
     value = container.selectbox(label, options, key=widget, format_func=format_func, **kwargs)
     st.session_state[kept] = value
+    changed = st.query_params.get(key) != value
     st.query_params[key] = value
+    if changed:
+        _draw_link()
     return value
+
+
+def choose_many(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    param: str,
+    format_func: Callable[[str], str] = str,
+    container=st,
+    **kwargs,
+) -> list[str]:
+    """A multiselect whose choices live in the URL as ``?param=id&param=id`` (the ids, not
+    the labels Streamlit's own binding would write), so a shared link keeps the filter."""
+    options = list(options)
+    if key not in st.session_state:  # a session's first run: the link's choices
+        st.session_state[key] = [v for v in st.query_params.get_all(param) if v in options]
+    else:  # a choice the options no longer hold (another date) is dropped, not an error
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    value = container.multiselect(label, options, key=key, format_func=format_func, **kwargs)
+    _to_url(param, value)
+    return value
+
+
+def kept_text(label: str, key: str, param: str, container=st, **kwargs) -> str:
+    """A text box (a search) whose text lives in the URL as ``?param=text``."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param, "")
+    value = container.text_input(label, key=key, **kwargs)
+    _to_url(param, value)
+    return value
+
+
+def kept_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool:
+    """A switch whose state lives in the URL as ``?param=1`` when on."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param) == "1"
+    value = container.toggle(label, key=key, **kwargs)
+    _to_url(param, "1" if value else "")
+    return value
+
+
+def _to_url(param: str, value) -> None:
+    before = st.query_params.get_all(param)
+    if value:
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+    if before != st.query_params.get_all(param):
+        _draw_link()
+
+
+_LINK_SLOT, _LINK_DRAWN = "_link_slot", "_link_drawn"
+
+
+def link_slot(slot) -> None:
+    """Where this run's link to the view goes (None: no link on this page); drawn now."""
+    st.session_state[_LINK_SLOT] = slot
+    st.session_state[_LINK_DRAWN] = 0
+    _draw_link()
+
+
+def _draw_link() -> None:
+    slot = st.session_state.get(_LINK_SLOT)
+    if slot is None:
+        return
+    st.session_state[_LINK_DRAWN] += 1  # each drawing in a run is a new element
+    with slot.container():
+        link_to_view(st.session_state[_LINK_DRAWN])
+
+
+def link_to_view(key: int) -> None:
+    """'Copy link to this view': the address with every choice in it, in a box with a copy
+    button, to paste into an e-mail (a colleague who opens it sees the same view)."""
+    with st.popover("Copy link to this view", icon=":material/link:", key=f"link_{key}"):
+        st.caption("Copy this link (the button at its right) and send it to a colleague.")
+        # The address the browser asked for (none in a test run): this page, with every choice.
+        page = (st.context.url or "").split("?")[0]
+        st.code(page + _query(), language=None, wrap_lines=True)
+
+
+def _query() -> str:
+    """The address's choices. The date and the revised switch are bound to the address by the
+    browser, which may not have told this run yet: they are taken from the widgets."""
+    from urllib.parse import urlencode
+
+    own = {"as_at": as_at().isoformat(), "revised": "true" if revised() else None}
+    pairs = [(k, v) for k in st.query_params if k not in own for v in st.query_params.get_all(k)]
+    pairs += [(k, v) for k, v in own.items() if v is not None]
+    return ("?" + urlencode(pairs)) if pairs else ""

@@ -47,7 +47,9 @@ pages = [
     ),
 ]
 page = st.navigation(pages, expanded=True)
+WITHOUT_AS_AT = {"Send a return"}
 accessibility.styles()
+accessibility.enter_applies_dates()
 
 
 def _source() -> queries.Source | None:
@@ -63,10 +65,16 @@ def _source() -> queries.Source | None:
 try:
     source = _source()
     meta = queries.meta(source) if source else {}
-    state.as_at_picker(Quarter.parse(meta["start"]) if meta.get("start") else None)
+    # Sending a return is not judged as at a date: the date and revised switch would do
+    # nothing there, so they are not shown.
+    if page.title not in WITHOUT_AS_AT:
+        state.as_at_picker(Quarter.parse(meta["start"]) if meta.get("start") else None)
     st.session_state["_source"] = source
     if meta.get("demo"):
         ui.demo_banner()
+    # The link to this view, in a place kept for it in the sidebar: redrawn whenever the
+    # page puts a choice in the address, so it holds them all even if the page stops early.
+    state.link_slot(st.sidebar.empty() if page.title not in WITHOUT_AS_AT else None)
     page.run()
 except store.StoreBusy:
     ui.store_busy()

@@ -44,14 +44,19 @@ def csv_download(label: str, data: pd.DataFrame, file_name: str, key: str) -> No
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def version_download(db, history: pd.DataFrame, label: str, keys: tuple[str, str]):
+def version_download(
+    db, history: pd.DataFrame, label: str, keys: tuple[str, str], chosen: int | None = None
+):
     """Choose one of ``history``'s versions and download it as it was sent (the workbook a
-    council sent, else CSV). Returns (the version's label, its submission id)."""
+    council sent, else CSV); the submission ``chosen`` (e.g. the one just sent) is picked
+    first. Returns (the version's label, its submission id)."""
     from dashboard import upload_view  # only the pages about returns need these
     from etl.submissions import receipts
 
     versions = upload_view.version_choices(history)
-    picked = st.selectbox(label, list(versions), key=keys[0])
+    ids = list(versions.values())
+    first = ids.index(chosen) if chosen in ids else 0
+    picked = st.selectbox(label, list(versions), index=first, key=keys[0])
     data, suffix = receipts.version_file(db, versions[picked])
     excel = suffix == ".xlsx"
     st.download_button(
@@ -74,9 +79,11 @@ def figures_note(report) -> None:
     """Which figures a page shows: as known on the as-at date, or revised (and says so)."""
     if report.revised:
         st.info(
-            f"**Revised figures**: these are the {report.figures_label}, including "
-            "corrections councils sent after the as-at date. Turn off *Revised figures* in "
-            "the sidebar to see what was known on the day.",
+            f"**Revised figures**: these are the {report.figures_label}. For the quarters "
+            f"ended by {fmt.long_date(report.as_at)} they add every return councils sent "
+            "after that day: late first returns and corrections. What changed below says "
+            "which figures moved a status. Turn off *Revised figures* in the sidebar to see "
+            "what was known on the day.",
             icon=":material/history:",
         )
     else:

@@ -14,11 +14,13 @@ from datetime import date
 import pandas as pd
 
 from etl.councils import council_name
-from etl.periods import Quarter, last_ended, quarters_between
+from etl.periods import Quarter, day_text, last_ended, quarters_between
 from etl.returns import Problem, Report
 from etl.returns.contract import neutralise
+from etl.status.rules import return_due_date
 from etl.submissions import receipts
 from etl.submissions.review import Query
+from etl.vocabulary import quarter_words
 
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -28,6 +30,13 @@ PLAIN_TABLE_ROWS = 300  # longer problem lists go in a scrolling data grid
 def quarter_choices(start: str, today: date) -> list[str]:
     """Every quarter a return may be sent for, the latest ended first."""
     return [str(q) for q in reversed(quarters_between(Quarter.parse(start), last_ended(today)))]
+
+
+def quarter_text(period: str, due_days: int) -> str:
+    """'2025-Q3 (July to September 2025), due 11 November 2025': councils also count
+    financial quarters, so the months and the due date stand beside the code."""
+    due = return_due_date(period, due_days)
+    return f"{quarter_words(period)}, due {day_text(due)}"
 
 
 def status_label(report: Report) -> str:
@@ -140,14 +149,9 @@ def receipt_text(receipt: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def query_text(query: Query) -> str:
-    breakdown = (
-        ""
-        if (query.sex, query.simd_quintile) == ("all", "all")
-        else (f" ({query.sex}, SIMD quintile {query.simd_quintile})")
-    )
+def query_text(query: Query, names: dict[str, str] | None = None) -> str:
     return (
-        f"**Large change ({query.change_text})**: {query.indicator_id}{breakdown} was "
+        f"**Large change ({query.change_text})**: {query.named(names)} was "
         f"{query.previous:,g} in the previous quarter and is {query.value:,g} in this return. "
         "Tick to confirm it and say briefly why it changed."
     )
@@ -172,6 +176,11 @@ def receipt_heading(receipt: dict) -> str:
 
 def receipt_file_name(receipt: dict) -> str:
     return f"receipt-{receipt['authority_code']}-{receipt['period']}-v{receipt['version']}.txt"
+
+
+def newest_first(history: pd.DataFrame) -> pd.DataFrame:
+    """The log with the version received last at the top (the one just sent)."""
+    return history.sort_values(["received_at", "submission_id"], ascending=False, ignore_index=True)
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from dashboard import format as fmt
 from etl.councils import NATIONAL_CODE, council_count
 from etl.periods import Quarter, last_ended
 from etl.status import overdue_returns
+from etl.vocabulary import changes
 
 
 def quarter_ends(today: date, count: int = 8) -> list[date]:
@@ -92,20 +93,23 @@ def commitment_table(
         {
             "Commitment": frame["id"],
             "Title": frame["title"],
-            "Theme": frame["theme"].map(lambda t: fmt.THEME_NAMES.get(t, t)),
-            "Lead": frame["lead"],
-            "Sectors": [", ".join(s or []) for s in frame["sectors"]],
+            # Status and why come next: a reader at 1,400 px sees them without scrolling.
             "Status": [
                 fmt.label(s) + (" (manual)" if m else "") + (" · data gap" if g else "")
                 for s, m, g in zip(frame["status"], frame["manual"], frame["data_gap"], strict=True)
             ],
             "Why": frame["reason"].fillna(""),
+            "Theme": frame["theme"].map(lambda t: fmt.THEME_NAMES.get(t, t)),
+            "Lead": frame["lead"],
+            "Sectors": [", ".join(s or []) for s in frame["sectors"]],
         }
     ).reset_index(drop=True)
 
 
 def what_changed(previous, current) -> pd.DataFrame:
-    """Commitments and indicators whose status moved between two reports, and which way."""
+    """Commitments and indicators whose status moved between two reports, which way, and
+    why (a late return or a correction, a milestone passing its date, a manual status, the
+    rule)."""
     rows = []
     for kind, key in (("Commitment", "commitments"), ("Indicator", "indicators")):
         before = getattr(previous, key).set_index("id")["status"]
@@ -128,9 +132,14 @@ def what_changed(previous, current) -> pd.DataFrame:
                     "Was": fmt.label(was),
                     "Now": fmt.label(row.status),
                     "Direction": {"better": "↑ better", "worse": "↓ worse"}.get(way, way),
+                    "Why": (
+                        changes.commitment_moved(row.id, previous, current)
+                        if key == "commitments"
+                        else changes.indicator_moved_by_id(row.id, previous, current)
+                    ),
                 }
             )
-    return pd.DataFrame(rows, columns=["What", "Id", "Name", "Was", "Now", "Direction"])
+    return pd.DataFrame(rows, columns=["What", "Id", "Name", "Was", "Now", "Direction", "Why"])
 
 
 def coverage(returns: pd.DataFrame, period: str | None) -> dict:

@@ -77,6 +77,8 @@ def _value(indicator: Indicator, national: float, weight: float, factor: float) 
     value = value * factor if indicator.direction == "up" else value / factor
     if indicator.unit == "percent":
         return round(float(np.clip(value, 0, 100)), 1)
+    if indicator.unit == "percentage_points":
+        return round(float(np.clip(value, -100, 100)), 1)
     return float(max(0, round(value)))
 
 
@@ -97,7 +99,7 @@ def _breakdown_rows(
         for quintile, share in enumerate(shares, start=1):
             value = headline * share if is_count else headline * (0.8 + share)
             rows.append(("all", str(quintile), value))
-    cap = 100 if indicator.unit == "percent" else None
+    cap = 100 if indicator.unit != "count" else None
     return [
         (sex, simd, round(float(np.clip(v, 0, cap)), 1) if cap else float(max(0, round(v))))
         for sex, simd, v in rows
@@ -137,7 +139,7 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
         national = code == NATIONAL_CODE
         weight = 1 if national else POPULATION_THOUSANDS.get(code, 0) / total
         own = [i for i in indicators if (i.reported_by == "national") == national]
-        percent = {i.id for i in own if i.unit == "percent"}
+        percent = {i.id for i in own if i.unit != "count"}
         if not own:
             continue
         # Each council has its own habits: how often it is late, and how far it runs ahead.

@@ -286,6 +286,15 @@ MIGRATIONS: list[tuple[int, str]] = [
             built_at TIMESTAMP NOT NULL);
         """,
     ),
+    (
+        10,
+        # A manual status carries a review date (issue 27): past it, every view says the
+        # status has not been reviewed since it was set, so an old judgement cannot pass
+        # for a current one. NULL for an override without one; `init` fills it.
+        """
+        ALTER TABLE commitments ADD COLUMN override_review_by DATE;
+        """,
+    ),
 ]
 
 
@@ -430,6 +439,12 @@ def _replace_strategy(con: duckdb.DuckDBPyConnection, strategy: StrategyFile) ->
         set_meta(con, key, value)
     for table, values in rows.items():
         if values:
+            # A column a later migration added comes last: a store still at an older schema
+            # (one being upgraded) takes the columns it has.
+            width = con.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchone()[0]
+            values = [row[:width] for row in values]
             marks = ", ".join("?" * len(values[0]))
             con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
 
@@ -470,7 +485,8 @@ def _commitment_rows(strategy: StrategyFile) -> list[tuple]:
             (c.id, c.title, c.theme, c.also_themes, c.lead, c.sectors, c.source,
              sources.get(c.source), c.source_text,
              override.status if override else None, override.reason if override else None,
-             override.by if override else None, override.date if override else None, n)
+             override.by if override else None, override.date if override else None, n,
+             override.review_by if override else None)
         )  # fmt: skip
     return rows
 

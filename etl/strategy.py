@@ -116,7 +116,7 @@ class IndicatorChange(_Model):
 class Indicator(_Model):
     id: str
     name: str
-    unit: Literal["count", "percent"]
+    unit: Literal["count", "percent", "percentage_points"]
     direction: Literal["up", "down"]
     reported_by: Literal["local_authorities", "national"]
     aggregation: Literal["sum", "mean"]
@@ -147,11 +147,20 @@ class Indicator(_Model):
                     problems.append(
                         f"{point.value:g} at {point.period} is not a percent (0 to 100)"
                     )
-        if self.unit == "percent" and self.maximum is not None and self.maximum > 100:
-            problems.append(f"maximum {self.maximum:g} is not a percent (0 to 100)")
+        if self.unit == "percentage_points":
+            # A gap between two percentages: either side of zero, never beyond 100.
+            for point in [self.baseline, *self.targets]:
+                if not -100 <= point.value <= 100:
+                    problems.append(
+                        f"{point.value:g} at {point.period} is not a gap in percentage points "
+                        "(-100 to 100)"
+                    )
+        if self.unit != "count" and self.maximum is not None and self.maximum > 100:
+            what = "percent" if self.unit == "percent" else "gap in percentage points"
+            problems.append(f"maximum {self.maximum:g} is not a {what} (up to 100)")
         ceiling = contract.maximum(self.unit, self.maximum)
         for point in [self.baseline, *self.targets]:
-            if point.value > ceiling and not (self.unit == "percent" and point.value > 100):
+            if point.value > ceiling and not (self.unit != "count" and abs(point.value) > 100):
                 problems.append(
                     f"{point.value:g} at {point.period} is above the maximum {ceiling:g}"
                 )
@@ -165,6 +174,20 @@ class Override(_Model):
     reason: str
     by: str
     date: dt.date
+    # After this date the manual status shows as not reviewed, and `check` warns.
+    review_by: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _review_after_setting(self) -> Override:
+        if self.review_by is not None and self.review_by < self.date:
+            raise ValueError(
+                f"review_by {self.review_by} is before the override's date {self.date}"
+            )
+        return self
+
+    def not_reviewed(self, today: dt.date) -> bool:
+        """Its review date has passed."""
+        return self.review_by is not None and self.review_by < today
 
 
 class Commitment(_Model):

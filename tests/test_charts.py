@@ -121,7 +121,7 @@ def test_milestone_timeline_puts_status_words_on_bars_and_marks_the_as_at_date()
     fig = milestone_charts.milestone_timeline(milestones(), AS_AT, SOURCE, start=date(2017, 10, 26))
     labelled(fig)
     bars = fig.data[0]
-    assert list(bars.text) == ["✔ Complete (late)", "▲ Due soon", "✖ Overdue"]
+    assert list(bars.text) == ["✔ Complete (late)", "◆ Due soon", "■ Overdue"]
     assert list(bars.marker.color) == [fmt.colour(s) for s in ("complete", "due_soon", "overdue")]
     assert "due 30 June 2019, originally 31 December 2018" in bars.customdata[0]
     # the second milestone's bar starts where the first one was due
@@ -143,7 +143,7 @@ def test_returns_grid_shows_an_icon_in_every_cell():
     fig = returns_charts.returns_grid(grid, AS_AT, SOURCE)
     heat = fig.data[0]
     assert list(heat.y) == ["Fife", "Angus"]
-    assert [list(row) for row in heat.text] == [["✔", "✖"], ["▲", "○"]]
+    assert [list(row) for row in heat.text] == [["☑", "■"], ["◐", "◇"]]
     assert "0 of 2 councils have sent their 2025-Q2 return" in title(fig)
 
 

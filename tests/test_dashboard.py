@@ -98,10 +98,33 @@ def test_overview_as_at_comes_from_the_url_and_changes_what_is_shown(demo_db, mo
 
 def test_quick_as_at_choice_updates_the_url(demo_db, monkeypatch):
     at = run(demo_db, monkeypatch)
-    end = views.quarter_ends(date.today(), 2)[1]
-    at.sidebar.button(key=f"as_at_{end.isoformat()}").click().run()
+    picker = at.sidebar.selectbox(key="_quarter_end")
+    # Every quarter end since the strategy began (2017-Q4), latest first.
+    assert picker.options[-1] == "31 December 2017 (2017-Q4)"
+    assert len(picker.options) == len(views.quarter_ends(date.today(), 200)) - len(
+        [e for e in views.quarter_ends(date.today(), 200) if e < date(2017, 12, 31)]
+    )
+    end = date(2019, 6, 30)
+    picker.set_value(end).run()
     assert at.query_params["as_at"] == end.isoformat()
     assert f"As at {end.day} {end:%B %Y}" in texts(at)
+    assert at.sidebar.selectbox(key="_quarter_end").value is None  # empty again
+
+
+def test_every_commitment_filter_is_kept_in_the_address(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, "app_pages/commitments.py", as_at="2025-09-30",
+             status="off_track", search="STEM")  # fmt: skip
+    table = at.dataframe[0].value
+    assert len(table) and table["Status"].str.startswith("✖ Off track").all()
+    assert all(
+        "stem" in (c + t).lower() for c, t in zip(table["Commitment"], table["Title"], strict=True)
+    )
+    at.multiselect(key="f_theme").set_value(["equity"]).run()
+    assert at.query_params["theme"] == "equity" and at.query_params["status"] == "off_track"
+    at.multiselect(key="f_status").set_value([]).run()
+    assert "status" not in at.query_params
+    link = [c.value for c in at.sidebar.get("code")][-1]
+    assert "theme=equity" in link and "search=STEM" in link and "as_at=2025-09-30" in link
 
 
 def test_a_load_in_another_process_shows_on_the_next_run(tmp_path, strategy, monkeypatch):
@@ -174,7 +197,7 @@ def test_milestones_can_be_narrowed_to_overdue_and_due_soon(demo_db, monkeypatch
     at.toggle(key="m_slipping").set_value(True).run()
     slipping = at.dataframe[0].value
     assert 0 < len(slipping) < every
-    assert all(s.startswith(("✖ Overdue", "▲ Due soon")) for s in slipping["Status"])
+    assert all(s.startswith(("■ Overdue", "◆ Due soon")) for s in slipping["Status"])
 
 
 def test_councils_page_lists_who_to_chase_with_a_reminder(demo_db, monkeypatch):

@@ -4,14 +4,13 @@ the pure shaping in dashboard.views."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from dashboard import format as fmt
 from dashboard import sql, views
-from etl import store
+from etl import status, store
 from tests.status_fixture import COUNCILS, add_return
 
 TODAY = date.today()
@@ -54,22 +53,21 @@ def test_filters_that_leave_nothing_give_an_empty_table():
     assert "Commitment" in table.columns
 
 
-def test_what_changed_says_which_way():
-    before = SimpleNamespace(
-        commitments=commitments().assign(status=["on_track", "complete", "at_risk"]),
-        indicators=pd.DataFrame({"id": ["I1"], "name": ["Pupils"], "status": ["off_track"]}),
-    )
-    after = SimpleNamespace(
-        commitments=commitments(),
-        indicators=pd.DataFrame({"id": ["I1"], "name": ["Pupils"], "status": ["on_track"]}),
-    )
+def test_what_changed_says_which_way_and_why(demo_db):
+    """Each move with its reason (issue 27, part 2): here the quarter's new figures."""
+    with store.connect(demo_db) as con:
+        before, after = (status.report(con, date(2025, m, 30)) for m in (6, 9))
     changed = views.what_changed(before, after)
-    assert changed[["Id", "Direction"]].values.tolist() == [
-        ["C01", "↓ worse"],
-        ["C03", "↓ worse"],
-        ["I1", "↑ better"],
-    ]
-    assert changed["Was"][0] == "● On track" and changed["Now"][0] == "▲ At risk"
+    was = before.commitments.set_index("id")["status"]
+    for row in changed[changed["What"] == "Commitment"].itertuples():
+        now = after.commitments.set_index("id").loc[row.Id, "status"]
+        way = "↑ better" if fmt.RANK[now] > fmt.RANK[was[row.Id]] else "↓ worse"
+        assert (row.Was, row.Now, row.Direction) == (fmt.label(was[row.Id]), fmt.label(now), way)
+    assert changed["Why"].str.len().gt(0).all()
+    for row in changed[changed["What"] == "Indicator"].itertuples():
+        ind = after.indicators.set_index("id").loc[row.Id]
+        assert row.Why.startswith("new figures, for April to June 2025, from returns received")
+        assert f"{fmt.number(ind['actual'], ind['unit'])} against" in row.Why
 
 
 def returns() -> pd.DataFrame:
@@ -97,7 +95,7 @@ def test_chasing_list_and_reminder_for_the_latest_due_quarter():
 
 def test_completeness_grid_has_words_and_icons():
     grid = views.completeness_grid(returns())
-    assert grid.loc["Fife"].tolist() == ["✖ Overdue", "✔ On time"]
+    assert grid.loc["Fife"].tolist() == ["■ Overdue", "☑ On time"]
     assert views.coverage(returns(), "2025-Q2") == {
         "period": "2025-Q2",
         "received": 1,

@@ -45,7 +45,7 @@ def test_svg_keeps_title_as_at_date_and_source_line(commitments_figure, inputs):
     assert svg.startswith("<svg")
     assert export.title_of(commitments_figure) in svg
     assert "As at 31 December 2022" in svg
-    assert "Source: councils" in svg
+    assert "Source: Councils" in svg
     assert "DEMO DATA" in svg  # the demo database says its figures are invented
     received = inputs.coverage["received"]
     assert f"{received} of 32 councils reported for {inputs.coverage['period']}" in svg

@@ -104,10 +104,10 @@ def test_mail_settings_are_checked_with_the_setting_to_fix(tmp_path):
 EDINBURGH_REMINDER = """\
 Dear colleague,
 
-Our records show that City of Edinburgh's STEM Education and Training Strategy progress return for 2025-Q3 was due on 11 November 2025 and had not been received as at 1 December 2025: it is 20 days late.
+Our records show that City of Edinburgh's STEM Education and Training Strategy progress return for 2025-Q3 (July to September 2025) was due on 11 November 2025 and had not been received as at 1 December 2025: it is 20 days late.
 
 Council:   City of Edinburgh (S12000036)
-Quarter:   2025-Q3
+Quarter:   2025-Q3 (July to September 2025)
 Due:       11 November 2025
 Days late: 20
 

@@ -87,8 +87,8 @@ def test_an_invisible_character_in_a_message_is_named(small):
     data = "authority_code,period,indicator_id,value\nS12000036,2025-Q3,\u200bC01-I1,1\n"
     report = validate_return(data.encode(), "zw.csv", small, today=TODAY)
     assert [str(e) for e in report.errors] == [
-        'zw.csv row 2, column C (indicator_id): "<U+200B>C01-I1" is not an indicator in '
-        "commitments.yaml"
+        'zw.csv row 2, column C (indicator_id): "<U+200B>C01-I1" is not one of the '
+        "strategy's indicators (did you mean C01-I1?)"
     ]
 
 

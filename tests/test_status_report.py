@@ -132,9 +132,11 @@ def test_hand_worked_example_as_at_30_november_2018(db):
          "reason": None, "data_gap": False},
         # The override (at risk) is dated 2019-01-01, after D: ignored.
         {"id": "C02", "theme": "equity", "status": "off_track", "manual": False,
-         "reason": "indicator C02-I1 off track", "data_gap": False},
+         "reason": "Gap in STEM uptake: 22.0% against 18.8% expected by now (April to June "
+                   "2018); 3.2 points above it, and lower is better", "data_gap": False},
         {"id": "C03", "theme": "inspiration", "status": "at_risk", "manual": False,
-         "reason": "indicator C03-I1 at risk", "data_gap": False},
+         "reason": "Ambassadors active: 1,200 against 1,250 expected by now (January to "
+                   "March 2018)", "data_gap": False},
         # Its only milestone is due soon; no indicators.
         {"id": "C04", "theme": "connection", "status": "on_track", "manual": False,
          "reason": None, "data_gap": False},

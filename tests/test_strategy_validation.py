@@ -26,7 +26,8 @@ CASES = {
     ),
     "unknown-unit": (
         broken("unit: count", "unit: kg"),
-        ["commitments.yaml line 34: indicator C01-I1: unit \"kg\" is not one of 'count' or 'percent'"],
+        ["commitments.yaml line 34: indicator C01-I1: unit \"kg\" is not one of 'count', "
+         "'percent' or 'percentage_points'"],
     ),
     "missing-title": (
         broken("    title: Professional learning\n", ""),

@@ -75,7 +75,8 @@ def test_receipt_names_version_time_sender_hash_rows_and_explanations():
         "received_at": datetime(2025, 10, 3, 9, 5, 7), "submitted_by": "officer@edinburgh.example",
         "file_name": "edinburgh.csv", "rows": 45, "sha256": "ab" * 32,
         "queries": [{"indicator_id": "C01-I1", "sex": "all", "simd_quintile": "all",
-                     "previous": 100.0, "value": 1200.0, "explanation": "New STEM hub"}],
+                     "previous": 100.0, "value": 1200.0, "explanation": "New STEM hub",
+                     "name": "STEM hubs", "unit": "count"}],
     }  # fmt: skip
     text = view.receipt_text(receipt)
     for line in (
@@ -85,7 +86,8 @@ def test_receipt_names_version_time_sender_hash_rows_and_explanations():
         "Submitted by: officer@edinburgh.example",
         "Rows:         45",
         f"SHA-256:      {'ab' * 32}",
-        "- C01-I1 (all, SIMD all): 100 → 1200: New STEM hub",
+        "Quarter:      2025-Q3 (July to September 2025)",
+        "- C01-I1 STEM hubs: 100 → 1,200: New STEM hub",
     ):
         assert line in text.splitlines()
     assert view.receipt_file_name(receipt) == "receipt-S12000036-2025-Q3-v2.txt"

@@ -23,7 +23,8 @@ to use it. For example, you should be able to:
 - read every chart's figures without seeing the chart: each chart has a title, a summary
   sentence under it and its figures in a table (*Data for this chart*) with a CSV download;
 - tell statuses apart without colour: each has a word and a symbol (✔ complete, ● on track,
-  ▲ at risk, ✖ off track or overdue, ○ no data);
+  ▲ at risk, ✖ off track, ○ no data; for milestones and returns ■ overdue,
+  ◆ due soon, ◇ not yet due, ☑ on time, ◐ late: one symbol, one meaning);
 - use a screen reader (we test the pages' structure with axe-core).
 """
 )

@@ -22,16 +22,21 @@ ui.figures_note(report)
 
 choices = views.commitment_filters(report.commitments)
 with st.container(border=True):
-    search = st.text_input("Search titles, ids and leads", key="search")
+    # Every filter is kept in the address, so a shared link opens the same view.
+    search = state.kept_text("Search titles, ids and leads", key="search", param="search")
     columns = st.columns(4)
-    themes = columns[0].multiselect(
-        "Theme", choices["theme"], key="f_theme", format_func=lambda t: fmt.THEME_NAMES.get(t, t)
+    themes = state.choose_many(
+        "Theme", choices["theme"], "f_theme", "theme",
+        format_func=lambda t: fmt.THEME_NAMES.get(t, t), container=columns[0],
+    )  # fmt: skip
+    leads = state.choose_many("Lead", choices["lead"], "f_lead", "lead", container=columns[1])
+    sectors = state.choose_many(
+        "Sector", choices["sector"], "f_sector", "sector", container=columns[2]
     )
-    leads = columns[1].multiselect("Lead", choices["lead"], key="f_lead")
-    sectors = columns[2].multiselect("Sector", choices["sector"], key="f_sector")
-    statuses = columns[3].multiselect(
-        "Status", choices["status"], key="f_status", format_func=fmt.label
-    )
+    statuses = state.choose_many(
+        "Status", choices["status"], "f_status", "status", format_func=fmt.label,
+        container=columns[3],
+    )  # fmt: skip
 table = views.commitment_table(report.commitments, themes, leads, sectors, statuses, search)
 st.markdown(f"**{len(table)} of {len(report.commitments)} commitments** match.")
 st.dataframe(table, hide_index=True, width="stretch")
@@ -77,7 +82,7 @@ milestones = views.milestone_table(report.milestones, commitment=chosen)
 if milestones.empty:
     st.markdown("This commitment has no dated milestones.")
 else:
-    line = common.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+    line = common.source_line(as_at, demo=meta["demo"], what=common.STRATEGY_SOURCE)
     fig = milestone_charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
     ui.chart(fig, views.milestone_rows(milestones), f"milestones_{chosen}")
     st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")

@@ -20,29 +20,22 @@ for column, (status, count) in zip(st.columns(4), counts.items(), strict=True):
     column.metric(fmt.label(status), count)
 
 with st.container(border=True):
-    slipping = st.toggle("Only overdue and due soon", key="m_slipping")
+    # Every filter is kept in the address, so a shared link opens the same view.
+    slipping = state.kept_toggle("Only overdue and due soon", key="m_slipping", param="slipping")
     left, right = st.columns(2)
-    statuses = left.multiselect(
-        "Status",
-        fmt.MILESTONE_ORDER,
-        default=None,
-        key="m_status",
-        format_func=fmt.label,
-        disabled=slipping,
-        placeholder="All statuses",
-    )
-    themes = right.multiselect(
-        "Theme",
-        list(fmt.THEME_NAMES),
-        key="m_theme",
-        format_func=fmt.THEME_NAMES.get,
-        placeholder="All themes",
-    )
+    statuses = state.choose_many(
+        "Status", fmt.MILESTONE_ORDER, "m_status", "status", format_func=fmt.label,
+        container=left, disabled=slipping, placeholder="All statuses",
+    )  # fmt: skip
+    themes = state.choose_many(
+        "Theme", list(fmt.THEME_NAMES), "m_theme", "theme", format_func=fmt.THEME_NAMES.get,
+        container=right, placeholder="All themes",
+    )  # fmt: skip
 chosen = ["overdue", "due_soon"] if slipping else statuses
 milestones = views.milestone_table(report.milestones, chosen, themes=themes)
 st.markdown(f"**{len(milestones)} of {len(report.milestones)} milestones** shown.")
 
-line = common.source_line(as_at, demo=meta["demo"], what="commitments.yaml")
+line = common.source_line(as_at, demo=meta["demo"], what=common.STRATEGY_SOURCE)
 fig = milestone_charts.milestone_timeline(milestones, as_at, line, start=meta.get("published"))
 ui.chart(fig, views.milestone_rows(milestones), "all_milestones")
 st.dataframe(views.milestone_rows(milestones), hide_index=True, width="stretch")

@@ -50,6 +50,24 @@ else:
     st.markdown(f"{len(changed)} statuses moved since {since}.")
     st.dataframe(changed, hide_index=True, width="stretch")
 
+st.header("As known against revised")
+# The same date judged on the figures known that day and on the figures as they stand now:
+# each status the later returns and corrections moved, and why.
+known, now = queries.status(src, as_at, False), queries.status(src, as_at, True)
+moved = views.what_changed(known, now)
+if moved.empty:
+    st.markdown(
+        f"The returns sent after {fmt.long_date(as_at)} move no status: the figures as known "
+        "that day and as they stand now give the same statuses."
+    )
+else:
+    st.markdown(
+        f"{len(moved)} statuses differ between the figures as known on "
+        f"{fmt.long_date(as_at)} (Was) and as they stand now (Now), because of returns and "
+        "corrections councils sent after that day:"
+    )
+    st.dataframe(moved, hide_index=True, width="stretch")
+
 st.header("Data coverage")
 if cover["period"]:
     st.metric(

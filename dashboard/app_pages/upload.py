@@ -58,9 +58,11 @@ authority = left.selectbox(
 period = right.selectbox(
     "Quarter",
     view.quarter_choices(strategy.strategy.start, today),
+    format_func=lambda p: view.quarter_text(p, strategy.settings.returns_due_days),
     help="The latest quarter that has ended is chosen for you.",
     key="upload_period",
 )
+names = {i.id: i.name for _, i in strategy.indicators}
 st.download_button(
     f"Download the template for {council_name(authority)}, {period} (CSV)",
     template(strategy, authority, period),
@@ -134,10 +136,16 @@ if uploaded is not None:
         explanations, ticked = {}, set()
         for (code, quarter), comparison in result.comparisons.items():
             st.subheader(view.submission_text(code, quarter, len(comparison)))
+            # First, before Send: the version this file replaces and the figures that differ.
+            if replaced := result.replacing.get((code, quarter)):
+                with st.container(border=True, key=f"replacing_{code}_{quarter}"):
+                    st.warning(replaced.sentence, icon=":material/warning:")
+                    if not replaced.differences.empty:
+                        view_table(replaced.table())
             view_table(view.preview_table(comparison))
             for query in review.queries(comparison, code, quarter):
                 with st.container(border=True):
-                    st.markdown(view.query_text(query))
+                    st.markdown(view.query_text(query, names))
                     if st.checkbox("I have checked this figure and it is right", key=query.key):
                         ticked.add(query.key)
                     explanations[query.key] = st.text_input(
@@ -145,7 +153,7 @@ if uploaded is not None:
                     )
         if st.button("Send the return", type="primary", key="send"):
             try:
-                answered = review.answer(result.queries, explanations, ticked)
+                answered = review.answer(result.queries, explanations, ticked, names)
             except review.QueriesUnanswered as error:
                 st.error(f"Not sent yet: {fmt.plain(error)}.")
             else:
@@ -165,6 +173,8 @@ if uploaded is not None:
                     )
                     progress.update(label="Stored", state="complete")
                 st.session_state["upload_just_sent"] = True  # the receipt takes the focus
+                st.session_state["upload_sent_id"] = sent.receipts[0]["submission_id"]
+                st.session_state.pop("history_pick", None)  # the version just sent is chosen
                 st.rerun()  # show the receipt in place of the preview
 
     shown = done.get(sha, []) if uploaded is not None else []
@@ -185,11 +195,15 @@ if uploaded is not None:
         accessibility.focus_on(f"receipt_{shown[0]['submission_id']}")
 
 st.header("Submissions sent for " + council_name(authority))
-history = receipts.submissions(db, authority)
+history = view.newest_first(receipts.submissions(db, authority))
 if history.empty:
     st.write("Nothing has been sent for this authority yet.")
 else:
     st.dataframe(view.history_table(history), hide_index=True, width="stretch")
     ui.version_download(
-        db, history, "Download a version as sent", ("history_pick", "history_download")
+        db,
+        history,
+        "Download a version as sent",
+        ("history_pick", "history_download"),
+        chosen=st.session_state.get("upload_sent_id"),
     )

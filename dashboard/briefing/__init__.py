@@ -24,7 +24,9 @@ from dashboard.briefing.figures import slide_figures
 from dashboard.briefing.pack import Inputs, Pack, finite_only, not_finite_message, text_table
 from dashboard.briefing.slides import (
     annex_slides,
+    changes_slides,
     figures_slide,
+    headline_slide,
     indicator_slides,
     milestone_slides,
     overview_slide,
@@ -54,6 +56,9 @@ def read(db: Path | str, as_at: dt.date, revised: bool = False) -> Inputs:
         report = engine.report(con, as_at, revised)
         series = engine.national_series(con, as_at, None, revised)
         meta = dict(con.execute(*sql.meta()).fetchall())
+        # The quarter before, for "what changed" (none before the strategy's first quarter).
+        before = views.previous_quarter_end(as_at, meta["start"]) if meta.get("start") else None
+        previous = engine.report(con, before, revised) if before else None
         tables = {name: con.execute(*sql.table(name)).df() for name in STRATEGY_TABLES}
         used = figures_used(con, as_at, revised)
         revised_by = revisions(con, as_at=as_at, revised=revised, triangle=False)
@@ -69,6 +74,7 @@ def read(db: Path | str, as_at: dt.date, revised: bool = False) -> Inputs:
         revisions=revised_by,
         revision_threshold=Settings(**settings).revision_threshold,
         settings=settings,
+        previous=previous,
     )
 
 
@@ -134,7 +140,9 @@ def build(
     """The pack for the chosen themes (default: all) and commitments (default: all in them)."""
     chosen = scope(inputs, themes, commitments)
     slides = [title_slide(inputs, list(chosen.themes.values()))]
+    slides.append(headline_slide(inputs))
     slides.append(overview_slide(inputs))
+    slides += changes_slides(inputs)
     for theme, name in chosen.themes.items():
         part = chosen.of_theme(theme)
         slides.append(theme_slide(inputs, name, part.commitments, part.milestones, part.indicators))

@@ -128,7 +128,7 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
 def _value_text(value, unit: str) -> str:
     if value is None:
         return "no data"
-    return f"{value:.0f}%" if unit == "percent" else fmt.number(value, unit)
+    return fmt.number(value, unit)
 
 
 def slide_figures(pack: Pack) -> dict[str, go.Figure]:

@@ -10,33 +10,40 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import format as fmt
+from etl.vocabulary import Names
+
+# A name in a slide's bullet is cut to this many characters: a slide has room for a few.
+NAME_WIDTH = 40
 
 
-def commitments_message(commitments: pd.DataFrame) -> str:
+def commitments_message(commitments: pd.DataFrame, names: Names) -> str:
+    """'7 of 9 … on track or complete; 2 off track: C03 Annual STEM learning conference …
+    and C06 …' (names, not a list of codes)."""
     total = len(commitments)
     if not total:
         return "No commitments in this choice."
     counts = fmt.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
-    text = fmt.commitments_on_track(counts, total)
-    worse = []
+    text = fmt.commitments_on_track(counts, total) + "."
     for status in ("off_track", "at_risk"):
         ids = commitments.loc[commitments["status"] == status, "id"].tolist()
         if ids:
-            worse.append(f"{len(ids)} {fmt.word(status).lower()}: {', '.join(ids)}")
-    return text + ("; " + "; ".join(worse) if worse else "") + "."
+            text += end(f" {fmt.word(status)} ({len(ids)}): {names.listed(ids, 2, NAME_WIDTH)}")
+    return text
 
 
-def milestones_message(milestones: pd.DataFrame) -> str:
+def milestones_message(milestones: pd.DataFrame, names: Names) -> str:
     overdue = milestones[milestones["status"] == "overdue"].sort_values("due")
     soon = int((milestones["status"] == "due_soon").sum())
     if overdue.empty:
         text = "No milestone overdue"
     else:
-        listed = ", ".join(
-            f"{m.id} (due {fmt.long_date(m.due)})" for m in overdue.head(4).itertuples(index=False)
-        )
-        more = f" and {len(overdue) - 4} more" if len(overdue) > 4 else ""
-        text = f"{len(overdue)} milestone{'s' if len(overdue) != 1 else ''} overdue: {listed}{more}"
+        listed = [
+            f"{names(m.id, NAME_WIDTH)} (due {fmt.long_date(m.due)})"
+            for m in overdue.head(2).itertuples(index=False)
+        ]
+        more = f" and {len(overdue) - 2} more" if len(overdue) > 2 else ""
+        noun = "milestones" if len(overdue) != 1 else "milestone"
+        text = f"{len(overdue)} {noun} overdue: {', '.join(listed)}{more}"
     return text + f"; {soon} due in the next 90 days."
 
 
@@ -64,14 +71,50 @@ def indicators_title(statuses: pd.Series) -> str:
     return fmt.indicators_headline(counts, len(statuses))
 
 
-def ratio_sentence(as_at, indicators: pd.DataFrame) -> str:
-    if indicators.empty:
-        return f"no indicators as at {fmt.long_date(as_at)}."
-    parts = [
-        f"{row.id} {'no data' if pd.isna(row.ratio) else f'{row.ratio * 100:.0f}% of trajectory'}"
-        f" ({fmt.word(row.status).lower()})"
-        for row in indicators.itertuples(index=False)
-    ]
-    return (
-        f"latest figure against trajectory as at {fmt.long_date(as_at)}: " + "; ".join(parts) + "."
+def headlines(report, previous, names: Names) -> list[str]:
+    """The three things to know: where the commitments stand, what moved since the quarter
+    before, and the milestones and indicators behind them."""
+    commitments, milestones, indicators = report.commitments, report.milestones, report.indicators
+    counts = fmt.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
+    first = (
+        fmt.commitments_on_track(counts, len(commitments))
+        + f"; {counts['off_track']} off track and {counts['at_risk']} at risk."
     )
+    overdue = int((milestones["status"] == "overdue").sum())
+    soon = int((milestones["status"] == "due_soon").sum())
+    measured = int((indicators["status"] != "no_data").sum())
+    on = int((indicators["status"] == "on_track").sum())
+    third = (
+        f"{overdue} milestone{'s are' if overdue != 1 else ' is'} overdue and {soon} due in the "
+        f"next 90 days; {on} of {measured} measured indicators are on track."
+    )
+    return [first, moved_message(report, previous, names), third]
+
+
+def moved_message(report, previous, names: Names) -> str:
+    """'Since 30 June 2025, 2 commitments moved to a worse status (…) and 1 to a better one.'"""
+    if previous is None:
+        return "This is the strategy's first quarter: there is no earlier quarter to compare."
+    since = f"Since {fmt.long_date(previous.as_at)}"
+    was = previous.commitments.set_index("id")["status"]
+    worse, better = [], []
+    for row in report.commitments.itertuples(index=False):
+        before, now = fmt.RANK.get(was.get(row.id)), fmt.RANK.get(row.status)
+        if before is None or now is None or before == now:
+            continue
+        (worse if now < before else better).append(row.id)
+    if not worse and not better:
+        return f"{since}, no commitment's status has changed."
+    parts = []
+    if worse:
+        noun = "commitments" if len(worse) != 1 else "commitment"
+        moved = names.listed(worse, 2, NAME_WIDTH)
+        parts.append(f"{len(worse)} {noun} moved to a worse status ({moved})")
+    if better:
+        parts.append(f"{len(better)} to a better one ({names.listed(better, 2, NAME_WIDTH)})")
+    return f"{since}, " + " and ".join(parts) + "."
+
+
+def end(sentence: str) -> str:
+    """The sentence with its full stop, unless a cut name's ellipsis already ends it."""
+    return sentence if sentence.endswith(("…", ".")) else sentence + "."

@@ -18,6 +18,7 @@ from dashboard.charts.common import source_line
 from etl.figures_used import FiguresUsed
 from etl.revisions import Revisions
 from etl.status import StatusReport, figures_label
+from etl.vocabulary import Names, rounded
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Chart:
     series: dict[str, list[float | None]]
     colours: list[str]  # per category for "bar", per series otherwise
     summary: str  # one sentence: alt text on the slide, caption elsewhere
-    unit: str = "count"  # "count" or "percent": the number format
+    unit: str = "count"  # "count", "percent" or "percentage_points": the number format
     value_axis: str = ""
     category: str = ""  # what the categories are ("Theme", "Quarter"): the table's first header
 
@@ -116,10 +117,16 @@ class Inputs:
     revisions: dict[str, Revisions]  # first published against latest, as at the same date
     revision_threshold: float  # a revision larger than this share earns a slide
     settings: dict = field(default_factory=dict)  # the strategy's settings, for the method
+    previous: StatusReport | None = None  # as at the quarter before, for "what changed"
 
     @property
     def as_at(self) -> dt.date:
         return self.report.as_at
+
+    @property
+    def names(self) -> Names:
+        """Names for one slide: each code with its name on first use, the name after."""
+        return Names.from_report(self.report)
 
     @property
     def source(self) -> str:
@@ -140,7 +147,7 @@ def text_table(frame: pd.DataFrame, unit: str | None = None) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return "–"
         if isinstance(value, float) and unit:
-            return fmt.number(value, unit)
+            return fmt.number(rounded(value, unit), unit)
         return str(value)
 
     rows = [[str(c) for c in frame.columns]] + [

@@ -1,13 +1,15 @@
 """The briefing pack as PDF, one page per slide.
 
 LibreOffice, when installed, converts the PowerPoint file itself, so the PDF is
-the deck exactly. Without it the PDF is drawn directly with fpdf2 from the same
+the deck exactly, and tagged (structure, reading order, each chart's alt text).
+Without it the PDF is drawn directly with fpdf2 from the same
 ``Pack``: the same layout boxes, texts and tables, and each chart as the PNG
 kaleido drew of its plotly twin.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -19,7 +21,7 @@ from fpdf import FPDF, FontFace
 
 from dashboard import format as fmt
 from dashboard.briefing.pack import Pack
-from dashboard.briefing.pptx import HEIGHT, LAYOUT, WIDTH, chart_boxes, messages_box
+from dashboard.briefing.pptx import AUTHOR, HEIGHT, LAYOUT, WIDTH, chart_boxes, messages_box
 from dashboard.briefing.tables import column_widths
 from etl.errors import TrackerError
 
@@ -62,7 +64,9 @@ def from_pptx(pptx: bytes, timeout: float = 180) -> bytes:
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
-            "pdf",
+            # A tagged PDF (structure, reading order, alt text), as public-sector
+            # accessibility rules expect.
+            'pdf:impress_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}',
             "--outdir",
             str(folder),
             str(folder / "pack.pptx"),
@@ -83,7 +87,7 @@ class _Document(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():  # covers the status icons (✔ ▲ ✖ ● ○)
+        if regular.exists() and bold.exists():  # covers the status icons (✔ ▲ ✖ ● ○ ■ ◆ ◇ ☑ ◐)
             self.add_font("Body", "", str(regular))
             self.add_font("Body", "B", str(bold))
             self.family = "Body"
@@ -95,7 +99,7 @@ class _Document(FPDF):
     def say(self, text: str) -> str:
         if self.unicode:
             return text
-        for icon in "✔▲✖●○◐":
+        for icon in "✔▲✖●○◐■◆◇☑":
             text = text.replace(icon, "")
         return (
             text.replace("…", "...")
@@ -110,6 +114,9 @@ def direct(pack: Pack, pngs: dict[str, bytes]) -> bytes:
     """Draw every slide as a page: titles, messages, tables and chart images."""
     doc = _Document()
     doc.set_title(f"{pack.strategy_title}: briefing as at {fmt.long_date(pack.as_at)}")
+    doc.set_author(AUTHOR)
+    doc.set_lang("en-GB")
+    doc.set_creation_date(dt.datetime.combine(pack.as_at, dt.time(), dt.UTC))
     for number, slide in enumerate(pack.slides, start=1):
         doc.add_page()
         if slide.kind == "title":
@@ -122,7 +129,7 @@ def direct(pack: Pack, pngs: dict[str, bytes]) -> bytes:
             if slide.messages:
                 _lines(doc, messages_box(slide), slide.messages, size=12, bullets=True)
             for chart, box in zip(slide.charts, chart_boxes(slide), strict=True):
-                _image(doc, pngs.get(chart.name), box, chart.title)
+                _image(doc, pngs.get(chart.name), box, chart.title, chart.summary)
             if slide.table is not None:
                 _table(doc, slide.table, LAYOUT["table"])
         _lines(doc, LAYOUT["footer"], [pack.source], size=9)
@@ -146,12 +153,17 @@ def _lines(doc, box, lines, *, size=12, bold=False, colour=fmt.TEXT, bullets=Fal
         doc.multi_cell(width, line_height, doc.say(f"• {line}" if bullets else line), align=align)
 
 
-def _image(doc, png: bytes | None, box, title: str) -> None:
+def _image(doc, png: bytes | None, box, title: str, summary: str = "") -> None:
     left, top, width, height = box
     if png is None:  # no browser to draw the chart: say so rather than leave a hole
         _lines(doc, (left, top + height / 2, width, 0.5), [f"[Chart: {title}]"], size=11, align="C")
         return
-    doc.image(io.BytesIO(png), x=left, y=top, w=width, h=height, keep_aspect_ratio=True)
+    # fpdf2 tags an image with its alt text (a Figure in the structure tree); it does not tag
+    # text, so this PDF is only partly tagged. LibreOffice's export (from_pptx) tags it all.
+    doc.image(
+        io.BytesIO(png), x=left, y=top, w=width, h=height, keep_aspect_ratio=True,
+        title=title, alt_text=summary or title,
+    )  # fmt: skip
 
 
 def _table(doc, table: pd.DataFrame, box) -> None:

@@ -6,6 +6,7 @@ Layout boxes (inches on a 16:9 slide) are in ``LAYOUT`` so the PDF draws the sam
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -92,6 +93,7 @@ def pptx(pack: Pack) -> bytes:
         if slide.notes:
             page.notes_slide.notes_text_frame.text = slide.notes
     _record(deck, pack.figures)
+    _properties(deck, pack)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
@@ -110,6 +112,23 @@ def _record(deck, used: FiguresUsed) -> None:
     deck.part.relate_to(part, RECORD_TYPE)
     deck.core_properties.keywords = f"as at {used.as_at.isoformat()}; {used.mode}"
     deck.core_properties.comments = f"Figures fingerprint (SHA-256): {used.fingerprint}"
+
+
+AUTHOR = "STEM Strategy team, Scottish Government"
+
+
+def _properties(deck, pack: Pack) -> None:
+    """Title, author and dates, as a reader's file browser and screen reader show them.
+    The dates are the as-at date's (python-pptx's template says 2013 otherwise), so a pack
+    rebuilt for the same date is the same file."""
+    props = deck.core_properties
+    props.title = f"{pack.strategy_title}: briefing as at {fmt.long_date(pack.as_at)}"
+    props.subject = "Progress against the strategy's commitments, milestones and indicators"
+    props.author = props.last_modified_by = AUTHOR
+    props.language = "en-GB"
+    props.revision = 1
+    day = dt.datetime.combine(pack.as_at, dt.time())
+    props.created = props.modified = day
 
 
 class NotAPack(TrackerError, ValueError):
@@ -208,9 +227,19 @@ CHART_TYPES = {
 }
 
 
+def number_format(chart: Chart) -> str:
+    """The chart's figures as the slide text writes them (etl.vocabulary.figure): a percent
+    and a gap in points with one decimal, a count whole unless it has a fraction."""
+    if chart.unit == "percent":
+        return '0.0"%"'
+    if chart.unit == "percentage_points":
+        return "0.0"
+    values = [v for vs in chart.series.values() for v in vs if v is not None]
+    return "#,##0" if all(float(v).is_integer() for v in values) else "#,##0.0"
+
+
 def _chart(page, chart: Chart, box) -> None:
-    number_format = '0"%"' if chart.unit == "percent" else "#,##0"
-    data = CategoryChartData(number_format=number_format)
+    data = CategoryChartData(number_format=number_format(chart))
     data.categories = chart.categories
     for name, values in chart.series.items():
         data.add_series(name, values)
@@ -235,7 +264,8 @@ def _chart(page, chart: Chart, box) -> None:
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xD9, 0xD9, 0xD9)
     value_axis.tick_labels.font.size = Pt(10)
-    value_axis.minimum_scale = 0
+    if not any(v is not None and v < 0 for vs in chart.series.values() for v in vs):
+        value_axis.minimum_scale = 0
     if chart.value_axis:
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = chart.value_axis
@@ -255,7 +285,7 @@ def _bar_style(native, plot, chart: Chart) -> None:
     if chart.kind == "stacked":
         labels.number_format = "#,##0;-#,##0;;"
     else:
-        labels.number_format = '0"%"' if chart.unit == "percent" else "#,##0"
+        labels.number_format = number_format(chart)
     labels.number_format_is_linked = False
     labels.show_value = True
     if chart.kind == "bar":

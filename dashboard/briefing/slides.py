@@ -12,6 +12,7 @@ from dashboard.briefing import messages as say
 from dashboard.briefing.pack import Chart, Inputs, Slide
 from dashboard.briefing.tables import table_slides
 from etl.councils import council_count
+from etl.vocabulary import indicator_reason, rounded
 
 INDICATOR_CHARTS_PER_SLIDE = 2
 
@@ -21,11 +22,30 @@ def title_slide(inputs: Inputs, theme_names: list[str]) -> Slide:
     messages = [
         f"Briefing pack as at {fmt.long_date(inputs.as_at)}",
         "Themes: " + ", ".join(theme_names),
-        f"{fmt.first_upper(label)} · fingerprint {inputs.figures.fingerprint[:12]}",
+        fmt.first_upper(label),
     ]
     if inputs.demo:
         messages.append("DEMO DATA: the figures are invented for demonstration, not official")
     return Slide(inputs.strategy_title, "title", messages)
+
+
+def headline_slide(inputs: Inputs) -> Slide:
+    """Three things to know, first: a minister may read no further."""
+    messages = say.headlines(inputs.report, inputs.previous, inputs.names)
+    return Slide("Three things to know", "headline", messages)
+
+
+def changes_slides(inputs: Inputs) -> list[Slide]:
+    """What changed since last quarter, each commitment and indicator that moved."""
+    title = "What changed since last quarter"
+    if inputs.previous is None:
+        return []
+    changed = views.what_changed(inputs.previous, inputs.report)
+    message = say.moved_message(inputs.report, inputs.previous, inputs.names)
+    if changed.empty:
+        return [Slide(title, "changes", [message])]
+    table = changed.rename(columns={"Id": "Code"})
+    return table_slides(title, "changes", table, [message])
 
 
 def overview_slide(inputs: Inputs) -> Slide:
@@ -46,10 +66,11 @@ def overview_slide(inputs: Inputs) -> Slide:
         "Indicators against their trajectory, by status and theme",
     )
     due, done = int(themes["milestones_due"].sum()), int(themes["milestones_completed"].sum())
+    names = inputs.names
     messages = [
-        say.commitments_message(report.commitments),
+        say.commitments_message(report.commitments, names),
         say.delivery_message(done, due),
-        say.milestones_message(report.milestones),
+        say.milestones_message(report.milestones, names),
         say.indicators_message(report.indicators),
     ]
     cov = inputs.coverage
@@ -102,48 +123,47 @@ def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slid
         value_axis="Number of commitments",
         category="Status",
     )
-    with_ratio = indicators
+    # Indicators by status: the figures themselves are in different units, so each is drawn
+    # against its own trajectory on the slides that follow (the rule's ratio is not shown).
+    indicator_counts = fmt.status_counts(indicators["status"], fmt.INDICATOR_ORDER)
     indicators_chart = Chart(
-        name=f"{slug}-indicators-against-trajectory",
+        name=f"{slug}-indicators-by-status",
         title=say.indicators_title(indicators["status"]),
-        subtitle=f"{theme_name}: latest national figure as % of trajectory (100% = on it)",
+        subtitle=f"{theme_name}: indicators against their trajectory, by status",
         kind="bar",
-        categories=[
-            f"{row.id} {_short(row.name, 34)} ({fmt.label(row.status)})"
-            for row in with_ratio.itertuples(index=False)
-        ],
-        series={
-            "% of trajectory": [
-                None if pd.isna(r) else round(float(r) * 100, 1) for r in with_ratio["ratio"]
-            ]
-        },
-        colours=[fmt.colour(s) for s in with_ratio["status"]],
-        summary=f"{theme_name}: " + say.ratio_sentence(inputs.as_at, with_ratio),
-        unit="percent",
-        value_axis="Latest figure as % of trajectory (100% = on trajectory)",
-        category="Indicator",
+        categories=[fmt.label(s) for s in fmt.INDICATOR_ORDER],
+        series={"Indicators": list(indicator_counts.values())},
+        colours=[fmt.colour(s) for s in fmt.INDICATOR_ORDER],
+        summary=f"{theme_name}: "
+        + fmt.counts_sentence(inputs.as_at, indicator_counts, len(indicators), "indicators"),
+        value_axis="Number of indicators",
+        category="Status",
     )
     due_by = milestones[milestones["due"].map(lambda d: d <= inputs.as_at).astype(bool)]
     done = int((due_by["status"] == "complete").sum())
+    names = inputs.names
+    commitments_said = say.commitments_message(commitments, names)
     on_milestones = (
-        [say.milestones_message(milestones), say.delivery_message(done, len(due_by))]
+        [say.milestones_message(milestones, names), say.delivery_message(done, len(due_by))]
         if not milestones.empty
-        else [f"No milestones are set for {', '.join(commitments['id'])}."]
+        else [
+            say.end(
+                f"No milestones are set for {names.listed(commitments['id'], 3, say.NAME_WIDTH)}"
+            )
+        ]
     )
-    messages = [
-        say.commitments_message(commitments),
-        *on_milestones,
-        say.indicators_message(indicators),
-    ]
+    messages = [commitments_said, *on_milestones, say.indicators_message(indicators)]
     manual = commitments[commitments["manual"]]
     for row in manual.itertuples(index=False):
         messages.append(
-            f"{row.id} is {fmt.word(row.status).lower()} by manual judgement: "
-            + _short(row.reason or "no reason given", 160)
+            f"{fmt.first_upper(names(row.id, say.NAME_WIDTH))} is {fmt.word(row.status).lower()} "
+            "by manual judgement (the reason is in the data annex)."
         )
     gaps = commitments.loc[commitments["data_gap"], "id"].tolist()
     if gaps:
-        messages.append(f"Data gap: {', '.join(gaps)} have an indicator without enough data.")
+        have = "has" if len(gaps) == 1 else "have"
+        listed = names.listed(gaps, 3, say.NAME_WIDTH)
+        messages.append(f"Data gap: {listed} {have} an indicator without enough data.")
     charts_ = [commitments_chart] + ([indicators_chart] if len(indicators) else [])
     return Slide(f"{theme_name}", "theme", messages, charts_)
 
@@ -155,7 +175,7 @@ def indicator_slides(inputs: Inputs, theme_name: str, indicators: pd.DataFrame) 
     # as-at date) has nothing to draw: it is said in words on the theme's last slide.
     charts_ = [chart for chart in drawn if chart.categories]
     nothing = [
-        f"{row.id} {row.name}: no figure or trajectory yet as at {fmt.long_date(inputs.as_at)}."
+        f"{row.id} {row.name}: no figure or level set yet as at {fmt.long_date(inputs.as_at)}."
         for row, chart in zip(indicators.itertuples(index=False), drawn, strict=True)
         if not chart.categories
     ]
@@ -177,42 +197,32 @@ def _trajectory_chart(inputs: Inputs, indicator) -> Chart:
     series = inputs.series[inputs.series["indicator_id"] == indicator.id]
     # Quarters before the first figure or trajectory point carry nothing to show.
     shown = series[series["compared_value"].notna() | series["trajectory"].notna()]
+    unit = indicator.unit
     figure = [
-        None if pd.isna(v) or not ok else round(float(v), 2)
+        None if not ok else rounded(v, unit)
         for v, ok in zip(shown["compared_value"], shown["enough_coverage"], strict=True)
     ]
     status_text = fmt.indicator_status_text(
         indicator.status, indicator.authorities_reported, reported_by=indicator.reported_by
-    )
+    ).lstrip(fmt.icon(indicator.status) + " ")
     if indicator.status == "no_data":
         title = f"{indicator.name}: not enough data to judge yet"
         summary = (
-            f"{indicator.id} {indicator.name}: {status_text.lstrip('○ ')} "
-            f"as at {fmt.long_date(inputs.as_at)}."
+            f"{indicator.id} {indicator.name}: {status_text} as at {fmt.long_date(inputs.as_at)}."
         )
     else:
         title = f"{indicator.name}: {fmt.word(indicator.status).lower()}"
-        summary = (
-            f"{indicator.id} {indicator.name}: {status_text.lstrip('●▲✖○✔ ')}; "
-            f"{fmt.number(indicator.actual, indicator.unit)} in {indicator.latest_period}"
-            + (
-                f" against a trajectory of {fmt.number(indicator.trajectory, indicator.unit)}"
-                f" ({indicator.ratio * 100:.0f}%)"
-                if not pd.isna(indicator.trajectory) and not pd.isna(indicator.ratio)
-                else ""
-            )
-            + (f"; estimated for {council_count()} councils" if indicator.estimated else "")
-            + "."
-        )
+        reason = indicator_reason(indicator, council_count())
+        summary = f"{indicator.id} {reason}; {status_text[:1].lower()}{status_text[1:]}."
     return Chart(
         name=f"{indicator.id}-against-trajectory",
         title=title,
-        subtitle=f"{indicator.id}: national figure (solid) against trajectory (dashed), by quarter",
+        subtitle="National figure (solid) against trajectory (dashed), by quarter",
         kind="line",
         categories=shown["period"].tolist(),
         series={
             "National figure": figure,
-            "Trajectory": [None if pd.isna(v) else round(float(v), 2) for v in shown["trajectory"]],
+            "Trajectory": [rounded(v, unit) for v in shown["trajectory"]],
         },
         colours=[fmt.PALETTE[0], fmt.PALETTE[1]],
         summary=summary,
@@ -289,9 +299,6 @@ def annex_slides(commitments: pd.DataFrame, indicators: pd.DataFrame) -> list[Sl
             "Trajectory": [
                 fmt.number(v, u)
                 for v, u in zip(indicators["trajectory"], indicators["unit"], strict=True)
-            ],
-            "% of trajectory": [
-                "" if pd.isna(r) else f"{r * 100:.0f}%" for r in indicators["ratio"]
             ],
             "Status": views.indicator_statuses(indicators),
         }

@@ -15,12 +15,17 @@ from etl.periods import Quarter
 FONT = "Arial, Helvetica, sans-serif"
 
 
+# Where the figures come from, in a reader's words (not our file names).
+SOURCE = "Councils' quarterly progress returns; Scottish Government"
+STRATEGY_SOURCE = "STEM Education and Training Strategy; Scottish Government"
+
+
 def source_line(
     as_at: date,
     councils_reported: int | None = None,
     period: str | None = None,
     demo: bool = False,
-    what: str = "councils' quarterly progress returns and commitments.yaml",
+    what: str = SOURCE,
     figures: str | None = None,
 ) -> str:
     """'As at 30 September 2025 · Source: … · 27 of 32 councils reported for 2025-Q3 ·

@@ -29,7 +29,7 @@ def returns_grid(
         index="authority_name", columns="period", values="status", aggfunc="first"
     ).reindex(index=names, columns=periods)
     codes = {s: n for n, s in enumerate(fmt.RETURN_ORDER)}
-    # A return not yet due is neutral here (○, grey), not a milestone's "● Not yet due".
+    # A return not yet due is neutral grey here, not a milestone's on-track colour.
     look = {s: (fmt.return_label(s).split(" ")[0], fmt.return_colour(s)) for s in fmt.RETURN_ORDER}
     z = wide.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
     text = wide.apply(lambda col: col.map(lambda s: look[s][0])).fillna("").to_numpy()

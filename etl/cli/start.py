@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from etl import store
 from etl.cli.options import CliError, strategy_of
+from etl.periods import day_text
 
 
 def check(
@@ -30,13 +32,29 @@ def check(
                 typer.echo(str(problem))
             typer.echo(f"{len(error.problems)} problem(s) found in {path}", err=True)
         raise typer.Exit(1) from None
+    warnings = review_warnings(strategy, date.today())
     if as_json:
-        typer.echo(json.dumps({"valid": True, "problems": []}))
+        typer.echo(json.dumps({"valid": True, "problems": [], "warnings": warnings}))
     else:
         typer.echo(
             f"{path}: valid ({len(strategy.commitments)} commitments, "
             f"{len(strategy.milestones)} milestones, {len(strategy.indicators)} indicators)"
         )
+        for warning in warnings:
+            typer.echo(f"warning: {warning}")
+
+
+def review_warnings(strategy, today: date) -> list[str]:
+    """Each manual status whose review date has passed: it still decides the status, so
+    the policy team should confirm it (a new `date` and `review_by`) or remove it."""
+    return [
+        f"commitment {c.id}: the manual status ({c.override.status.replace('_', ' ')}) set on "
+        f"{day_text(c.override.date)} has not been reviewed since; its review was due "
+        f"{day_text(c.override.review_by)} (confirm it with a new date and review_by, or "
+        "remove it)"
+        for c in strategy.commitments
+        if c.override is not None and c.override.not_reviewed(today)
+    ]
 
 
 def init(ctx: typer.Context) -> None:

@@ -20,7 +20,6 @@ from etl.mail.smtp import (
     MailSettingsError,
     deliver,
     load_settings,
-    secrets_file,
     send_a_return_link,
 )
 from etl.submissions import receipts
@@ -121,8 +120,19 @@ def email_receipts(db_path: str | Path, submission_ids: list[int], sent_by: str)
     try:
         settings, contacts = load_settings(), load_contacts()
     except (MailSettingsError, ContactsFileError) as error:
-        return ReceiptMail(not_sent=str(error))
+        # The sender is a council: the server's files are not theirs to fix (the command line
+        # names them to an administrator, e.g. `stem-tracker remind`).
+        return ReceiptMail(not_sent=f"e-mail is not working on this tracker ({_kind(error)})")
     if settings is None:
-        return ReceiptMail(not_sent=f"e-mail is not configured ([email] in {secrets_file()})")
+        return ReceiptMail(not_sent="e-mail is not set up on this tracker")
     attempts, nobody = notify(db_path, submission_ids, contacts, settings, sent_by)
     return ReceiptMail(attempts, nobody)
+
+
+def _kind(error: Exception) -> str:
+    """Which setting is wrong, without the server's file names."""
+    return (
+        "its list of council contacts needs fixing"
+        if isinstance(error, ContactsFileError)
+        else "its mail settings need fixing"
+    )

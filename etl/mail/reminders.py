@@ -21,6 +21,7 @@ from etl.mail.contacts import without_contact
 from etl.mail.letter import Letter, Link, Table
 from etl.mail.smtp import MailSettings, deliver, send_a_return_link
 from etl.periods import day_text
+from etl.vocabulary import quarter_words
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,13 @@ def letter(reminder: Reminder, link: str) -> Letter:
         blocks=(
             "Dear colleague,",
             f"Our records show that {reminder.council}'s STEM Education and Training Strategy "
-            f"progress return for {reminder.period} was due on {day_text(reminder.due_date)} "
+            f"progress return for {quarter_words(reminder.period)} was due on "
+            f"{day_text(reminder.due_date)} "
             f"and had not been received as at {day_text(reminder.as_at)}: it is {days} late.",
             Table(
                 (
                     ("Council", f"{reminder.council} ({reminder.authority_code})"),
-                    ("Quarter", reminder.period),
+                    ("Quarter", quarter_words(reminder.period)),
                     ("Due", day_text(reminder.due_date)),
                     ("Days late", str(reminder.days_late)),
                 )

@@ -52,6 +52,7 @@ from etl.returns.rules import (
     superseded_warnings,
 )
 from etl.returns.spec import ReturnSpec
+from etl.returns.suggest import with_suggestions
 from etl.returns.values import interpret
 
 if TYPE_CHECKING:
@@ -151,6 +152,7 @@ def _check_csv(
     if expired.is_set():
         seconds = f"{ceiling.seconds_for(len(data)):.0f}"
         return Report(file_name, errors=[Problem("check_time", file_name, extra=seconds)])
+    report.errors = with_suggestions(report.errors, [i.id for i in spec.indicators])
     return report
 
 

@@ -29,7 +29,8 @@ MAX_COLUMNS = 100
 # The largest plausible figure of an indicator, unless commitments.yaml gives its own
 # `maximum`: a percent is at most 100, and no count the strategy tracks (pupils, teachers,
 # places, in a council or in Scotland) comes near ten million, Scotland's population twice.
-DEFAULT_MAXIMUM = {"percent": 100.0, "count": 10_000_000.0}
+# A gap in percentage points lies between -100 and 100.
+DEFAULT_MAXIMUM = {"percent": 100.0, "percentage_points": 100.0, "count": 10_000_000.0}
 
 
 def maximum(unit: str, declared: float | None = None) -> float:
@@ -88,9 +89,10 @@ COLUMNS: tuple[Column, ...] = (
         "value",
         True,
         "The figure: a number of at least 0 (1,234 and 12.5% are accepted); a percent is 0 to "
-        "100, and no figure may be above its indicator's plausible maximum (commitments.yaml "
+        "100; a gap in percentage points may be negative, -100 to 100; and no figure may be "
+        "above its indicator's plausible maximum (commitments.yaml "
         "`maximum`, else 10,000,000 for a count). A blank value means the row is left out.",
-        {"type": "number", "groupChar": ",", "bareNumber": False, "constraints": {"minimum": 0}},
+        {"type": "number", "groupChar": ",", "bareNumber": False, "constraints": {"minimum": -100}},
     ),
     Column(
         "sex",

@@ -135,10 +135,12 @@ def read_checked(
     facts = [
         (i.unit == "percent") | (i.reported_by == "national") << 1
         | ("sex" in i.breakdowns) << 2 | ("simd_quintile" in i.breakdowns) << 3
+        | (i.unit == "percentage_points") << 4
         for i in indicators
     ]  # fmt: skip
     looked_up = """
-        CASE t.facts & 1 WHEN 1 THEN 'percent' WHEN 0 THEN 'count' END AS unit,
+        CASE WHEN t.facts & 1 = 1 THEN 'percent' WHEN t.facts & 16 = 16 THEN 'percentage_points'
+             ELSE 'count' END AS unit,
         t.facts & 2 <> 0 AS national, t.facts & 4 <> 0 AS has_sex,
         t.facts & 8 <> 0 AS has_simd"""
     sex = "t.sex" if "sex" in text.header else f"NULL::{types['sex']}"

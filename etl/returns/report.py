@@ -48,12 +48,12 @@ MESSAGES = {
     # cells
     "missing": "the cell is blank; every row with a value needs {extra}",
     "unknown_authority": '"{value}" is not a council\'s GSS code (e.g. S12000036 for City of '
-    f"Edinburgh) or Scotland's {NATIONAL_CODE}",
+    f"Edinburgh) or Scotland's {NATIONAL_CODE}" + "{extra}",
     "not_allowed": '"{value}" is {extra}',
     "bad_period": '"{value}" is not a quarter like 2025-Q3',
     "period_not_ended": '"{value}" has not ended yet (it ends on {extra})',
     "period_before_start": '"{value}" is before the strategy starts ({extra})',
-    "unknown_indicator": '"{value}" is not an indicator in commitments.yaml',
+    "unknown_indicator": '"{value}" is not one of the strategy\'s indicators{extra}',
     "national_indicator": '"{value}" is a national indicator, reported only under Scotland\'s '
     f"code {NATIONAL_CODE}",
     "council_indicator": '"{value}" is reported by councils, not under Scotland\'s code '
@@ -61,9 +61,11 @@ MESSAGES = {
     "not_a_number": '"{value}" is not a number',
     "negative": '"{value}" is below zero',
     "not_a_percent": '"{value}" is over 100, and {extra} is a percent (0 to 100)',
+    "not_points": '"{value}" is beyond 100 either way, and {extra} is a gap in percentage points '
+    "(-100 to 100)",
     "percent_of_count": '"{value}" is a percent but {extra} is a count',
     "too_large": '"{value}" is more than {extra} (a typing slip? if the figure is right, '
-    "ask for the indicator's maximum in commitments.yaml to be raised)",
+    "ask the STEM policy team to raise the indicator's maximum)",
     "bad_sex": '"{value}" is not one of ' + ", ".join(contract.SEX_VALUES) + " (or blank)",
     "bad_simd": '"{value}" is not one of ' + ", ".join(contract.SIMD_VALUES) + " (or blank)",
     "no_breakdown": '"{value}": {extra}',
@@ -141,7 +143,9 @@ class Problem:
     def detail(self) -> str:
         """What is wrong, without where (a table shows row and column in their own cells)."""
         return MESSAGES[self.code].format(
-            value=_shown(self.value), extra=self.extra, letter=self.column
+            value=_shown(self.value),
+            extra="" if self.extra is None else self.extra,
+            letter=self.column,
         )
 
     def __str__(self) -> str:

@@ -99,10 +99,11 @@ _RULES: list[tuple[str, str, str, str]] = [
     ("council_indicator", "indicator_id", f"NOT national AND authority_code = '{NATIONAL_CODE}'",
      "NULL"),
     ("not_a_number", "value", "value IS NULL", "NULL"),
-    ("negative", "value", "value < 0", "NULL"),
+    ("negative", "value", "value < 0 AND unit <> 'percentage_points'", "NULL"),
     ("not_a_percent", "value", "unit = 'percent' AND value > 100", "indicator_id"),
+    ("not_points", "value", "unit = 'percentage_points' AND abs(value) > 100", "indicator_id"),
     ("percent_of_count", "value", "unit = 'count' AND is_percent AND value >= 0", "indicator_id"),
-    ("too_large", "value", "value > maximum AND NOT (unit = 'percent' AND value > 100)",
+    ("too_large", "value", "value > maximum AND NOT (unit <> 'count' AND abs(value) > 100)",
      "CASE WHEN maximum = floor(maximum) THEN format('{:,}', maximum::BIGINT) "
      "ELSE maximum::VARCHAR END || ', the most ' || indicator_id || ' can plausibly be'"),
     ("bad_sex", "sex", "sex IS NULL", "NULL"),

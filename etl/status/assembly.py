@@ -31,6 +31,7 @@ from etl.status.rules import (
     trajectory,
 )
 from etl.strategy import Settings
+from etl.vocabulary import commitment_reason, not_reviewed, stale
 
 # --- The report -------------------------------------------------------------------------
 
@@ -279,13 +280,11 @@ def _indicators(con, basis: _Basis) -> pd.DataFrame:
     )
 
 
-def _by_commitment(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
-    """commitment id → [(id, status), …] for milestones or indicators."""
-    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for commitment_id, item_id, status in zip(
-        frame["commitment_id"], frame["id"], frame["status"], strict=True
-    ):
-        grouped[commitment_id].append((item_id, status))
+def _by_commitment(frame: pd.DataFrame) -> dict[str, list]:
+    """commitment id → its milestones' or indicators' rows (with ``id`` and ``status``)."""
+    grouped: dict[str, list] = defaultdict(list)
+    for row in frame.itertuples(index=False):
+        grouped[row.commitment_id].append(row)
     return grouped
 
 
@@ -294,12 +293,16 @@ def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.Da
     rows = []
     for c in status_sql.commitments(con).itertuples(index=False):
         ms, inds = milestones_of[c.id], indicators_of[c.id]
-        data_gap = any(status == "no_data" for _, status in inds)
+        data_gap = any(i.status == "no_data" for i in inds)
+        review_by = None if pd.isna(c.override_review_by) else c.override_review_by
         if override_applies(c.override_status, c.override_date, basis.as_at):
             status, manual, reason = c.override_status, True, c.override_reason
+            if stale(c.override_date, review_by, basis.as_at):
+                reason = f"{not_reviewed(c.override_date, review_by)}. {reason}"
         else:
-            status = commitment_status([s for _, s in ms], [s for _, s in inds])
-            manual, reason = False, _rollup_reason(status, ms, inds)
+            status = commitment_status([m.status for m in ms], [i.status for i in inds])
+            manual = False
+            reason = commitment_reason(status, ms, inds, basis.councils)
         rows.append(
             {
                 "id": c.id,
@@ -312,33 +315,18 @@ def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.Da
                 "reason": reason,
                 "override_by": c.override_by if manual else None,
                 "override_date": c.override_date if manual else None,
+                "review_by": review_by if manual else None,
+                "not_reviewed": manual and stale(c.override_date, review_by, basis.as_at),
                 "data_gap": data_gap,
             }
         )
     columns = [
         "id", "title", "theme", "lead", "sectors", "status", "manual", "reason",
-        "override_by", "override_date", "data_gap",
+        "override_by", "override_date", "review_by", "not_reviewed", "data_gap",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).astype({"manual": "bool", "data_gap": "bool"})
-
-
-def _rollup_reason(status: str, milestones: list, indicators: list) -> str | None:
-    """Which milestones and indicators decided a computed status, in plain words."""
-
-    def named(items, wanted, kind, words):
-        return [f"{kind} {item_id} {words}" for item_id, s in items if s == wanted]
-
-    if status == "off_track":
-        parts = named(milestones, "overdue", "milestone", "overdue") + named(
-            indicators, "off_track", "indicator", "off track"
-        )
-    elif status == "at_risk":
-        parts = named(indicators, "at_risk", "indicator", "at risk")
-    elif status == "complete":
-        parts = ["every milestone complete"]
-    else:
-        parts = []
-    return "; ".join(parts) or None
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"manual": "bool", "not_reviewed": "bool", "data_gap": "bool"}
+    )
 
 
 def _themes(con, basis: _Basis, commitments, milestones, indicators) -> pd.DataFrame:

@@ -112,7 +112,7 @@ def commitments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         con,
         """
         SELECT id, title, theme, lead, sectors, override_status, override_reason,
-               override_by, override_date
+               override_by, override_date, override_review_by
         FROM commitments ORDER BY position
         """,
     )

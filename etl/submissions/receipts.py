@@ -16,6 +16,7 @@ import pandas as pd
 from etl import store
 from etl.councils import council_name
 from etl.submissions import export
+from etl.vocabulary import figure, quarter_words
 
 _SUBMISSION_COLUMNS = (
     "id AS submission_id, authority_code, period, version, received_at, submitted_by, sha256, "
@@ -31,10 +32,18 @@ def receipt(db_path: str | Path, submission_id: int) -> dict:
         )
         names = [d[0] for d in cursor.description]
         row = cursor.fetchone()
+        indicators = {
+            i: (n, u) for i, n, u in con.execute("SELECT id, name, unit FROM indicators").fetchall()
+        }
     if row is None:
         raise LookupError(f"there is no submission {submission_id}")
     found = dict(zip(names, row, strict=True))
     found["queries"] = json.loads(found["queries"]) if found["queries"] else []
+    # Each query with its indicator's name and unit, so the receipt says them in words.
+    for query in found["queries"]:
+        name, unit = indicators.get(query["indicator_id"], (query["indicator_id"], "count"))
+        query.setdefault("name", name)
+        query.setdefault("unit", unit)
     return found
 
 
@@ -43,7 +52,7 @@ def receipt_rows(receipt: dict) -> list[tuple[str, str]]:
     code = receipt["authority_code"]
     return [
         ("Authority", f"{council_name(code)} ({code})"),
-        ("Quarter", receipt["period"]),
+        ("Quarter", quarter_words(receipt["period"])),
         ("Version", str(receipt["version"])),
         ("Outcome", receipt["action"]),
         ("Received at", pd.Timestamp(receipt["received_at"]).strftime("%d/%m/%Y %H:%M:%S")),
@@ -59,11 +68,21 @@ def explained_changes(receipt: dict) -> list[str]:
     queries = receipt.get("queries") or []
     if isinstance(queries, str):
         queries = json.loads(queries)
-    return [
-        f"{q['indicator_id']} ({q['sex']}, SIMD {q['simd_quintile']}): "
-        f"{q['previous']:g} → {q['value']:g}: {q['explanation']}"
-        for q in queries
-    ]
+    said = []
+    for q in queries:
+        unit = q.get("unit", "count")
+        named = f"{q['indicator_id']} {q.get('name', '')}".rstrip() + _breakdown(q)
+        moved = f"{figure(q['previous'], unit)} → {figure(q['value'], unit)}"
+        said.append(f"{named}: {moved}: {q['explanation']}")
+    return said
+
+
+def _breakdown(query: dict) -> str:
+    """' (female, SIMD quintile 1)'; nothing for the headline figure."""
+    parts = [query["sex"]] if query["sex"] != "all" else []
+    if query["simd_quintile"] != "all":
+        parts.append(f"SIMD quintile {query['simd_quintile']}")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def submissions(db_path: str | Path, authority_code: str | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ the figures later sees the explanation beside them.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from etl import returns, store
 from etl.errors import TrackerError
 from etl.periods import Quarter
 from etl.strategy import StrategyFile
+from etl.submissions.replacing import Replacing, replacing
 
 LARGE_CHANGE = 0.5  # ±50 %
 MIN_EXPLANATION = 5  # characters: "typo" is not an explanation; "new school opened" is
@@ -49,6 +51,19 @@ class Query:
             f"{self.authority_code} {self.period} {self.indicator_id}/{self.sex}/"
             f"{self.simd_quintile}"
         )
+
+    @property
+    def breakdown(self) -> str:
+        """'' for the headline figure, else ' (female, SIMD quintile 1)'."""
+        parts = [self.sex] if self.sex != "all" else []
+        if self.simd_quintile != "all":
+            parts.append(f"SIMD quintile {self.simd_quintile}")
+        return f" ({', '.join(parts)})" if parts else ""
+
+    def named(self, names: Mapping[str, str] | None = None) -> str:
+        """'C03-I1 CLD practitioners attending … (female)': the figure in the council's words."""
+        name = (names or {}).get(self.indicator_id, "")
+        return f"{self.indicator_id} {name}".rstrip() + self.breakdown
 
     @property
     def change_text(self) -> str:
@@ -114,17 +129,23 @@ def queries(comparison: pd.DataFrame, authority_code: str, period: str) -> list[
     ]
 
 
-def answer(raised: list[Query], explanations: dict[str, str], ticked: set[str]) -> list[Query]:
-    """The queries with their explanations; raise QueriesUnanswered naming any left open."""
+def answer(
+    raised: list[Query],
+    explanations: dict[str, str],
+    ticked: set[str],
+    names: Mapping[str, str] | None = None,
+) -> list[Query]:
+    """The queries with their explanations; raise QueriesUnanswered naming any left open
+    (by indicator and breakdown, in words: ``names`` maps an indicator id to its name)."""
     open_ = [
-        q.key
+        q.named(names)
         for q in raised
         if q.key not in ticked or len(explanations.get(q.key, "").strip()) < MIN_EXPLANATION
     ]
     if open_:
         raise QueriesUnanswered(
             "each large change needs a tick and a short explanation "
-            f"(at least {MIN_EXPLANATION} characters): " + ", ".join(open_)
+            f"(at least {MIN_EXPLANATION} characters): " + "; ".join(open_)
         )
     return [Query(**{**asdict(q), "explanation": explanations[q.key].strip()}) for q in raised]
 
@@ -140,6 +161,8 @@ class Preview:
 
     report: returns.Report
     comparisons: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    # The version each submission would replace, and what differs from it (said before Send).
+    replacing: dict[tuple[str, str], Replacing] = field(default_factory=dict)
 
     @property
     def queries(self) -> list[Query]:
@@ -173,7 +196,7 @@ def preview(
     previous = previous_figures(db_path, pairs)
     before = dict(iter(previous.groupby(["authority_code", "period"])))
     empty = previous.iloc[0:0]
-    result = Preview(report)
+    result = Preview(report, replacing=replacing(db_path, rows))
     for (code, period), new in rows.groupby(["authority_code", "period"], sort=True):
         result.comparisons[(code, period)] = compare(before.get((code, period), empty), new)
     return result

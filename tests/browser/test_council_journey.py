@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from etl import store
-from etl.periods import last_ended
+from etl.periods import day_text, last_ended
 from etl.submissions import export, receipts
+from etl.vocabulary import quarter_words
 from tests.browser.conftest import ARTIFACTS, ROOT, browser_page, free_port, streamlit_server
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
@@ -115,6 +116,8 @@ def test_council_data_officer_sends_a_return(server, page, strategy):
     )
     expect(template).to_be_visible()
     expect(page.get_by_text("at most 5 MB")).to_be_visible()
+    # Sending a return is not judged as at a date: no date or revised switch here.
+    expect(page.get_by_label("Status as at")).to_have_count(0)
     shot(page, "1-upload-page")
 
     # A file with mistakes: every problem listed, the most fundamental first, nothing stored.
@@ -141,6 +144,19 @@ def test_council_data_officer_sends_a_return(server, page, strategy):
     assert (held.authority_code, held.submitted_by, held.version) == (EDINBURGH, OFFICER, 1)
     expect(page.get_by_text(held.sha256).first).to_be_visible()
 
+    # The same quarter again with one figure changed: before Send, the page says which version
+    # it replaces and the figure that differs; nothing is stored until Send.
+    upload(page, "edinburgh-again.csv", template_with(strategy, EDINBURGH, ["12", "5", "3", "7"]))
+    sent_on = f"You sent {quarter_words(PERIOD)} on {day_text(held.received_at.date())}"
+    warning = page.get_by_text(f"{sent_on}; this replaces it")
+    expect(warning).to_be_visible(timeout=20_000)  # a check and a rerun on a busy machine
+    expect(page.get_by_text("Sent before")).to_be_visible()
+    shot(page, "3b-replaces-warning")
+    assert len(receipts.submissions(db)) == 1
+    page.get_by_role("button", name="Send the return").click()
+    expect(page.get_by_text("Received: replaces the earlier version")).to_be_visible(timeout=20_000)
+    assert sorted(receipts.submissions(db)["version"]) == [1, 2]
+
     # Another council's file is refused.
     upload(page, "glasgow.csv", template_with(strategy, GLASGOW, ["4"]))
     expect(page.get_by_text("There is a problem")).to_be_visible()
@@ -148,7 +164,7 @@ def test_council_data_officer_sends_a_return(server, page, strategy):
         page.get_by_text("you may send returns only for City of Edinburgh").first
     ).to_be_visible()
     shot(page, "4-refused")
-    assert len(receipts.submissions(db)) == 1
+    assert len(receipts.submissions(db)) == 2
 
     # Sign out: the provider ends the session and the app asks to sign in again.
     page.get_by_role("button", name="Sign out").click()
