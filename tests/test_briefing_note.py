@@ -107,7 +107,9 @@ def test_as_at_date_figures_label_demo_and_the_pack_key_facts(document, made, in
     assert any(line.startswith("DEMO DATA") for line in lines)
     start = lines.index("Key facts") + 1
     bullets = [p.text for p in document.paragraphs[start:] if p.style.name == "List Bullet"]
-    key_messages = made.pack.slides[1].messages
+    headline, overview = made.pack.slides[1], made.pack.slides[2]
+    assert (headline.title, overview.kind) == ("Three things to know", "overview")
+    key_messages = headline.messages + overview.messages[1:]  # both first say the same
     assert bullets[: len(key_messages)] == key_messages
     assert any(re.search(r"\d+ of 32 councils have sent their \d{4}-Q\d return", m)
                for m in key_messages)  # fmt: skip

@@ -69,13 +69,14 @@ Block = Heading | Bullets | Text | Table | Figure
 
 def layout(inputs: Inputs, pack: Pack, chosen: Scope) -> list[Block]:
     """Title, key facts, a section per theme, then the annexes."""
-    cover, overview = pack.slides[0], pack.slides[1]
+    kinds = {slide.kind: slide for slide in reversed(pack.slides)}  # the first of each kind
+    cover, headline, overview = kinds["title"], kinds["headline"], kinds["overview"]
     blocks: list[Block] = [
         Heading(pack.strategy_title, 0),
         Text(f"Briefing note as at {fmt.long_date(pack.as_at)}"),
         *(Text(line) for line in cover.messages[1:]),  # themes, figures label, demo data
         Heading("Key facts", 1),
-        Bullets(overview.messages),
+        Bullets(headline.messages + overview.messages[1:]),  # its first: the headline's first
         *(Figure(chart) for chart in overview.charts),
     ]
     themes = _theme_slides(pack)
