@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -91,6 +93,25 @@ def figures_note(report) -> None:
             f"Figures as known on {fmt.long_date(report.as_at)}: the returns received by "
             "that day; corrections sent later are not counted (see *Revised figures*)."
         )
+
+
+def store_or_stop() -> Path:
+    """The store's path, or the reason there is none yet said on the page, which stops."""
+    from dashboard import queries
+
+    try:
+        return queries.source().db
+    except queries.NotReady as error:
+        st.error(str(error))
+        st.stop()
+
+
+def administrators_only(user, what: str) -> None:
+    """Stop the page with ``what`` (e.g. "Only administrators can …") for anyone else: the
+    page is not offered to them, and this guards a stale link."""
+    if not user.can_administer:
+        st.error(what)
+        st.stop()
 
 
 def store_busy() -> None:

@@ -16,14 +16,8 @@ from etl.submissions import receipts, versions
 
 user = auth.page_user()
 st.title("All submissions")
-if not user.can_administer:  # the page is not offered to others; this guards a stale link
-    st.error("Only administrators can see every council's submissions.")
-    st.stop()
-try:
-    db = queries.source().db
-except queries.NotReady as error:
-    st.error(str(error))
-    st.stop()
+ui.administrators_only(user, "Only administrators can see every council's submissions.")
+db = ui.store_or_stop()
 
 log = receipts.submissions(db)
 if log.empty:

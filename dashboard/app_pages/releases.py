@@ -9,19 +9,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, export, queries, release
+from dashboard import auth, export, release, ui
 from etl import config
 
 user = auth.page_user()
 st.title("Releases")
-if not user.can_administer:  # the page is not offered to others; this guards a stale link
-    st.error("Only administrators can publish releases.")
-    st.stop()
-try:
-    db = queries.source().db
-except queries.NotReady as error:
-    st.error(str(error))
-    st.stop()
+ui.administrators_only(user, "Only administrators can publish releases.")
+db = ui.store_or_stop()
 
 st.markdown(
     "A release publishes the figures as known on a date: a static web site and open data, "

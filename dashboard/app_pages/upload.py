@@ -37,11 +37,7 @@ def view_table(table) -> None:
 user = auth.page_user()
 submitter = auth.submitter(user)
 st.title("Send a quarterly return")
-try:
-    db = queries.source().db
-except queries.NotReady as error:
-    st.error(str(error))
-    st.stop()
+db = ui.store_or_stop()
 strategy = load_strategy(config.commitments_path())
 today = date.today()
 
