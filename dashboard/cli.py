@@ -165,16 +165,7 @@ def _check_pack(ctx: typer.Context, path: Path) -> None:
     if changed is None:
         typer.echo(f"{path}: matches the tracker ({what}; fingerprint {used.fingerprint[:12]})")
         return
-    typer.echo(
-        f"{path}: does not match the tracker ({what}): {len(changed)} figure"
-        f"{'s' if len(changed) != 1 else ''} changed since it was built"
-    )
-    for row in changed.itertuples(index=False):
-        typer.echo(
-            f"  {row.authority_code} {row.period} {row.indicator_id} "
-            f"({row.sex}, SIMD {row.simd_quintile}): {_value(row.was)} -> {_value(row.now)}"
-        )
-    raise typer.Exit(1)
+    _say_changed(path, what, changed, "note" if path.suffix.lower() == ".docx" else "pack")
 
 
 def _value(value) -> str:
