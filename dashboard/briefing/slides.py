@@ -107,38 +107,35 @@ def _by_theme(inputs: Inputs, noun: str, order, title: str, subtitle: str) -> Ch
     )
 
 
-def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slide:
-    slug = fmt_slug(theme_name)
-    counts = fmt.status_counts(commitments["status"], fmt.COMMITMENT_ORDER)
-    commitments_chart = Chart(
-        name=f"{slug}-commitments-by-status",
-        title=say.commitments_title(commitments["status"]),
-        subtitle=f"{theme_name}: commitments by status",
+def _status_chart(inputs, theme_name, noun, statuses, order, title, what) -> Chart:
+    """One theme's commitments or indicators counted by status, as a bar chart."""
+    counts = fmt.status_counts(statuses, order)
+    return Chart(
+        name=f"{fmt_slug(theme_name)}-{noun}-by-status",
+        title=title,
+        subtitle=f"{theme_name}: {what}",
         kind="bar",
-        categories=[fmt.label(s) for s in fmt.COMMITMENT_ORDER],
-        series={"Commitments": list(counts.values())},
-        colours=[fmt.colour(s) for s in fmt.COMMITMENT_ORDER],
-        summary=f"{theme_name}: "
-        + fmt.counts_sentence(inputs.as_at, counts, len(commitments), "commitments"),
-        value_axis="Number of commitments",
+        categories=[fmt.label(s) for s in order],
+        series={noun.capitalize(): list(counts.values())},
+        colours=[fmt.colour(s) for s in order],
+        summary=f"{theme_name}: " + fmt.counts_sentence(inputs.as_at, counts, len(statuses), noun),
+        value_axis=f"Number of {noun}",
         category="Status",
     )
+
+
+def theme_slide(inputs, theme_name, commitments, milestones, indicators) -> Slide:
+    commitments_chart = _status_chart(
+        inputs, theme_name, "commitments", commitments["status"], fmt.COMMITMENT_ORDER,
+        say.commitments_title(commitments["status"]), "commitments by status",
+    )  # fmt: skip
     # Indicators by status: the figures themselves are in different units, so each is drawn
     # against its own trajectory on the slides that follow (the rule's ratio is not shown).
-    indicator_counts = fmt.status_counts(indicators["status"], fmt.INDICATOR_ORDER)
-    indicators_chart = Chart(
-        name=f"{slug}-indicators-by-status",
-        title=say.indicators_title(indicators["status"]),
-        subtitle=f"{theme_name}: indicators against their trajectory, by status",
-        kind="bar",
-        categories=[fmt.label(s) for s in fmt.INDICATOR_ORDER],
-        series={"Indicators": list(indicator_counts.values())},
-        colours=[fmt.colour(s) for s in fmt.INDICATOR_ORDER],
-        summary=f"{theme_name}: "
-        + fmt.counts_sentence(inputs.as_at, indicator_counts, len(indicators), "indicators"),
-        value_axis="Number of indicators",
-        category="Status",
-    )
+    indicators_chart = _status_chart(
+        inputs, theme_name, "indicators", indicators["status"], fmt.INDICATOR_ORDER,
+        say.indicators_title(indicators["status"]),
+        "indicators against their trajectory, by status",
+    )  # fmt: skip
     due_by = milestones[milestones["due"].map(lambda d: d <= inputs.as_at).astype(bool)]
     done = int((due_by["status"] == "complete").sum())
     names = inputs.names
