@@ -141,7 +141,7 @@ CELL_ERRORS = {
             _set("G4", "=A1&A2"),
         ),
         [
-            f'{AT} C2 (indicator_id): "C09-I9" is not an indicator in commitments.yaml',
+            f'{AT} C2 (indicator_id): "C09-I9" is not one of the strategy\'s indicators',
             f'{AT} D3 (value): "2025-07-01T12:00:00" is a date, not a number (format the cell '
             "as a number, or type the figure again)",
             f'{AT} G4 (comment): "=A1&A2" is a formula with no value calculated by Excel: '
