@@ -182,10 +182,12 @@ def back_up(
     key: bytes | None = None,
 ) -> Backup:
     """Back up the whole store into a new folder in ``out_dir`` (``etl.backup.take``)."""
-    from etl import backup
+    from etl import backup, backup_files
 
-    progress = {"on_progress": on_progress} if on_progress is not None else {}
-    return backup.take(db_path, out_dir, commitments_path, wait=wait, key=key, **progress)
+    return backup.take(
+        db_path, out_dir, commitments_path, wait=wait, key=key,
+        on_progress=on_progress or backup_files.quiet,
+    )  # fmt: skip
 
 
 # The command line loads a file in a fraction of a second: the modules below (pandas, the
@@ -213,7 +215,7 @@ def _email_receipts(
         return None
     from etl.mail import receipts as mail_receipts
 
-    if mail == CONFIGURED:
+    if not isinstance(mail, Mailer):  # CONFIGURED
         return mail_receipts.email_receipts(db_path, submission_ids, sent_by)
     attempts, nobody = mail_receipts.notify(
         db_path, submission_ids, mail.contacts, mail.settings, sent_by
