@@ -80,7 +80,7 @@ class User:
 
     def may_submit_for(self, authority_code: str) -> bool:
         """The validator's own rule (etl.returns.permissions.may_send), for this person."""
-        return may_send(submitter(self), authority_code) is None
+        return may_send(submitter(self), authority_code)
 
     def authorities(self) -> list[str]:
         """The authority codes this person may send returns for: councils A to Z, then Scotland."""

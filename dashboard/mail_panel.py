@@ -1,25 +1,22 @@
 """The Councils page's e-mail sections (layout only): reminders to the councils on the
-chasing list, with a preview and a confirmation, and the log of what was sent. For the
+chasing list, with a preview and a confirmation, sent by etl.actions.send_reminders, and the
+log of what was sent. For the
 roles that may chase: policy officers and administrators."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, mail_view
+from dashboard import auth, mail_view, ui
 from dashboard import format as fmt
-from etl.mail import log, receipts, reminders
+from etl import actions
+from etl.mail import log, reminders
 from etl.mail.contacts import ContactsFileError, contacts_file, load_contacts
 from etl.mail.smtp import MailSettingsError, load_settings, send_a_return_link
 from etl.status import StatusReport
 
 NOTES = "mail_notes"  # what the last send did, shown after the page reruns
 ROUND = "mail_round"  # a new confirmation box after each send
-
-
-def _show(notes: list[tuple[str, str]]) -> None:
-    for level, text in notes:  # they quote servers' answers and addresses
-        getattr(st, level)(fmt.plain(text))
 
 
 def _settings():
@@ -31,9 +28,10 @@ def _settings():
         return None
 
 
-def _send(db, attempts_of) -> None:
+def _send(send) -> None:
+    """Run ``send`` (an action giving ``MailSent``); its notes show after the rerun."""
     with st.spinner("Sending…"):
-        st.session_state[NOTES] = mail_view.send_notes(attempts_of())
+        st.session_state[NOTES] = send().notes
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     st.rerun()
 
@@ -43,7 +41,7 @@ def reminders_section(db, report: StatusReport, user: auth.User) -> None:
     if not user.can_chase or report.coverage_period is None:
         return
     st.subheader("Remind them by e-mail")
-    _show(st.session_state.pop(NOTES, []))
+    ui.show_notes(st.session_state.pop(NOTES, ()))
     found = _settings()
     if found is None:
         return
@@ -80,13 +78,8 @@ def reminders_section(db, report: StatusReport, user: auth.User) -> None:
     count = len(plan.reminders)
     if st.button(f"Send {count} reminder{'s' if count != 1 else ''}", type="primary",
                  disabled=not confirmed, key="remind_send"):  # fmt: skip
-        _send(
-            db,
-            lambda: (
-                receipts.retry_failed(db, settings, people, sent_by)
-                + reminders.send(db, plan, settings, sent_by)
-            ),
-        )
+        mailer = actions.Mailer(settings, people)
+        _send(lambda: actions.send_reminders(db, plan, mailer, sent_by))
 
 
 def sent_section(db, user: auth.User) -> None:
@@ -94,7 +87,7 @@ def sent_section(db, user: auth.User) -> None:
     if not user.can_chase:
         return
     st.header("E-mails sent")
-    _show(st.session_state.pop(NOTES, []))  # when the reminders section was not shown
+    ui.show_notes(st.session_state.pop(NOTES, ()))  # when the reminders section was not shown
     waiting = log.failed_receipts(db)
     if waiting:
         st.warning(
@@ -105,7 +98,8 @@ def sent_section(db, user: auth.User) -> None:
         if found is not None and found[1] is not None:
             people, settings, sent_by = *found, auth.submitter(user).name
             if st.button("Try the failed receipts again", key="retry_receipts"):
-                _send(db, lambda: receipts.retry_failed(db, settings, people, sent_by))
+                mailer = actions.Mailer(settings, people)
+                _send(lambda: actions.retry_receipts(db, mailer, sent_by))
     entries = log.entries(db, limit=500)
     if entries.empty:
         st.write("No reminder or receipt has been e-mailed yet.")

@@ -1,5 +1,6 @@
 """What the pages show about e-mail (reminders, receipts, the log), as plain data: pure
-functions, no st, no SQL. The sending itself is ``etl.mail``."""
+functions, no st, no SQL. The sending itself is ``etl.actions``, whose results carry the
+notes of what the e-mails did (``etl.mail.notes``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import pandas as pd
 
 from dashboard import format as fmt
 from etl.councils import council_name
-from etl.mail.log import Attempt
-from etl.mail.receipts import ReceiptMail
 from etl.mail.reminders import Plan
 from etl.mail.smtp import DRY_RUN, FAILED, SENT, MailSettings
 
@@ -42,40 +41,6 @@ def confirm_label(plan: Plan, settings: MailSettings) -> str:
         f"I have checked the list: {count} reminder{'s' if count != 1 else ''} to "
         f"{addresses} address{'es' if addresses != 1 else ''}; {how}"
     )
-
-
-def send_notes(attempts: list[Attempt]) -> list[tuple[str, str]]:
-    """(level, sentence) for each e-mail just tried: success, warning or error."""
-    notes = []
-    for a in attempts:
-        what = f"{a.kind.capitalize()} for {council_name(a.authority_code)}, {a.period}"
-        if a.failed:
-            notes.append(("error", f"{what}: not sent ({a.delivery.answer}). It is logged and "
-                                   "the next send tries again."))  # fmt: skip
-        else:
-            word = "written to a file (dry run)" if a.delivery.outcome == DRY_RUN else "sent"
-            notes.append(("success", f"{what}: {word} to {', '.join(a.recipients)}."))
-    return notes
-
-
-def receipt_notes(mail: ReceiptMail) -> list[tuple[str, str]]:
-    """What became of the e-mailed receipts, below the receipt on the upload page."""
-    notes = []
-    for a in mail.attempts:
-        if a.failed:
-            notes.append(("warning", f"Your return is stored, but its receipt could not be "
-                                     f"e-mailed ({a.delivery.answer}). This is logged and "
-                                     "will be tried again."))  # fmt: skip
-        else:
-            how = "written to a file (dry run) for" if a.delivery.outcome == DRY_RUN else "sent to"
-            notes.append(("info", f"Receipt e-mail {how} {', '.join(a.recipients)}."))
-    for receipt in mail.nobody:
-        name = council_name(receipt["authority_code"])
-        notes.append(("info", f"No receipt e-mailed for {name}: it has no contact and you "
-                              "have no e-mail address here."))  # fmt: skip
-    if mail.not_sent:
-        notes.append(("info", f"No receipt e-mailed: {mail.not_sent}."))
-    return notes
 
 
 def log_table(entries: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,8 @@ DuckDB lets one process hold a file at a time and the CLI may be loading returns
 meanwhile, so each read opens a connection, does one piece of work and closes
 it (no connection is cached). Cached reads are keyed by a ``Source``: the
 database path and a cheap data version read afresh on every run, so figures
-loaded by the CLI in another process show on the next rerun, while a rerun with
+loaded by the CLI in another process, or by any session, show on the next rerun (so nothing
+clears the cache after a load, which would empty every session's), while a rerun with
 nothing new costs one tiny query.
 """
 
@@ -48,7 +49,8 @@ def source() -> Source:
 
 
 def clear() -> None:
-    """Forget every cached read (the upload page calls this after a load)."""
+    """Forget every cached read, every session's (a benchmark's cold start). Nothing calls
+    this after a load: the data version read on each run already keys it."""
     st.cache_data.clear()
 
 

@@ -114,6 +114,14 @@ def administrators_only(user, what: str) -> None:
         st.stop()
 
 
+def show_notes(notes, *, escaped: bool = True) -> None:
+    """What an action's e-mails did (``etl.mail.notes.Note``), each in the box of its level.
+    They quote servers' answers and addresses, so they are shown as plain text; the upload
+    and restore notes (``escaped=False``) keep the wording they have always shown."""
+    for note in notes:
+        getattr(st, note.level)(fmt.plain(note.text) if escaped else note.text)
+
+
 def store_busy() -> None:
     st.info(
         "**The data is being updated.** Another program is loading figures into the "

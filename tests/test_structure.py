@@ -148,3 +148,69 @@ def test_every_error_we_define_is_a_tracker_error():
         ]
     assert len(defined) > 20
     assert [e.__qualname__ for e in defined if not issubclass(e, TrackerError)] == []
+
+
+# What a user does is one call in etl.actions (issue 26). The rule: a page or a command
+# never performs these steps itself; it calls the action and lays out its result.
+CALLERS = ("dashboard/app_pages", "dashboard/mail_panel.py", "etl/cli")
+STEPS = {
+    "etl.mail.receipts",  # any of it: e-mailing receipts is part of storing
+    "etl.submissions.send",
+    "etl.submissions.ingest.ingest_return",
+    "etl.submissions.versions.restore_version",
+    "etl.mail.reminders.send",
+    "etl.backup.take",
+}
+
+
+def _names_used(path: Path) -> set[str]:
+    """Every dotted name of ours a file imports or reaches through an imported name
+    (``from etl.mail import receipts as r`` … ``r.notify`` gives etl.mail.receipts.notify);
+    not those only for type checkers, which never run."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for block in ast.walk(tree):
+        if isinstance(block, ast.If) and ast.unparse(block.test).endswith("TYPE_CHECKING"):
+            block.body = []
+    bound, used = {}, set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                bound[alias.asname or alias.name.split(".")[0]] = alias.asname and alias.name
+                used.add(alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                used.add(f"{node.module}.{alias.name}")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (base := bound.get(node.value.id))
+        ):
+            used.add(f"{base}.{node.attr}")
+    return used
+
+
+def steps_composed(root: Path) -> dict[str, list[str]]:
+    """For each page or command, the steps of an action it takes itself."""
+    found = {}
+    for caller in CALLERS:
+        where = root / caller
+        for path in sorted(where.rglob("*.py") if where.is_dir() else [where]):
+            taken = sorted(
+                name
+                for name in _names_used(path)
+                if any(name == step or name.startswith(step + ".") for step in STEPS)
+            )
+            if taken:
+                found[str(path.relative_to(root))] = taken
+    return found
+
+
+def test_pages_and_commands_call_actions_rather_than_compose_steps():
+    """The rule: no module in dashboard/app_pages/, dashboard/mail_panel.py or etl/cli/
+    stores a return, restores a version, sends reminders or receipts, or takes a backup
+    through the steps (``STEPS``); each calls the one function in etl.actions."""
+    assert steps_composed(ROOT) == {}
+    uses = {name for path in (ROOT / "etl" / "cli").glob("*.py") for name in _names_used(path)}
+    assert "etl.actions.send_return" in uses  # the check sees the calls it asks for

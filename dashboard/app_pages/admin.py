@@ -1,18 +1,18 @@
 """All submissions across councils, and restoring an earlier version (administrators).
 
 Layout only. Restoring copies the chosen version's figures into a new current
-version (etl.submissions.versions.restore_version); nothing is ever deleted.
+version and e-mails its receipt (etl.actions.restore_version); nothing is ever deleted.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, mail_view, queries, ui
+from dashboard import auth, ui
 from dashboard import upload_view as view
+from etl import actions
 from etl.councils import council_name
-from etl.mail import receipts as mail_receipts
-from etl.submissions import receipts, versions
+from etl.submissions import receipts
 
 user = auth.page_user()
 st.title("All submissions")
@@ -43,14 +43,10 @@ chosen = view.version_row(shown, submission_id)
 if chosen["is_current"]:
     st.caption("This is the current version.")
 elif st.button(f"Make {picked} current again", type="primary", key="restore"):
-    with st.status("Restoring…") as progress:
-        outcome = versions.restore_version(
+    with st.status("Restoring and e-mailing the receipt…") as progress:
+        restored = actions.restore_version(
             db, chosen["authority_code"], chosen["period"], int(chosen["version"]), user.email
         )
-        queries.clear()
-        progress.update(label="Restored; e-mailing the receipt…")
-        mailed = mail_receipts.email_receipts(db, [outcome.submission_id], user.email)
         progress.update(label="Restored", state="complete")
-    st.success(view.restore_text(outcome))
-    for level, note in mail_view.receipt_notes(mailed):
-        getattr(st, level)(note)
+    st.success(view.restore_text(restored.outcome))
+    ui.show_notes(restored.notes, escaped=False)

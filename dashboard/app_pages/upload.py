@@ -1,7 +1,8 @@
 """Send a return: template, upload, what to fix, large changes explained, receipt, history.
 
-Layout only. The back end checks the signed-in person again on every check and
-every load (etl.submissions.send), so this page offering only their own council is a
+Layout, and the answers to the large changes gathered before Send; sending is one call
+(etl.actions.send_return). The back end checks the signed-in person again on every check
+and every load, so this page offering only their own council is a
 convenience, not the protection.
 """
 
@@ -12,17 +13,15 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import accessibility, auth, mail_view, queries, ui
+from dashboard import accessibility, auth, ui
 from dashboard import format as fmt
 from dashboard import upload_view as view
-from etl import config
+from etl import actions, config
 from etl.councils import council_name
-from etl.mail import receipts as mail_receipts
 from etl.returns.contract import safe_file_name
 from etl.strategy import load_strategy
 from etl.submissions import receipts, review
 from etl.submissions.export import template
-from etl.submissions.send import send
 from etl.submissions.workbook import template as excel_template
 
 
@@ -153,20 +152,15 @@ if uploaded is not None:
             except review.QueriesUnanswered as error:
                 st.error(f"Not sent yet: {fmt.plain(error)}.")
             else:
-                with st.status("Storing your return…") as progress:
-                    sent = send(db, data, file_name, strategy, submitter, answered, today=today)
+                with st.status("Storing your return and e-mailing the receipt…") as progress:
+                    sent = actions.send_return(
+                        db, data, file_name, strategy, submitter, answered, today=today
+                    )
                     if not sent.stored:  # e.g. refused since it was checked
                         progress.update(label="Not stored", state="error")
                         st.error(sent.report.errors[0].message)
                         st.stop()
-                    done[sha] = sent.receipts
-                    queries.clear()
-                    progress.update(label="Stored; e-mailing the receipt…")
-                    mailed[sha] = mail_view.receipt_notes(
-                        mail_receipts.email_receipts(
-                            db, [r["submission_id"] for r in sent.receipts], submitter.name
-                        )
-                    )
+                    done[sha], mailed[sha] = sent.receipts, sent.notes
                     progress.update(label="Stored", state="complete")
                 st.session_state["upload_just_sent"] = True  # the receipt takes the focus
                 st.session_state["upload_sent_id"] = sent.receipts[0]["submission_id"]
@@ -185,8 +179,7 @@ if uploaded is not None:
                 mime="text/plain",
                 key=f"receipt {receipt['submission_id']}",
             )
-    for level, note in mailed.get(sha, []) if uploaded is not None else []:
-        getattr(st, level)(note)
+    ui.show_notes(mailed.get(sha, ()) if uploaded is not None else (), escaped=False)
     if st.session_state.pop("upload_just_sent", False) and shown:
         accessibility.focus_on(f"receipt_{shown[0]['submission_id']}")
 

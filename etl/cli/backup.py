@@ -1,7 +1,7 @@
 """Commands that keep the store safe: backup, restore-backup, verify-backup. Thin shells over
-``etl.backup``; its errors become plain messages (exit 1). ``etl.backup`` is imported only
-when one of them runs: its fingerprint needs numpy and pyarrow, a third of a second that
-every other command would pay."""
+``etl.actions.back_up`` and ``etl.backup``; their errors become plain messages (exit 1). Both
+are imported only when one of them runs: the fingerprint needs numpy and pyarrow, a third of
+a second that every other command would pay."""
 
 from __future__ import annotations
 
@@ -105,11 +105,11 @@ def backup_command(
 ) -> None:
     """Back up the whole store, with its commitments file, a manifest and checksums, into a
     new folder; safe while the dashboard runs and returns arrive."""
-    from etl import backup
+    from etl import actions
 
     folder = out or ctx.obj.db.parent / "backups"
     try:
-        made = backup.take(
+        made = actions.back_up(
             ctx.obj.db, folder, ctx.obj.commitments, wait=wait, on_progress=_progress(),
             key=_key(key),
         )  # fmt: skip

@@ -1,5 +1,6 @@
-"""`stem-tracker remind` and `stem-tracker reminders`: chasing by e-mail and what was sent;
-the receipts `ingest --notify` e-mails are sent from here too (``notify_receipts``)."""
+"""`stem-tracker remind` and `stem-tracker reminders`: chasing by e-mail and what was sent
+(the sending is ``etl.actions``); also the mail settings and the printing of receipts for
+`ingest --notify` and `restore --notify`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from etl.cli.options import AS_AT, CliError, parse_as_at
 from etl.submissions import ingest
 
 if TYPE_CHECKING:  # pydantic and smtplib are imported by the commands that send, so that
-    from etl.mail.smtp import MailSettings  # other commands start quickly
+    from etl.actions import Mailer  # other commands start quickly
+    from etl.mail.receipts import ReceiptMail
+    from etl.mail.smtp import MailSettings
 
 SENT_BY = typer.Option(None, "--sent-by", help="Who sends them (default: your user name).")
 
@@ -68,16 +71,16 @@ def remind(
     """E-mail a reminder to each council whose return is overdue as at a date (by default
     only show what would be sent). With --send, also retries receipts that failed. Exit 1
     when any e-mail failed."""
-    from etl.mail import receipts, reminders
+    from etl import actions
+    from etl.mail import reminders
 
     db, day = _database(ctx), parse_as_at(as_at)
     mail, people = settings(required=send), contacts()
     plan = reminders.plan(db, day, people, insist=insist)
     who = sent_by or ingest.default_submitter().name
-    attempts = []
+    attempts = ()
     if send:
-        attempts = receipts.retry_failed(db, mail, people, who)
-        attempts += reminders.send(db, plan, mail, who)
+        attempts = actions.send_reminders(db, plan, actions.Mailer(mail, people), who).attempts
     if as_json:
         tried = [_attempt_json(a) for a in attempts]
         typer.echo(json.dumps({**plan.to_json(), "sent": send, "attempts": tried}, indent=2))
@@ -161,27 +164,31 @@ def reminders_command(
         )
 
 
-def notify_receipts(db: Path, outcomes, mail: MailSettings, sent_by: str) -> list[dict]:
-    """E-mail the receipts of one file's stored submissions; print and return what happened.
-    A failure is a warning: the return is stored whatever happens to its receipt."""
-    from etl.mail import receipts
+def mailer() -> Mailer:
+    """The mail settings and contacts for commands that e-mail receipts (``--notify``), read
+    before anything is stored: a broken or missing file stops the command first."""
+    from etl.actions import Mailer
+
+    return Mailer(settings(required=True), contacts())
+
+
+def print_receipt_mail(mail: ReceiptMail) -> list[dict]:
+    """Print what became of a load's e-mailed receipts and return it. A failure is a
+    warning: the return is stored whatever happens to its receipt."""
     from etl.mail.contacts import contacts_file
 
-    attempts, nobody = receipts.notify(
-        db, [o.submission_id for o in outcomes], contacts(), mail, sent_by
-    )
-    for attempt in attempts:
+    for attempt in mail.attempts:
         prefix = "warning: receipt not sent, " if attempt.failed else ""
         typer.echo(prefix + _attempt_line(attempt), err=attempt.failed)
-    if any(a.failed for a in attempts):
+    if any(a.failed for a in mail.attempts):
         typer.echo("(logged; the next `stem-tracker remind --send` tries again)", err=True)
-    for receipt in nobody:
+    for receipt in mail.nobody:
         typer.echo(
             f"warning: no receipt e-mailed for {receipt['authority_code']} {receipt['period']}: "
             f"no contact in {contacts_file().name} and the sender has no e-mail address",
             err=True,
         )
-    return [_attempt_json(a) for a in attempts]
+    return [_attempt_json(a) for a in mail.attempts]
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,7 @@
 """Commands for councils' quarterly progress returns: template, validate, ingest, export,
-history, restore, schema. Each is a thin shell over ``etl.returns`` / ``etl.submissions``, the
-same functions the dashboard's upload page calls."""
+history, restore, schema. Each is a thin shell: loading and restoring are ``etl.actions``, the
+same calls the dashboard's pages make; checking and exporting are ``etl.returns`` /
+``etl.submissions``."""
 
 from __future__ import annotations
 
@@ -139,38 +140,32 @@ def ingest_command(
 ) -> None:
     """Check and load return files, each in one transaction. A file with any error stores
     nothing (the others still load); exit 1 when any file had an error."""
+    from etl import actions
     from etl.cli import mail as cli_mail
 
     day = _today(today)
-    mail = cli_mail.settings(required=True) if notify else None
+    mailer = cli_mail.mailer() if notify else None  # a broken file is named before any load
     # Read from the store by the first ingest, on its open connection (a second connection
     # of its own would cost a twentieth of a second), then kept for the other files.
     spec = functools.cache(lambda: _loaded_spec(ctx.obj))
-    submitter = ingest.default_submitter()
-    if submitted_by:
-        submitter = Submitter(submitted_by)
+    submitter = Submitter(submitted_by) if submitted_by else ingest.default_submitter()
     results, ok = [], True
     for path in files:
         data = _read(path)
         if isinstance(data, str):
             raise CliError(data)
-        result = ingest.ingest_return(
-            ctx.obj.db,
-            data,
-            str(path),
-            spec,
-            submitter=submitter,
-            today=day,
-            source_path=str(path),
-        )
+        result = actions.send_return(
+            ctx.obj.db, data, str(path), spec, submitter, today=day, source_path=str(path),
+            with_receipts=False, mail=mailer,
+        )  # fmt: skip
         ok &= result.stored
         if as_json:
             results.append(result.to_dict())
         else:
             lines = [f"{path}: {_outcome(o)}" for o in result.outcomes]
             _print_report(result.report, lines, stored=True)
-        if mail is not None and result.stored:
-            sent = cli_mail.notify_receipts(ctx.obj.db, result.outcomes, mail, submitter.name)
+        if result.mail is not None:
+            sent = cli_mail.print_receipt_mail(result.mail)
             if as_json:
                 results[-1]["receipts"] = sent
     if as_json:
@@ -276,17 +271,18 @@ def restore(
     ),
 ) -> None:
     """Make an earlier version of a submission current again, as a new version."""
+    from etl import actions
     from etl.cli import mail as cli_mail
 
-    mail = cli_mail.settings(required=True) if notify else None
+    mailer = cli_mail.mailer() if notify else None
     who = submitted_by or ingest.default_submitter().name
     try:
-        outcome = versions.restore_version(ctx.obj.db, authority, period, version, who)
+        restored = actions.restore_version(ctx.obj.db, authority, period, version, who, mail=mailer)
     except (ValueError, versions.SubmissionNotFound) as error:
         raise CliError(str(error).strip("'\"")) from None
-    typer.echo(_outcome(outcome))
-    if mail is not None:
-        cli_mail.notify_receipts(ctx.obj.db, [outcome], mail, who)
+    typer.echo(_outcome(restored.outcome))
+    if restored.mail is not None:
+        cli_mail.print_receipt_mail(restored.mail)
 
 
 def template(

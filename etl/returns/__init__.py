@@ -174,7 +174,7 @@ def _check_fast(con, report, path, text, positions, spec, today, submitter) -> b
         return False
     any_problem, submissions, left_out = summary(con, positions, report.file_name, spec)
     codes = {s.authority_code for s in submissions}
-    if any_problem or any(may_send(submitter, code) for code in codes):
+    if any_problem or not all(may_send(submitter, code) for code in codes):
         if text.has_blank_lines:  # DuckDB skipped them: only the general path has row numbers
             return False
         # The messages quote each cell as written: read the rows as text too.

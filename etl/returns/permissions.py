@@ -9,8 +9,9 @@ from etl.returns.report import Problem, Submitter, excel_column
 from etl.returns.values import cell
 
 
-def may_send(submitter: Submitter | None, code: str) -> str | None:
-    """None when the submitter may send figures for ``code``, else the reason."""
+def refusal_reason(submitter: Submitter | None, code: str) -> str | None:
+    """Why ``submitter`` may not send figures for ``code``, or None when they may (no
+    submitter: anyone may send anything, as the command line does)."""
     if submitter is None:
         return None
     if code == NATIONAL_CODE:
@@ -23,8 +24,13 @@ def may_send(submitter: Submitter | None, code: str) -> str | None:
     return f"{council_name(code)}; you may send returns only for {own or 'no council'}"
 
 
+def may_send(submitter: Submitter | None, code: str) -> bool:
+    """Whether ``submitter`` may send figures for ``code``."""
+    return refusal_reason(submitter, code) is None
+
+
 def permission_problems(con, positions, file_name, submitter, codes) -> list[Problem]:
-    refused = {code: reason for code in codes if (reason := may_send(submitter, code))}
+    refused = {code: reason for code in codes if (reason := refusal_reason(submitter, code))}
     if not refused:
         return []
     found = con.execute(

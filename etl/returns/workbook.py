@@ -385,7 +385,7 @@ def _template_problems(report: Report, sheet: Sheet, submitter) -> list[Problem]
                                 extra=contract.VERSION))  # fmt: skip
     pairs = {(s.authority_code, s.period) for s in report.submissions}
     code = template.authority_code or ""
-    if may_send(submitter, code) or (pairs and (code, template.period) not in pairs):
+    if not may_send(submitter, code) or (pairs and (code, template.period) not in pairs):
         made_for = f"{council_name(code)} ({code}), {template.period}"
         problems.append(Problem("template_for", file_name, value=made_for))
     return problems
