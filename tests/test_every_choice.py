@@ -9,7 +9,6 @@ a page costs a fraction of a second. The wide sweep (every value of every choice
 from __future__ import annotations
 
 import re
-from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from etl import demo, store
 from etl.councils import councils
 from etl.periods import AsAtOutOfRange, Quarter, as_at_range, check_as_at
 from etl.strategy import load_strategy
+from tests.held_open import held_open
 from tests.markdown_text import shown
 from tests.status_fixture import add_return
 
@@ -90,9 +90,7 @@ def _stores_held_open(stores):
     """One connection to each store held while this module runs: a page's reads then share
     the open database instead of opening the file at each connect (most of a page's cost).
     (pytest closes them whenever another module's test runs in between.)"""
-    with ExitStack() as held:
-        for db in stores.values():
-            held.enter_context(store.connect(db))
+    with held_open(*stores.values()):
         yield
 
 
