@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from etl import demo, store
 from etl.strategy import load_strategy
+from tests.held_open import held_open
 from tests.mail_server import mail_server  # noqa: F401 (a fixture: a real SMTP server)
 from tests.release_fixture import (  # noqa: F401 (fixtures: a built release, its browser)
     demo_release,
@@ -57,3 +59,12 @@ def demo_db(tmp_path_factory, strategy) -> Path:
     store.init(path, strategy)
     demo.load_demo(path, strategy)
     return path
+
+
+@pytest.fixture(scope="module")
+def demo_db_held_open(demo_db) -> Iterator[Path]:
+    """The demo database, held open while one module runs (pytest closes it whenever
+    another module's test runs in between). Opt in with
+    ``pytestmark = pytest.mark.usefixtures("demo_db_held_open")``."""
+    with held_open(demo_db):
+        yield demo_db

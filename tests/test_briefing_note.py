@@ -27,6 +27,10 @@ from etl.strategy import load_strategy
 from etl.submissions.ingest import ingest_return
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
 
+# The demo store held open while this module runs (tests/conftest.py: its reads skip
+# reopening the file).
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
+
 AS_AT = dt.date(2022, 12, 31)
 ROOT = Path(__file__).resolve().parent.parent
 BUILT_IN = {"Title", "Heading 1", "Heading 2", "List Bullet", "Caption", "Normal"}

@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+# The demo store held open while this module runs (tests/conftest.py: its reads skip
+# reopening the file).
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 PAGE = "app_pages/briefing.py"
 

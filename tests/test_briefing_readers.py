@@ -13,6 +13,10 @@ from pptx import Presentation
 from dashboard import briefing, views
 from dashboard.briefing import pptx as briefing_pptx
 
+# The demo store held open while this module runs (tests/conftest.py: its reads skip
+# reopening the file).
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
+
 AS_AT = dt.date(2025, 9, 30)
 RECORD = ("ingerprint", "stem-tracker", "Figure rows", "SHA-256", ".pptx", "commitments.yaml")
 

@@ -14,6 +14,10 @@ from etl import store
 from tests.status_fixture import COUNCILS, add_return
 from tests.test_dashboard import run
 
+# The demo store held open while this module runs (tests/conftest.py: its reads skip
+# reopening the file).
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
+
 
 def coverage_period(db, as_at: date) -> str | None:
     with store.connect(db) as con:

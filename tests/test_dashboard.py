@@ -27,6 +27,8 @@ PAGES = [
     "app_pages/accessibility.py",
 ]
 EDINBURGH = "S12000036"
+# The demo store held open while this module runs: its pages' reads skip reopening the file.
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
 
 
 @pytest.fixture(scope="session")

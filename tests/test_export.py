@@ -19,6 +19,10 @@ from dashboard import cli as dashboard_cli
 from dashboard.charts import overview as charts
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
 
+# The demo store held open while this module runs (tests/conftest.py: its reads skip
+# reopening the file).
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
+
 AS_AT = dt.date(2022, 12, 31)
 
 

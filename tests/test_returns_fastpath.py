@@ -63,8 +63,11 @@ def assert_same(fast, general):
 def stored(empty_store: Path, folder: Path, data: bytes, fast: bool) -> tuple:
     db = folder / f"{'fast' if fast else 'general'}.duckdb"
     shutil.copyfile(empty_store, db)
-    result = ingest_return(db, data, "returns/x.csv", SMALL, submitter=ME, today=TODAY, fast=fast)
+    # Held open around the load: DuckDB then opens the file once, not at every connect.
     with store.connect(db) as con:
+        result = ingest_return(
+            db, data, "returns/x.csv", SMALL, submitter=ME, today=TODAY, fast=fast
+        )
         figures = con.execute(
             "SELECT s.authority_code, s.period, s.version, s.row_count, f.indicator_id, f.sex, "
             "f.simd_quintile, f.value, f.comment FROM figures f "

@@ -37,7 +37,10 @@ def db():
             path, (DATA / "returns/good/canonical.csv").read_bytes(), "seed.csv", SMALL,
             submitter=ME, today=TODAY,
         )  # fmt: skip
-        yield path
+        # Held open while the module runs: every connect then shares the one open database
+        # rather than opening the file again (which costs more than a small check).
+        with store.connect(path):
+            yield path
 
 
 def snapshot(db) -> tuple:

@@ -17,6 +17,10 @@ from etl.status import (
     report,
 )
 
+# The demo store held open while this module runs (tests/conftest.py: its reads skip
+# reopening the file).
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
+
 AS_AT_DATES = [
     dt.date(2018, 11, 30),
     dt.date(2020, 3, 31),

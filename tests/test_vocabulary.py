@@ -30,6 +30,10 @@ from etl.vocabulary import (
     rounded,
 )
 
+# The demo store held open while this module runs (tests/conftest.py: its reads skip
+# reopening the file).
+pytestmark = pytest.mark.usefixtures("demo_db_held_open")
+
 DATES = [dt.date(2019, 6, 30), dt.date(2021, 12, 31), dt.date(2023, 9, 30), dt.date(2025, 9, 30)]
 CODE = re.compile(r"(?<![\w-])(C\d{2}(?:-[IM]\d+)?)(?![\w-])")
 # Our own files and the server's paths are no reader's business.
