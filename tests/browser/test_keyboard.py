@@ -96,6 +96,9 @@ def choose(page, label: str, typed: str) -> None:
     """A selectbox, by keyboard: type to filter, Enter to choose."""
     tab_to(page, lambda w: w["role"] == "combobox" and w["name"] == label)
     page.keyboard.type(typed)
+    # As a person does, look at the list before pressing Enter: the filter catches up with
+    # the typing a moment later, and Enter takes the option highlighted then.
+    expect(page.get_by_role("option").first).to_contain_text(typed)
     press(page, "Enter")
     wait_for_app(page)
 
