@@ -88,15 +88,14 @@ def check_return(
 
     A workbook's sheet ``Return`` is checked as the CSV holding the same rows would be, and
     its problems are told by sheet and cell (``etl.returns.workbook``)."""
-    if not workbook.is_workbook(data, file_name):
-        return _check_csv(con, data, file_name, strategy, today=today, submitter=submitter,
-                          source_path=source_path, ceiling=ceiling, fast=fast)  # fmt: skip
-    sheet = workbook.read(data, file_name)
+    sheet = workbook.read(data, file_name) if workbook.is_workbook(data, file_name) else None
     if isinstance(sheet, Problem):
         return Report(file_name, errors=[sheet])
-    report = _check_csv(con, sheet.csv, file_name, strategy, today=today, submitter=submitter,
-                        ceiling=ceiling, fast=fast)  # fmt: skip
-    return workbook.located(report, sheet, submitter)
+    if sheet is not None:  # its rows as CSV text: no file holds them
+        data, source_path = sheet.csv, None
+    report = _check_csv(con, data, file_name, strategy, today=today, submitter=submitter,
+                        source_path=source_path, ceiling=ceiling, fast=fast)  # fmt: skip
+    return report if sheet is None else workbook.located(report, sheet, submitter)
 
 
 def _check_csv(
