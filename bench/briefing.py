@@ -22,7 +22,7 @@ from dashboard import briefing, export  # noqa: E402
 from dashboard.briefing import pdf as pdf_file  # noqa: E402
 from dashboard.briefing.figures import slide_figures  # noqa: E402
 from etl import demo, store  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

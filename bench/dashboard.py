@@ -39,7 +39,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from dashboard import queries  # noqa: E402
 from etl import demo, store  # noqa: E402
 from etl.config import DEFAULT_COMMITMENTS  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
 from tests.streamlit_components import scan_once  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "streamlit_app.py")

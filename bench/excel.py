@@ -34,7 +34,7 @@ from python_calamine import CalamineWorkbook  # noqa: E402
 
 from etl.councils import councils  # noqa: E402
 from etl.returns import contract  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
 from etl.submissions import export  # noqa: E402
 
 ROWS = 50_000

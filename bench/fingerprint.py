@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from etl import store  # noqa: E402
 from etl.figures_used import METHODS, figures_used  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
 from etl.submissions.ingest import ingest_return  # noqa: E402
 
 AS_AT = date.today()  # the back-fill arrives today

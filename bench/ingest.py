@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 from etl.councils import councils  # noqa: E402
 from etl.periods import Quarter, quarters_between  # noqa: E402
 from etl.returns import contract  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
+from etl.strategy.yamlfile import load_with_lines  # noqa: E402
 from etl.submissions.spec_cache import spec_in_store  # noqa: E402
-from etl.yamlfile import load_with_lines  # noqa: E402
 
 EXTRA_INDICATORS = 300
 QUARTERS = quarters_between(Quarter(2022, 1), Quarter(2024, 4))  # 12 quarters

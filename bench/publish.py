@@ -25,7 +25,7 @@ import kaleido  # noqa: E402
 from dashboard import export, release  # noqa: E402
 from dashboard.release import charts, content  # noqa: E402
 from etl import demo, store  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STRATEGY = ROOT / "commitments.yaml"

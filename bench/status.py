@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from etl import demo, store  # noqa: E402
 from etl.config import DEFAULT_COMMITMENTS  # noqa: E402
 from etl.status import report  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
 
 AS_AT = dt.date(2025, 9, 30)
 BASELINE_SQL = "SELECT indicator_id, period, count(*) FROM current_figures GROUP BY ALL"

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from etl.returns import validate_return  # noqa: E402
 from etl.returns.file import csv_file, decode, load_raw, unnamed_problems  # noqa: E402
-from etl.strategy import load_strategy  # noqa: E402
+from etl.strategy.load import load_strategy  # noqa: E402
 
 NAMED = "authority_code,period,indicator_id,value"
 

@@ -26,12 +26,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from dashboard.format import plain
-from etl import yamlfile
 from etl.config import PROJECT_ROOT
 from etl.councils import NATIONAL_CODE, authorities, council_name
 from etl.errors import TrackerError
 from etl.returns import Submitter
 from etl.returns.permissions import may_send
+from etl.strategy import yamlfile
 
 ADMINISTRATOR = "administrator"
 POLICY_OFFICER = "policy_officer"

@@ -26,14 +26,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from etl.backup import Backup
-    from etl.backup_files import Progress
+    from etl.backup.files import Progress
     from etl.mail.log import Attempt
     from etl.mail.notes import Note
     from etl.mail.receipts import ReceiptMail
     from etl.mail.reminders import Plan
     from etl.mail.smtp import MailSettings
     from etl.returns.spec import ReturnSpec
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
     from etl.submissions.review import Query
 
 CONFIGURED: Final = "configured"  # e-mail as this tracker is set up, whatever that is
@@ -182,11 +182,11 @@ def back_up(
     key: bytes | None = None,
 ) -> Backup:
     """Back up the whole store into a new folder in ``out_dir`` (``etl.backup.take``)."""
-    from etl import backup, backup_files
+    from etl import backup
 
     return backup.take(
         db_path, out_dir, commitments_path, wait=wait, key=key,
-        on_progress=on_progress or backup_files.quiet,
+        on_progress=on_progress or backup.quiet,
     )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from etl.councils import NATIONAL_CODE, councils
 from etl.errors import TrackerError
 from etl.periods import Quarter, last_ended, quarters_between
 from etl.status import trajectory
-from etl.strategy import Indicator, StrategyFile
+from etl.strategy.model import Indicator, StrategyFile
 
 # Approximate populations in thousands (NRS mid-year estimates, rounded), used only to
 # give demo councils plausible relative sizes. Illustrative, not a statistic.

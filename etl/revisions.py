@@ -22,7 +22,7 @@ from etl.errors import TrackerError
 from etl.periods import Quarter, calendar_day, last_ended, quarters_between
 from etl.status import national_figure, return_due_date
 from etl.status import sql as status_sql
-from etl.strategy import Settings
+from etl.strategy.model import Settings
 
 
 class UnknownIndicator(TrackerError, ValueError):

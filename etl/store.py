@@ -26,7 +26,7 @@ from etl.councils import authorities, superseded_codes
 from etl.errors import TrackerError
 
 if TYPE_CHECKING:
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
 
 UK = ZoneInfo("Europe/London")
 

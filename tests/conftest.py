@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from etl import demo, store
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from tests.held_open import held_open
 from tests.mail_server import mail_server  # noqa: F401 (a fixture: a real SMTP server)
 from tests.release_fixture import (  # noqa: F401 (fixtures: a built release, its browser)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from etl import demo, store
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from tests.kaleido_session import kaleido_browser  # noqa: F401 (the fixture)
 
 SMALL = Path(__file__).parent / "data" / "strategy-small.yaml"

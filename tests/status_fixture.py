@@ -11,7 +11,7 @@ import duckdb
 
 from etl import store
 from etl.councils import NATIONAL_CODE, councils
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 
 STRATEGY = Path(__file__).resolve().parent / "data" / "strategy-status.yaml"
 COUNCILS = [c.code for c in councils()]  # 32, in the file's order

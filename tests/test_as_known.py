@@ -17,7 +17,7 @@ from etl.periods import Quarter, last_ended, quarters_between
 from etl.returns import Submitter
 from etl.revisions import revisions
 from etl.status import national_series, report
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from etl.submissions.export import export_current
 from etl.submissions.ingest import ingest_return
 from etl.submissions.versions import restore_version

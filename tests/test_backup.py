@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from etl import backup, store
-from etl.backup_files import BackupError
+from etl.backup.files import BackupError
 from etl.submissions import export, ingest, spec_cache, versions
 from tests.conftest import ROOT
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import backup, backup_data, store
-from etl.backup_files import write_sums
+from etl import backup, store
+from etl.backup import data as backup_data
+from etl.backup.files import write_sums
 from tests.test_backup import COMMITMENTS, cli
 
 pytestmark = pytest.mark.slow

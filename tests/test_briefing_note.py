@@ -23,7 +23,7 @@ from dashboard import format as fmt
 from dashboard.briefing import pdf as briefing_pdf
 from dashboard.briefing import word
 from etl import store
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from etl.submissions.ingest import ingest_return
 from tests.kaleido_session import kaleido_browser  # noqa: F401  (the fixture)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 
 ROOT = Path(__file__).resolve().parents[1]
 CLD_SUMMARY = ROOT.parent / "shared" / "strategy" / "stem-cld-summary.txt"

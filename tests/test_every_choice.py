@@ -19,7 +19,7 @@ from dashboard import views
 from etl import demo, store
 from etl.councils import councils
 from etl.periods import AsAtOutOfRange, Quarter, as_at_range, check_as_at
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from tests.held_open import held_open
 from tests.markdown_text import shown
 from tests.status_fixture import add_return

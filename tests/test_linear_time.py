@@ -23,7 +23,7 @@ from etl.returns.file import decode, header_problems, too_wide
 from etl.returns.report import Problem
 from etl.returns.spec import ReturnSpec
 from etl.returns.values import interpret
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = date(2025, 12, 1)

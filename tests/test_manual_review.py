@@ -10,7 +10,8 @@ import pytest
 
 from dashboard import views
 from etl import status, store
-from etl.strategy import StrategyError, parse_strategy
+from etl.strategy.errors import StrategyError
+from etl.strategy.load import parse_strategy
 from tests.conftest import ROOT
 from tests.test_strategy_validation import run_cli
 

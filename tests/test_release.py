@@ -90,7 +90,7 @@ def test_the_open_data_is_a_valid_frictionless_package(demo_release):
 def test_no_count_under_five_is_published_below_scotland(demo_release):
     import pandas as pd
 
-    from etl.strategy import load_strategy
+    from etl.strategy.load import load_strategy
 
     count_ids = [i.id for _, i in load_strategy(SMALL).indicators if i.unit == "count"]
     cells = pd.read_csv(demo_release.folder / "data" / "council-figures.csv", dtype=str)
@@ -201,7 +201,7 @@ def test_bad_requests_get_one_plain_line_and_write_nothing(
 
 
 def test_a_store_with_no_returns_gives_a_release_that_says_so(tmp_path, kaleido_browser):
-    from etl.strategy import load_strategy
+    from etl.strategy.load import load_strategy
 
     db = tmp_path / "empty.duckdb"
     store.init(db, load_strategy(SMALL))

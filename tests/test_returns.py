@@ -21,7 +21,7 @@ from etl.returns import (
     excel_column,
     validate_return,
 )
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = sorted((DATA / "returns" / "bad").glob("*.csv"))

@@ -21,7 +21,7 @@ import yaml
 
 from etl import store
 from etl.councils import councils
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from etl import store
 from etl.returns import Submitter, contract, validate_return
 from etl.returns import fast as return_fast
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from etl.submissions.ingest import ingest_return
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from etl.returns import Ceiling, Problem, check_return, contract, validate_return
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = date(2025, 12, 1)

@@ -18,7 +18,7 @@ from etl import store
 from etl.cli import main
 from etl.returns import Submitter, contract, validate_return
 from etl.returns.spec import ReturnSpec
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from etl.submissions import export, receipts
 from etl.submissions.export import export_current
 from etl.submissions.ingest import ingest_return

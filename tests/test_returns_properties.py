@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from etl import store
 from etl.returns import Submitter, contract, validate_return
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from etl.submissions.export import export_current
 from etl.submissions.ingest import ingest_return
 

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.returns import Submitter, check_return, contract, validate_return, workbook
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from etl.submissions import export, ingest, receipts
 from etl.submissions import workbook as excel
 

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from etl.strategy import StrategyError, parse_strategy
+from etl.strategy.errors import StrategyError
+from etl.strategy.load import parse_strategy
 from tests.conftest import ROOT, TEST_DATA
 
 BASE = (TEST_DATA / "strategy" / "base.yaml").read_text(encoding="utf-8")

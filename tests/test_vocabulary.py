@@ -19,7 +19,7 @@ from etl.councils import NATIONAL_CODE
 from etl.mail import receipts as receipt_mail
 from etl.mail import reminders
 from etl.returns import validate_return
-from etl.strategy import Indicator
+from etl.strategy.model import Indicator
 from etl.submissions import receipts
 from etl.vocabulary import (
     Names,

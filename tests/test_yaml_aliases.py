@@ -10,7 +10,8 @@ import pytest
 
 from dashboard.auth import RolesFileError, read_roles
 from etl.mail.contacts import ContactsFileError, read_contacts
-from etl.strategy import StrategyError, load_strategy
+from etl.strategy.errors import StrategyError
+from etl.strategy.load import load_strategy
 
 # Each line lists the one above nine times: ten lines stand for 9 ** 10 values.
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

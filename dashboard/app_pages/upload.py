@@ -19,7 +19,7 @@ from dashboard import upload_view as view
 from etl import actions, config
 from etl.councils import council_name
 from etl.returns.contract import safe_file_name
-from etl.strategy import load_strategy
+from etl.strategy.load import load_strategy
 from etl.submissions import receipts, review
 from etl.submissions.export import template
 from etl.submissions.workbook import template as excel_template

@@ -39,7 +39,7 @@ from etl import store
 from etl.errors import TrackerError
 from etl.figures_used import figures_used
 from etl.revisions import revisions
-from etl.strategy import Settings
+from etl.strategy.model import Settings
 
 
 class BriefingError(TrackerError, ValueError):

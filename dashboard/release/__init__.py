@@ -31,7 +31,7 @@ from etl.figures_used import FiguresUsed, changes_since, figures_used
 from etl.periods import AsAtOutOfRange, Quarter, check_as_at, day_text, last_ended
 from etl.releases import log_release
 from etl.status import return_due_date
-from etl.strategy import Settings
+from etl.strategy.model import Settings
 
 Progress = Callable[[float, str], None]
 MANIFEST = "release.json"

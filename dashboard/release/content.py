@@ -18,7 +18,8 @@ from dashboard.briefing.pack import Inputs
 from etl import store
 from etl.councils import NATIONAL_CODE
 from etl.periods import Quarter, last_ended, quarters_between
-from etl.strategy import Settings, load_strategy
+from etl.strategy.load import load_strategy
+from etl.strategy.model import Settings
 
 # Councils' figures for local-authority indicators, Scotland's for national ones, as known
 # at D, for the quarters ended by D.

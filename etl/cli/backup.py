@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from etl.backup_files import BackupError, Progress
+from etl.backup.files import BackupError, Progress
 from etl.cli.options import CliError
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ KEY = typer.Option(
 
 
 def _key(path: Path | None) -> bytes | None:
-    from etl.backup_files import read_key
+    from etl.backup.files import read_key
 
     try:
         return read_key(path) if path is not None else None
@@ -66,7 +66,7 @@ def _rows(count: int) -> str:
 
 
 def _report(restored: Restored, what: str, folder: Path) -> None:
-    from etl.backup_files import SIGNATURE
+    from etl.backup.files import SIGNATURE
 
     manifest = restored.manifest
     upgraded = (

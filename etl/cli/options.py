@@ -29,7 +29,8 @@ class CliError(TrackerError):
 
 
 def strategy_of(ctx: Context):
-    from etl.strategy import StrategyError, load_strategy  # pydantic: only when needed
+    from etl.strategy.errors import StrategyError  # pydantic: only when needed
+    from etl.strategy.load import load_strategy
 
     try:
         return load_strategy(ctx.commitments)

@@ -85,7 +85,7 @@ def _write(data: bytes, out: Path | None) -> None:
 
 def _loaded_spec(context) -> ReturnSpec:
     """What returns are checked against, held in the store after the first load."""
-    from etl.strategy_errors import StrategyError
+    from etl.strategy.errors import StrategyError
 
     try:
         return spec_cache.spec_in_store(context.db, context.commitments)

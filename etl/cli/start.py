@@ -19,7 +19,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
 ) -> None:
     """Check commitments.yaml: every problem, with its line. Exit 1 when any."""
-    from etl.strategy import StrategyError, load_strategy
+    from etl.strategy.errors import StrategyError
+    from etl.strategy.load import load_strategy
 
     path = file or ctx.obj.commitments
     try:

@@ -20,10 +20,10 @@ from typing import IO, Annotated
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
-from etl import yamlfile
 from etl.config import PROJECT_ROOT
 from etl.councils import authorities
 from etl.errors import TrackerError
+from etl.strategy import yamlfile
 
 DEFAULT_CONTACTS_FILE = PROJECT_ROOT / "contacts.yaml"
 # Plain ASCII addresses: what every SMTP server accepts, and nothing a header could hide in.

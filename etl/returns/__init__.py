@@ -56,7 +56,7 @@ from etl.returns.suggest import with_suggestions
 from etl.returns.values import interpret
 
 if TYPE_CHECKING:
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
 
 __all__ = [
     "Ceiling",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from etl.councils import NATIONAL_CODE
 
 if TYPE_CHECKING:
-    from etl.strategy import Indicator, StrategyFile
+    from etl.strategy.model import Indicator, StrategyFile
 
 # The contract's version, in the template workbook's properties: a template made for an
 # earlier version is named as such when its rows have errors.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from etl.returns import contract
 
 if TYPE_CHECKING:
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from etl.status.rules import (
     return_status,
     trajectory,
 )
-from etl.strategy import Settings
+from etl.strategy.model import Settings
 from etl.vocabulary import commitment_reason, not_reviewed, stale
 
 # --- The report -------------------------------------------------------------------------

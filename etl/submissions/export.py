@@ -25,7 +25,7 @@ from etl.periods import Quarter, check_as_at
 from etl.returns import contract
 
 if TYPE_CHECKING:
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
 
 # The audit export's columns after the return's own: who sent each version, and when.
 AUDIT = ("version", "received_at", "submitted_by", "action")

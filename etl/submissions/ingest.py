@@ -23,7 +23,7 @@ from etl.returns.contract import safe_file_name
 from etl.returns.spec import ReturnSpec
 
 if TYPE_CHECKING:
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
 
 
 @dataclass(frozen=True)

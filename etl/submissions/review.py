@@ -21,7 +21,7 @@ import pandas as pd
 from etl import returns, store
 from etl.errors import TrackerError
 from etl.periods import Quarter
-from etl.strategy import StrategyFile
+from etl.strategy.model import StrategyFile
 from etl.submissions.replacing import Replacing, replacing
 
 LARGE_CHANGE = 0.5  # ±50 %

@@ -14,7 +14,7 @@ from etl import store
 from etl.returns.spec import ReturnSpec
 
 if TYPE_CHECKING:
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
 
 STRATEGY_SOURCE = "strategy_source_sha256"  # meta: which commitments file strategy_json is
 RETURN_SPEC = "return_spec_json"  # meta: the ReturnSpec of that strategy, with its fingerprint
@@ -27,7 +27,8 @@ def strategy_in_store(db_path: str | Path, commitments_path: str | Path) -> Stra
     Parsing a large commitments.yaml with line numbers takes seconds; a back-fill
     loaded twice in a row should not pay that each time. Raises StrategyError.
     """
-    from etl.strategy import StrategyFile, load_strategy  # pydantic: only when needed
+    from etl.strategy.load import load_strategy  # pydantic: only when needed
+    from etl.strategy.model import StrategyFile
 
     source = _source(commitments_path)
     if source:

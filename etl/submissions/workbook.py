@@ -34,7 +34,7 @@ from etl.returns.workbook import (
 from etl.submissions import export
 
 if TYPE_CHECKING:
-    from etl.strategy import StrategyFile
+    from etl.strategy.model import StrategyFile
 
 MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
 _IDENTIFYING = ("authority_code", "period", "indicator_id", "sex", "simd_quintile",

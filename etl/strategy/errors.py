@@ -1,6 +1,6 @@
 """What is wrong with a commitments file, line by line.
 
-Apart from ``etl.strategy`` so that a command can catch a StrategyError without
+Apart from the models (``etl.strategy.model``) so that a command can catch a StrategyError without
 building the strategy's pydantic models (``etl.submissions.spec_cache.spec_in_store``).
 """
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from etl import store
-from etl.backup_files import STORE, BackupDamaged, Manifest
+from etl.backup.files import STORE, BackupDamaged, Manifest
 
 # A table EXPORT DATABASE writes as ``<name>.parquet``, unchanged (it rewrites other names).
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")

@@ -5,9 +5,9 @@ A backup waits for whoever is writing (``store.connect``), then copies every tab
 type and sequence in one transaction with DuckDB's EXPORT DATABASE; the table list is read
 from the database, so tables added later are backed up too. It is written into a hidden
 folder beside where it goes and renamed into place only when whole, SHA256SUMS last: a
-backup killed part-way leaves a folder that no check accepts (see ``etl.backup_files``).
+backup killed part-way leaves a folder that no check accepts (see ``etl.backup.files``).
 A restore checks every file, loads the tables' data into a temporary file whose schema the
-tracker's own migrations make (never the backup's SQL: ``etl.backup_data``), checks the
+tracker's own migrations make (never the backup's SQL: ``etl.backup.data``), checks the
 manifest's counts and fingerprint, upgrades an older schema, and only then puts the file in
 place.
 """
@@ -26,8 +26,9 @@ from pathlib import Path
 
 import duckdb
 
-from etl import backup_data, store
-from etl.backup_files import (
+from etl import store
+from etl.backup import data
+from etl.backup.files import (
     COMMITMENTS,
     MANIFEST,
     PARTIAL,
@@ -245,11 +246,11 @@ def verify(
 
 
 def _import(folder: Path, path: Path, manifest: Manifest, on_progress: Progress) -> Restored:
-    backup_data.check_scripts(folder)
+    data.check_scripts(folder)
     with store.connect(path, timeout=0, create=True) as con:
         on_progress("restoring", None)
         try:  # into a temporary file, removed if anything fails
-            backup_data.load(con, folder, manifest)
+            data.load(con, folder, manifest)
         except duckdb.Error as error:
             raise BackupError(f"the backup {folder} cannot be restored: {error}") from None
         on_progress("comparing with the manifest", None)
