@@ -221,6 +221,26 @@ def test_indicator_chart_draws_trajectory_targets_and_only_well_covered_quarters
     assert fig.layout.yaxis.title.text == "Number"
 
 
+def test_indicator_chart_labels_each_target_on_the_side_away_from_the_national_line():
+    """The national figure at 2025-Q2 (950) is below the 2025-Q4 target (1,100): that label
+    goes above its point; a target the line has passed (600 in 2025-Q1, where the figure
+    was 640) is labelled below. The original target is labelled too, and the line's own
+    label starts past the as-at line, which is near."""
+    targets = pd.DataFrame({"period": ["2025-Q1", "2025-Q4"], "value": [600.0, 1100.0]})
+    changes = pd.DataFrame({"was_period": ["2025-Q4"], "was_value": [1200.0]})
+    fig = indicator_charts.indicator_vs_trajectory(
+        series(), indicator(), targets, AS_AT, SOURCE, changes
+    )
+    offsets = {
+        a.text: a.ay for a in fig.layout.annotations if a.text.startswith(("Target", "Orig"))
+    }
+    assert offsets["Target 2025-Q4: 1,100"] < 0  # above: the line is below it
+    assert offsets["Target 2025-Q1: 600"] > 0  # below: the line (640) is above it
+    assert offsets["Original target 2025-Q4: 1,200"] < 0
+    end = next(a for a in fig.layout.annotations if a.text.startswith("<b>National figure"))
+    assert pd.Timestamp(end.x) == pd.Timestamp(AS_AT)
+
+
 def test_indicator_chart_without_data_says_insufficient_not_a_colour():
     fig = indicator_charts.indicator_vs_trajectory(
         series().iloc[0:0],

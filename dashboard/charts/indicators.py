@@ -12,6 +12,8 @@ from dashboard import format as fmt
 from dashboard.charts.common import finish, quarter_end
 from etl.councils import council_count
 
+LABEL_REACH = pd.Timedelta(days=120)  # an as-at line this close after the line's end
+
 
 def _value(row: Mapping, key: str):
     value = row.get(key)
@@ -37,13 +39,14 @@ def indicator_vs_trajectory(
     path = [(indicator["baseline_period"], indicator["baseline_value"])] + list(
         zip(targets["period"], targets["value"], strict=True)
     )
+    national = _national_by_quarter(series)
     fig = go.Figure()
-    _add_trajectory(fig, path, targets, unit)
+    _add_trajectory(fig, path, targets, unit, national)
     _add_baseline(fig, path[0], unit)
     if changes is not None and not changes.empty:
-        _add_original_targets(fig, changes, unit)
+        _add_original_targets(fig, changes, unit, national)
     if not series.empty:
-        _add_national_figure(fig, series, unit)
+        _add_national_figure(fig, series, unit, as_at)
     _add_as_at(fig, as_at)
     first = quarter_end(path[0][0]) - pd.DateOffset(months=6)
     last = max(quarter_end(path[-1][0]), pd.Timestamp(as_at)) + pd.DateOffset(months=6)
@@ -63,9 +66,27 @@ def indicator_vs_trajectory(
     return fig
 
 
-def _add_trajectory(fig: go.Figure, path: list, targets: pd.DataFrame, unit: str) -> None:
+def _national_by_quarter(series: pd.DataFrame) -> dict[str, float]:
+    """The national figure as shown, by quarter (where it is known)."""
+    if series.empty:
+        return {}
+    shown = series["compared_value"].fillna(series["value"])
+    return {p: v for p, v in zip(series["period"], shown, strict=True) if not pd.isna(v)}
+
+
+def _label_offset(period: str, value: float, national: dict[str, float]) -> int:
+    """Where a target's label goes, in pixels from its point: on the side away from the
+    national line (the figure that quarter, or the latest before it), so that the line never
+    runs through the words; above when there is no figure yet."""
+    known = [p for p in national if p <= period] or sorted(national)[:1]
+    return 34 if known and national[max(known)] > value else -34
+
+
+def _add_trajectory(
+    fig: go.Figure, path: list, targets: pd.DataFrame, unit: str, national: dict[str, float]
+) -> None:
     """The dashed trajectory from the baseline through each target, each target marked and
-    labelled above its point."""
+    labelled on the side of its point away from the national line."""
     fig.add_scatter(
         x=[quarter_end(p) for p, _ in path],
         y=[v for _, v in path],
@@ -86,8 +107,8 @@ def _add_trajectory(fig: go.Figure, path: list, targets: pd.DataFrame, unit: str
     for period, value in path[1:]:
         fig.add_annotation(
             x=quarter_end(period), y=value, text=f"Target {period}: {fmt.number(value, unit)}",
-            showarrow=True, arrowhead=0, ax=0, ay=-34, bgcolor="rgba(255,255,255,0.85)",
-            font={"color": fmt.PALETTE[1]},
+            showarrow=True, arrowhead=0, ax=0, ay=_label_offset(period, value, national),
+            bgcolor="rgba(255,255,255,0.85)", font={"color": fmt.PALETTE[1]},
         )  # fmt: skip
 
 
@@ -112,8 +133,11 @@ def _add_baseline(fig: go.Figure, baseline: tuple, unit: str) -> None:
     )  # fmt: skip
 
 
-def _add_original_targets(fig: go.Figure, changes: pd.DataFrame, unit: str) -> None:
-    """A hollow diamond where a rebaselined target first stood."""
+def _add_original_targets(
+    fig: go.Figure, changes: pd.DataFrame, unit: str, national: dict[str, float]
+) -> None:
+    """A hollow diamond where a rebaselined target first stood, labelled as the targets are
+    (a static chart has no hover to say what it is)."""
     fig.add_scatter(
         x=[quarter_end(p) for p in changes["was_period"]],
         y=changes["was_value"].tolist(),
@@ -125,11 +149,19 @@ def _add_original_targets(fig: go.Figure, changes: pd.DataFrame, unit: str) -> N
         ],
         hoverinfo="text",
     )
+    for period, value in zip(changes["was_period"], changes["was_value"], strict=True):
+        fig.add_annotation(
+            x=quarter_end(period), y=value, text=f"Original target {period}: "
+            f"{fmt.number(value, unit)}", showarrow=True, arrowhead=0, ax=0,
+            ay=_label_offset(period, value, national), bgcolor="rgba(255,255,255,0.85)",
+            font={"color": fmt.TEXT, "size": 11},
+        )  # fmt: skip
 
 
-def _add_national_figure(fig: go.Figure, series: pd.DataFrame, unit: str) -> None:
+def _add_national_figure(fig: go.Figure, series: pd.DataFrame, unit: str, as_at: date) -> None:
     """The national figure as a solid line where enough councils reported (hollow points:
-    estimated), grey open points where too few did, and a label at the line's end."""
+    estimated), grey open points where too few did, and a label at the line's end (past the
+    as-at line when that is near, so the dotted line does not run through the words)."""
     shown = series["compared_value"].fillna(series["value"])
     enough = series["enough_coverage"].fillna(False).astype(bool)
     x = [quarter_end(p) for p in series["period"]]
@@ -163,8 +195,9 @@ def _add_national_figure(fig: go.Figure, series: pd.DataFrame, unit: str) -> Non
     if enough.any():
         last = series[enough].iloc[-1]
         n = _value(last, "authorities_reported")
+        end = quarter_end(last["period"])
         fig.add_annotation(
-            x=quarter_end(last["period"]),
+            x=max(end, pd.Timestamp(as_at)) if pd.Timestamp(as_at) - end < LABEL_REACH else end,
             y=shown[enough].iloc[-1],
             text=f"<b>National figure</b><br>{fmt.number(shown[enough].iloc[-1], unit)}"
             + (f" ({int(n)} of {council_count()} councils)" if n is not None else ""),
