@@ -11,6 +11,7 @@ never depends on what was imported first."""
 from __future__ import annotations
 
 import gc
+import inspect
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -60,7 +61,16 @@ def make_app(extra: Iterable[Register] = ()) -> typer.Typer:
         *extra,
     ):
         register(app)
+    for command in app.registered_commands:
+        command.short_help = command.short_help or _summary(command.callback)
     return app
+
+
+def _summary(callback: Callable) -> str:
+    """A command's first paragraph as one line, for the list in ``stem-tracker --help``:
+    Typer keeps a docstring's line breaks there (not in the command's own help), which cut
+    sentences in two at the docstring's wrapping."""
+    return " ".join((inspect.getdoc(callback) or "").split("\n\n")[0].split())
 
 
 def run(app: typer.Typer) -> None:
