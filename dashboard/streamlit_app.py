@@ -47,6 +47,9 @@ pages = [
     ),
 ]
 page = st.navigation(pages, expanded=True)
+# Each page's own title in the browser tab, then the tracker's (WCAG 2.4.2): one title for
+# every page told a screen reader, a tab list or the history nothing about which it was.
+st.set_page_config(page_title=f"{page.title} · STEM Strategy Tracker")
 WITHOUT_AS_AT = {"Send a return"}
 accessibility.styles()
 accessibility.enter_applies_dates()

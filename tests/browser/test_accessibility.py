@@ -69,10 +69,20 @@ def open_page(page, url: str) -> None:
     wait_for_app(page)
 
 
+# Each page's title in the browser tab (WCAG 2.4.2 Page Titled): its name in the navigation.
+TAB_TITLES = {
+    "overview": "Overview", "commitments": "Commitments", "milestones": "Milestones",
+    "councils": "Councils", "equity": "Equity", "briefing": "Briefing pack",
+    "upload": "Send a return", "admin": "All submissions", "about": "About the figures",
+    "statement": "Accessibility statement",
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_has_no_serious_violation(demo_server, page, name):
     open_page(page, f"{demo_server.url}/{PAGES[name]}")
     assert serious_violations(page) == []
+    assert page.title() == f"{TAB_TITLES[name]} · STEM Strategy Tracker"
 
 
 def test_a_return_with_errors_has_no_serious_violation(demo_server, page):
