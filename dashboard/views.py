@@ -6,6 +6,7 @@ shows is made here, from frames in to frames out, and tested on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -13,7 +14,7 @@ import pandas as pd
 from dashboard import format as fmt
 from etl.councils import NATIONAL_CODE, council_count
 from etl.periods import Quarter, last_ended
-from etl.status import overdue_returns
+from etl.status import ThemeCounts, overdue_returns
 from etl.vocabulary import changes
 
 
@@ -335,29 +336,30 @@ def equity_series(
     return frame.sort_values(["order", "period"])[columns].reset_index(drop=True)
 
 
-def themes_table(themes: pd.DataFrame) -> pd.DataFrame:
+def themes_table(themes: Sequence[ThemeCounts]) -> pd.DataFrame:
     """The four themes' counts with plain column names, for the data expander and CSV."""
-    frame = pd.DataFrame({"Theme": themes["name"]})
+    frame = pd.DataFrame({"Theme": [t.name for t in themes]})
     for s in fmt.COMMITMENT_ORDER:
-        frame[f"Commitments {fmt.word(s).lower()}"] = themes[f"commitments_{s}"]
-    frame["Milestones due"] = themes["milestones_due"]
-    frame["Milestones completed"] = themes["milestones_completed"]
-    frame["Delivery rate (%)"] = (themes["delivery_rate"] * 100).round(1)
+        frame[f"Commitments {fmt.word(s).lower()}"] = [t.commitments[s] for t in themes]
+    frame["Milestones due"] = [t.milestones_due for t in themes]
+    frame["Milestones completed"] = [t.milestones_completed for t in themes]
+    rate = pd.Series([t.delivery_rate for t in themes], dtype="float64")
+    frame["Delivery rate (%)"] = (rate * 100).round(1)
     for s in fmt.INDICATOR_ORDER:
-        frame[f"Indicators {fmt.word(s).lower()}"] = themes[f"indicators_{s}"]
+        frame[f"Indicators {fmt.word(s).lower()}"] = [t.indicators[s] for t in themes]
     return frame
 
 
-def theme_cards(themes: pd.DataFrame) -> list[dict]:
+def theme_cards(themes: Sequence[ThemeCounts]) -> list[dict]:
     """One card per theme: commitments and indicators by status, delivery rate in words."""
     cards = []
-    for row in themes.to_dict("records"):
-        due, done = int(row["milestones_due"]), int(row["milestones_completed"])
+    for theme in themes:
+        due, done = theme.milestones_due, theme.milestones_completed
         cards.append(
             {
-                "name": row["name"],
-                "commitments": {s: int(row[f"commitments_{s}"]) for s in fmt.COMMITMENT_ORDER},
-                "indicators": {s: int(row[f"indicators_{s}"]) for s in fmt.INDICATOR_ORDER},
+                "name": theme.name,
+                "commitments": {s: theme.commitments[s] for s in fmt.COMMITMENT_ORDER},
+                "indicators": {s: theme.indicators[s] for s in fmt.INDICATOR_ORDER},
                 "delivery": f"{done / due:.0%}" if due else "none due yet",
                 "delivery_detail": f"{done} of {due} milestones due were completed"
                 if due
@@ -365,6 +367,11 @@ def theme_cards(themes: pd.DataFrame) -> list[dict]:
             }
         )
     return cards
+
+
+def theme_names(themes: Sequence[ThemeCounts]) -> dict[str, str]:
+    """Each theme's id → its name, in the strategy's order."""
+    return {theme.id: theme.name for theme in themes}
 
 
 def commitment_detail(report_commitments: pd.DataFrame, declared: pd.DataFrame, id_: str) -> dict:

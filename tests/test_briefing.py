@@ -85,11 +85,11 @@ def test_slides_in_order_title_overview_themes_milestones_annex(deck, pack, repo
     kinds = [s.kind for s in pack.slides]
     # A minister reads the three things to know first, then the overview and what changed.
     assert kinds[:4] == ["title", "headline", "overview", "changes"]
-    theme_names = status_report.themes["name"].tolist()
+    theme_names = [t.name for t in status_report.themes]
     theme_slides = [s.title for s in pack.slides if s.kind == "theme"]
     assert theme_slides == theme_names
     for theme in theme_names:  # one indicator slide per two indicators of the theme
-        theme_id = status_report.themes.set_index("name").loc[theme, "id"]
+        theme_id = {t.name: t.id for t in status_report.themes}[theme]
         n = int((status_report.indicators["theme"] == theme_id).sum())
         titles = [s.title for s in pack.slides if s.kind == "indicators"]
         assert sum(t.startswith(f"{theme}: ") for t in titles) == math.ceil(n / 2)
@@ -130,25 +130,23 @@ def test_overview_charts_equal_the_engines_theme_counts(deck, report):
     themes = status_report.themes
     overview = slides_titled(deck, "Overview")[0]
     commitments, indicators = (f.chart for f in chart_frames(overview))
-    assert list(commitments.plots[0].categories) == themes["name"].tolist()
+    assert list(commitments.plots[0].categories) == [t.name for t in themes]
     for series, status in zip(commitments.series, fmt.COMMITMENT_ORDER, strict=True):
         assert series.name == fmt.label(status)  # a word, not colour alone
-        assert values(series) == themes[f"commitments_{status}"].tolist()
+        assert values(series) == [t.commitments[status] for t in themes]
     for series, status in zip(indicators.series, fmt.INDICATOR_ORDER, strict=True):
-        assert values(series) == themes[f"indicators_{status}"].tolist()
+        assert values(series) == [t.indicators[status] for t in themes]
 
 
 def test_theme_charts_equal_the_engines_figures(deck, report):
     status_report, _ = report
-    for theme in status_report.themes.itertuples(index=False):
+    for theme in status_report.themes:
         slide = [s for s in deck.slides if slide_text(s).split("\n")[0] == theme.name][0]
         frames = chart_frames(slide)
         counts = frames[0].chart
         assert counts.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
         assert list(counts.plots[0].categories) == [fmt.label(s) for s in fmt.COMMITMENT_ORDER]
-        assert values(counts.series[0]) == [
-            getattr(theme, f"commitments_{s}") for s in fmt.COMMITMENT_ORDER
-        ]
+        assert values(counts.series[0]) == [theme.commitments[s] for s in fmt.COMMITMENT_ORDER]
         indicators = status_report.indicators[status_report.indicators["theme"] == theme.id]
         # Indicators by status: their figures are in different units, and the rule's ratio
         # is not for the reader (each is drawn against its trajectory on its own slide).
@@ -202,8 +200,8 @@ def test_key_messages_are_written_from_the_statuses(pack, report):
             f"{len(overdue)} milestones overdue: {first['id']} {first['title'][:20]}"
             in " ".join(overview.messages)
         )
-    due = int(status_report.themes["milestones_due"].sum())
-    done = int(status_report.themes["milestones_completed"].sum())
+    due = sum(t.milestones_due for t in status_report.themes)
+    done = sum(t.milestones_completed for t in status_report.themes)
     assert f"Delivery rate: {done} of {due} milestones due were completed" in overview.messages[1]
 
 

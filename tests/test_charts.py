@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,28 +17,30 @@ from dashboard.charts import equity as equity_charts
 from dashboard.charts import indicators as indicator_charts
 from dashboard.charts import milestones as milestone_charts
 from dashboard.charts import returns as returns_charts
+from etl.status import ThemeCounts
 
 AS_AT = date(2025, 9, 30)
 SOURCE = common.source_line(AS_AT, 27, "2025-Q2", demo=True)
 
 
-def themes() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "id": ["excellence", "equity"],
-            "name": ["Excellence", "Equity"],
-            "commitments_complete": [1, 0],
-            "commitments_on_track": [2, 1],
-            "commitments_at_risk": [0, 1],
-            "commitments_off_track": [1, 2],
-            "milestones_due": [4, 0],
-            "milestones_completed": [3, 0],
-            "delivery_rate": [0.75, None],
-            "indicators_on_track": [1, 0],
-            "indicators_at_risk": [1, 0],
-            "indicators_off_track": [0, 1],
-            "indicators_no_data": [0, 1],
-        }
+def themes() -> tuple[ThemeCounts, ...]:
+    return (
+        ThemeCounts(
+            id="excellence",
+            name="Excellence",
+            commitments={"complete": 1, "on_track": 2, "at_risk": 0, "off_track": 1},
+            indicators={"on_track": 1, "at_risk": 1, "off_track": 0, "no_data": 0},
+            milestones_due=4,
+            milestones_completed=3,
+        ),
+        ThemeCounts(
+            id="equity",
+            name="Equity",
+            commitments={"complete": 0, "on_track": 1, "at_risk": 1, "off_track": 2},
+            indicators={"on_track": 0, "at_risk": 0, "off_track": 1, "no_data": 1},
+            milestones_due=0,
+            milestones_completed=0,
+        ),
     )
 
 
@@ -92,9 +95,15 @@ def test_indicators_by_theme_counts_no_data_apart():
 
 
 def test_empty_theme_counts_give_a_message_not_an_error():
-    zero = themes().assign(
-        **{c: 0 for c in themes().columns if c.startswith(("commitments_", "milestones_"))}
-    )
+    zero = [
+        replace(
+            theme,
+            commitments=dict.fromkeys(theme.commitments, 0),
+            milestones_due=0,
+            milestones_completed=0,
+        )
+        for theme in themes()
+    ]
     fig = overview.commitments_by_theme(zero, AS_AT, SOURCE)
     assert "No commitments" in title(fig)
     assert "No milestones were due yet" in title(overview.delivery_by_theme(zero, AS_AT, SOURCE))
@@ -387,10 +396,10 @@ def test_overview_charts_and_briefing_slides_state_the_same_finding():
     frame = themes()
     # The same statuses, one per commitment and indicator, as the briefing counts them.
     commitments = pd.Series(
-        [s for s in fmt.COMMITMENT_ORDER for _ in range(int(frame[f"commitments_{s}"].sum()))]
+        [s for t in frame for s in fmt.COMMITMENT_ORDER for _ in range(t.commitments[s])]
     )
     indicators = pd.Series(
-        [s for s in fmt.INDICATOR_ORDER for _ in range(int(frame[f"indicators_{s}"].sum()))]
+        [s for t in frame for s in fmt.INDICATOR_ORDER for _ in range(t.indicators[s])]
     )
     assert title(overview.commitments_by_theme(frame, AS_AT, SOURCE)) == say.commitments_title(
         commitments

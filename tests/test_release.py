@@ -87,6 +87,30 @@ def test_the_open_data_is_a_valid_frictionless_package(demo_release):
         assert resource["schema"]["missingValues"] == ["", "[c]", "[x]", "[z]"]
 
 
+def test_themes_csv_keeps_its_published_columns_and_holds_the_engines_counts(demo_release):
+    import csv
+
+    from etl import status
+
+    with (demo_release.folder / "data" / "themes.csv").open(encoding="utf-8") as f:
+        header, *rows = csv.reader(f)
+    # Column names in the open data are a contract with its users: never renamed.
+    assert header == [
+        "id", "name", "commitments_complete", "commitments_on_track", "commitments_at_risk",
+        "commitments_off_track", "milestones_due", "milestones_completed", "delivery_rate",
+        "indicators_on_track", "indicators_at_risk", "indicators_off_track", "indicators_no_data",
+    ]  # fmt: skip
+    with store.connect(demo_release.db) as con:
+        themes = status.report(con, demo_release.release.as_at).themes
+    expected = [
+        [t.id, t.name, *map(str, t.commitments.values()), str(t.milestones_due),
+         str(t.milestones_completed), "" if t.delivery_rate is None else repr(t.delivery_rate),
+         *map(str, t.indicators.values())]
+        for t in themes
+    ]  # fmt: skip
+    assert rows == expected
+
+
 def test_no_count_under_five_is_published_below_scotland(demo_release):
     import pandas as pd
 

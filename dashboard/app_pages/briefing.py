@@ -23,8 +23,8 @@ ui.figures_note(report)
 with st.container(border=True):
     themes = st.multiselect(
         "Themes",
-        report.themes["id"].tolist(),
-        default=report.themes["id"].tolist(),
+        [t.id for t in report.themes],
+        default=[t.id for t in report.themes],
         format_func=fmt.THEME_NAMES.get,
         key="b_themes",
     )

@@ -105,7 +105,7 @@ def scope(
     """The chosen themes (default: all) and commitments (default: all in them), or
     BriefingError naming what is unknown."""
     report = inputs.report
-    theme_names = dict(zip(report.themes["id"], report.themes["name"], strict=True))
+    theme_names = views.theme_names(report.themes)
     chosen_themes = list(themes) if themes else list(theme_names)
     unknown = [t for t in chosen_themes if t not in theme_names]
     if unknown:

@@ -4,6 +4,8 @@ slide per theme, its indicators against trajectory, the milestones to watch and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from dashboard import format as fmt
@@ -54,6 +56,8 @@ def overview_slide(inputs: Inputs) -> Slide:
     commitments_chart = _by_theme(
         inputs,
         "commitments",
+        report.commitments["status"],
+        [t.commitments for t in themes],
         fmt.COMMITMENT_ORDER,
         say.commitments_title(report.commitments["status"]),
         "Commitments by status and theme",
@@ -61,11 +65,14 @@ def overview_slide(inputs: Inputs) -> Slide:
     indicators_chart = _by_theme(
         inputs,
         "indicators",
+        report.indicators["status"],
+        [t.indicators for t in themes],
         fmt.INDICATOR_ORDER,
         say.indicators_title(report.indicators["status"]),
         "Indicators against their trajectory, by status and theme",
     )
-    due, done = int(themes["milestones_due"].sum()), int(themes["milestones_completed"].sum())
+    due = sum(t.milestones_due for t in themes)
+    done = sum(t.milestones_completed for t in themes)
     names = inputs.names
     messages = [
         say.commitments_message(report.commitments, names),
@@ -87,17 +94,24 @@ def overview_slide(inputs: Inputs) -> Slide:
     )
 
 
-def _by_theme(inputs: Inputs, noun: str, order, title: str, subtitle: str) -> Chart:
-    """Commitments or indicators (``noun``) by status, one stacked bar per theme."""
-    themes = inputs.report.themes
-    statuses = getattr(inputs.report, noun)["status"]
+def _by_theme(
+    inputs: Inputs,
+    noun: str,
+    statuses: pd.Series,
+    counts: list[Mapping[str, int]],
+    order,
+    title: str,
+    subtitle: str,
+) -> Chart:
+    """Commitments or indicators (``noun``, each with its status in ``statuses``) by status,
+    one stacked bar per theme (``counts``: each theme's status → count)."""
     return Chart(
         name=f"overview-{noun}-by-theme",
         title=title,
         subtitle=subtitle,
         kind="stacked",
-        categories=themes["name"].tolist(),
-        series={fmt.label(s): themes[f"{noun}_{s}"].astype(int).tolist() for s in order},
+        categories=[t.name for t in inputs.report.themes],
+        series={fmt.label(s): [theme[s] for theme in counts] for s in order},
         colours=[fmt.colour(s) for s in order],
         summary=fmt.counts_sentence(
             inputs.as_at, fmt.status_counts(statuses, order), len(statuses), noun

@@ -3,6 +3,7 @@ one bar per theme."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -10,29 +11,28 @@ import plotly.graph_objects as go
 
 from dashboard import format as fmt
 from dashboard.charts.common import empty, finish
+from etl.status import ThemeCounts
 
 
 def _status_by_theme(
-    themes: pd.DataFrame, prefix: str, order: tuple[str, ...], noun: str
+    names: list[str], counts: list[Mapping[str, int]], order: tuple[str, ...], noun: str
 ) -> tuple[go.Figure, dict[str, int]]:
-    names = themes["name"].tolist()[::-1]  # first theme at the top
+    """``counts``: each theme's status → count, in the order of ``names``."""
+    names = names[::-1]  # first theme at the top
     fig = go.Figure()
     totals: dict[str, int] = {}
     for status in order:
-        column = f"{prefix}_{status}"
-        counts = themes[column].fillna(0).astype(int).tolist()[::-1] if column in themes else []
-        totals[status] = sum(counts)
-        if not sum(counts):
+        bars = [theme.get(status, 0) for theme in counts][::-1]
+        totals[status] = sum(bars)
+        if not sum(bars):
             continue
         fig.add_bar(
             y=names,
-            x=counts,
+            x=bars,
             orientation="h",
             name=fmt.word(status),
             marker={"color": fmt.colour(status), "line": {"color": "white", "width": 1}},
-            text=[
-                f"{fmt.icon(status)} {n} {fmt.word(status).lower()}" if n else "" for n in counts
-            ],
+            text=[f"{fmt.icon(status)} {n} {fmt.word(status).lower()}" if n else "" for n in bars],
             textposition="inside",
             insidetextanchor="middle",
             textfont={"color": fmt.text_on(fmt.colour(status))},
@@ -43,9 +43,12 @@ def _status_by_theme(
     return fig, totals
 
 
-def commitments_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Figure:
+def commitments_by_theme(themes: Sequence[ThemeCounts], as_at: date, source: str) -> go.Figure:
     """Commitments by status, one stacked bar per theme (status words and icons on the bars)."""
-    fig, totals = _status_by_theme(themes, "commitments", fmt.COMMITMENT_ORDER, "commitments")
+    fig, totals = _status_by_theme(
+        [t.name for t in themes], [t.commitments for t in themes], fmt.COMMITMENT_ORDER,
+        "commitments",
+    )  # fmt: skip
     total = sum(totals.values())
     if not total:
         return empty("No commitments to show", "The strategy has no commitments yet.", source)
@@ -57,9 +60,12 @@ def commitments_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.F
     )  # fmt: skip
 
 
-def indicators_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Figure:
+def indicators_by_theme(themes: Sequence[ThemeCounts], as_at: date, source: str) -> go.Figure:
     """Indicators by status (on track, at risk, off track, no data), one bar per theme."""
-    fig, totals = _status_by_theme(themes, "indicators", fmt.INDICATOR_ORDER, "indicators")
+    fig, totals = _status_by_theme(
+        [t.name for t in themes], [t.indicators for t in themes], fmt.INDICATOR_ORDER,
+        "indicators",
+    )  # fmt: skip
     total = sum(totals.values())
     if not total:
         return empty("No indicators to show", "The strategy declares no indicators.", source)
@@ -71,10 +77,10 @@ def indicators_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Fi
     )  # fmt: skip
 
 
-def delivery_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Figure:
+def delivery_by_theme(themes: Sequence[ThemeCounts], as_at: date, source: str) -> go.Figure:
     """Milestone delivery rate (completed of those due by the as-at date), one bar per theme."""
-    due = themes["milestones_due"].fillna(0).astype(int)
-    done = themes["milestones_completed"].fillna(0).astype(int)
+    due = pd.Series([t.milestones_due for t in themes], dtype="int64")
+    done = pd.Series([t.milestones_completed for t in themes], dtype="int64")
     if not due.sum():
         return empty(
             "No milestones were due yet",
@@ -82,7 +88,7 @@ def delivery_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Figu
             source,
         )
     rate = (done / due.where(due > 0) * 100).round(0)
-    names = themes["name"].tolist()[::-1]
+    names = [t.name for t in themes][::-1]
     labels = [
         f"{r:.0f}% ({d} of {n} due)" if n else "none due yet"
         for r, d, n in zip(rate.tolist(), done.tolist(), due.tolist(), strict=True)
@@ -100,7 +106,7 @@ def delivery_by_theme(themes: pd.DataFrame, as_at: date, source: str) -> go.Figu
         )
     )
     overall = done.sum() / due.sum() * 100
-    best = themes.loc[rate.idxmax(), "name"] if rate.notna().any() else None
+    best = themes[rate.idxmax()].name if rate.notna().any() else None
     title = f"{overall:.0f}% of milestones due have been delivered"
     text = (
         f"As at {fmt.long_date(as_at)}, {done.sum()} of {due.sum()} milestones due were "

@@ -129,7 +129,7 @@ def _site(read: content.Content) -> dict:
         "demo": inputs.demo,
         "as_at_text": day_text(read.as_at),
         "fingerprint_short": inputs.figures.fingerprint[:12],
-        "themes": [{"id": t.id, "name": t.name} for t in inputs.report.themes.itertuples()],
+        "themes": [{"id": t.id, "name": t.name} for t in inputs.report.themes],
     }
 
 

@@ -5,7 +5,8 @@ section, so it can be read (and tested, table by table) next to the spec. ``repo
 (``etl/status/assembly.py``) reads the strategy and the *aggregated* figures from
 DuckDB (``etl/status/sql.py``) and applies the rules to those small tables.
 
-Conventions shared by every frame in a ``StatusReport``:
+Conventions shared by every frame in a ``StatusReport`` (its ``themes`` are a tuple of
+``ThemeCounts`` instead: each theme's counts by status, read by field):
 - dates (due, completed, due_date, …) are ``datetime.date`` objects (or None), so
   they compare directly with ``as_at``; ``received_at`` is a pandas Timestamp;
 - a missing number is NaN / <NA>; ``to_json()`` turns both into ``null``.
@@ -17,8 +18,8 @@ view says so (``figures_label``). Returns completeness is likewise about what ha
 arrived by D: a submission received after D does not count as received as at D.
 
 The package: ``rules`` (the spec's rules, pure), ``assembly`` (the report as at D),
-``sql`` (the aggregates it reads), ``words`` (the one set of status words). What
-callers use is named here.
+``themes`` (each theme's counts, a typed value), ``sql`` (the aggregates it reads),
+``words`` (the one set of status words). What callers use is named here.
 """
 
 from etl.status.assembly import (
@@ -46,6 +47,7 @@ from etl.status.rules import (
     return_status,
     trajectory,
 )
+from etl.status.themes import ThemeCounts
 
 __all__ = [
     "StatusReport",
@@ -53,6 +55,7 @@ __all__ = [
     "json_records",
     "national_series",
     "report",
+    "ThemeCounts",
     "COMMITMENT_STATUSES",
     "DUE_SOON_DAYS",
     "INDICATOR_STATUSES",

@@ -1,11 +1,12 @@
 """The status report as at a date D: read the strategy and the *aggregated* figures
 from DuckDB (``etl/status/sql.py``), apply the rules (``etl/status/rules.py``) to those
-small tables, and hand every view the same frames."""
+small tables, and hand every view the same frames and each theme's counts
+(``etl/status/themes.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 import duckdb
@@ -17,8 +18,6 @@ from etl.councils import council_count
 from etl.periods import Quarter, calendar_day, check_as_at, day_text, last_ended, quarters_between
 from etl.status import sql as status_sql
 from etl.status.rules import (
-    COMMITMENT_STATUSES,
-    INDICATOR_STATUSES,
     commitment_status,
     indicator_status,
     milestone_on_time,
@@ -30,6 +29,7 @@ from etl.status.rules import (
     return_status,
     trajectory,
 )
+from etl.status.themes import ThemeCounts, theme_counts
 from etl.strategy.model import Settings
 from etl.vocabulary import commitment_reason, not_reviewed, stale
 
@@ -49,7 +49,7 @@ class StatusReport:
     milestones: pd.DataFrame
     indicators: pd.DataFrame
     commitments: pd.DataFrame
-    themes: pd.DataFrame
+    themes: tuple[ThemeCounts, ...]  # in the strategy's order
     returns: pd.DataFrame
     revised: bool = False  # the current versions' figures, not those known at as_at
 
@@ -73,19 +73,6 @@ class StatusReport:
     def to_json(self) -> dict:
         """Plain JSON types: ISO dates, None for anything missing; themes' commitments and
         indicators as status → count."""
-        themes = []
-        for row in json_records(self.themes):
-            themes.append(
-                {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "commitments": {s: row[f"commitments_{s}"] for s in COMMITMENT_STATUSES},
-                    "milestones_due": row["milestones_due"],
-                    "milestones_completed": row["milestones_completed"],
-                    "delivery_rate": row["delivery_rate"],
-                    "indicators": {s: row[f"indicators_{s}"] for s in INDICATOR_STATUSES},
-                }
-            )
         return {
             "as_at": self.as_at.isoformat(),
             "figures": "revised" if self.revised else "as known",
@@ -93,7 +80,7 @@ class StatusReport:
             "milestones": json_records(self.milestones),
             "indicators": json_records(self.indicators),
             "commitments": json_records(self.commitments),
-            "themes": themes,
+            "themes": [theme.to_json() for theme in self.themes],
             "returns": json_records(self.returns),
         }
 
@@ -130,7 +117,7 @@ def report(con: duckdb.DuckDBPyConnection, as_at: dt.date, revised: bool = False
     milestones = _milestones(con, basis)
     indicators = _indicators(con, basis)
     commitments = _commitments(con, basis, milestones, indicators)
-    themes = _themes(con, basis, commitments, milestones, indicators)
+    themes = theme_counts(status_sql.themes(con), commitments, milestones, indicators, basis.as_at)
     returns = _returns(con, basis)
     return StatusReport(as_at, milestones, indicators, commitments, themes, returns, revised)
 
@@ -327,37 +314,6 @@ def _commitments(con, basis: _Basis, milestones: pd.DataFrame, indicators: pd.Da
     return pd.DataFrame(rows, columns=columns).astype(
         {"manual": "bool", "not_reviewed": "bool", "data_gap": "bool"}
     )
-
-
-def _themes(con, basis: _Basis, commitments, milestones, indicators) -> pd.DataFrame:
-    def count(frame, *, where=None) -> Counter:
-        pairs = zip(frame["theme"], frame["status"], strict=True)
-        if where is not None:
-            pairs = (pair for pair, keep in zip(pairs, where, strict=True) if keep)
-        return Counter(pairs)
-
-    commitment_counts = count(commitments)
-    indicator_counts = count(indicators)
-    # Milestones due by D (due ≤ D), and of those the ones complete by D.
-    due_counts = count(milestones, where=[due <= basis.as_at for due in milestones["due"]])
-    rows = []
-    for theme in status_sql.themes(con).itertuples(index=False):
-        row = {"id": theme.id, "name": theme.name}
-        for s in COMMITMENT_STATUSES:
-            row[f"commitments_{s}"] = commitment_counts[theme.id, s]
-        row["milestones_due"] = sum(n for (t, _), n in due_counts.items() if t == theme.id)
-        row["milestones_completed"] = due_counts[theme.id, "complete"]
-        row["delivery_rate"] = (
-            row["milestones_completed"] / row["milestones_due"] if row["milestones_due"] else None
-        )
-        for s in INDICATOR_STATUSES:
-            row[f"indicators_{s}"] = indicator_counts[theme.id, s]
-        rows.append(row)
-    columns = [
-        "id", "name", *(f"commitments_{s}" for s in COMMITMENT_STATUSES), "milestones_due",
-        "milestones_completed", "delivery_rate", *(f"indicators_{s}" for s in INDICATOR_STATUSES),
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).astype({"delivery_rate": "float64"})
 
 
 RETURNS_COLUMNS = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from dashboard import format as fmt
@@ -13,6 +15,7 @@ from dashboard.release.site import table as table_part
 from dashboard.release.site import text as words
 from dashboard.release.tables import Published
 from etl.periods import day_text
+from etl.status import ThemeCounts
 
 
 def home(content: Content, published: Published, figures: dict) -> Page:
@@ -59,13 +62,13 @@ def _coverage(content: Content):
     return words("No quarter's returns were due yet.")
 
 
-def _themes_table(themes: pd.DataFrame) -> Table:
+def _themes_table(themes: Sequence[ThemeCounts]) -> Table:
     rows = []
-    for card, theme_id in zip(views.theme_cards(themes), themes["id"], strict=True):
+    for theme, card in zip(themes, views.theme_cards(themes), strict=True):
         good = card["commitments"]["on_track"] + card["commitments"]["complete"]
         total = sum(card["commitments"].values())
         rows.append(
-            [Link(f"themes/{theme_id}.html", card["name"]),
+            [Link(f"themes/{theme.id}.html", card["name"]),
              f"{good} of {total} on track or complete",
              f"{card['indicators']['on_track']} of {sum(card['indicators'].values())} on track",
              f"{card['delivery']} ({card['delivery_detail']})"]
@@ -82,7 +85,7 @@ def themes(content: Content) -> list[Page]:
     report = content.inputs.report
     descriptions = content.strategy["themes"]
     pages = []
-    for theme in report.themes.itertuples(index=False):
+    for theme in report.themes:
         commitments = report.commitments[report.commitments["theme"] == theme.id]
         indicators = report.indicators[report.indicators["theme"] == theme.id]
         description = _description(descriptions, theme.id)
@@ -131,7 +134,7 @@ def commitments(content: Content) -> list[Page]:
     for c in report.commitments.itertuples(index=False):
         milestones = views.milestone_table(report.milestones, commitment=c.id)
         indicators = views.commitment_indicators(report.indicators, c.id)
-        theme = views.labels(report.themes).get(c.theme, c.theme)
+        theme = views.theme_names(report.themes).get(c.theme, c.theme)
         parts = [
             facts(
                 [("Theme", theme), ("Lead", c.lead),
