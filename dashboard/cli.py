@@ -54,9 +54,6 @@ def briefing_command(
 ) -> None:
     """Build the ministers' briefing pack (PowerPoint with editable charts) or briefing note
     (Word) as at a date."""
-    from dashboard import briefing, export
-    from dashboard.briefing import pdf as pdf_file
-
     if check is not None:
         _check_pack(ctx, check)
         return
@@ -76,9 +73,23 @@ def briefing_command(
             raise CliError("--pdf and --zip are for the pack (.pptx), not the note", code=2)
         _note(ctx, out, day, revised, theme or None, commitment or None)
         return
+    _pack(
+        ctx, out, day, revised, theme or None, commitment or None,
+        pdf=pdf, images=charts_zip, pdf_engine=pdf_engine,
+    )  # fmt: skip
+
+
+def _pack(
+    ctx, out: Path, day, revised: bool, themes, commitments, *, pdf: bool, images: bool,
+    pdf_engine: str,
+) -> None:  # fmt: skip
+    """Build the pack and write it, with its PDF and charts ZIP beside it when asked."""
+    from dashboard import briefing, export
+    from dashboard.briefing import pdf as pdf_file
+
     try:
-        pack = briefing.build(_inputs(ctx, day, revised), theme or None, commitment or None)
-        made = briefing.files(pack, pdf=pdf, images=charts_zip, pdf_engine=pdf_engine)
+        pack = briefing.build(_inputs(ctx, day, revised), themes, commitments)
+        made = briefing.files(pack, pdf=pdf, images=images, pdf_engine=pdf_engine)
     except (briefing.BriefingError, export.ExportError, pdf_file.PdfError) as error:
         raise CliError(str(error)) from None
     out.parent.mkdir(parents=True, exist_ok=True)

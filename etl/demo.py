@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -120,52 +122,47 @@ def _corrected(rows: list[tuple], factor: float, percent: set[str]) -> list[tupl
     ]
 
 
-def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None = None):
-    """Return (submissions, figures) data frames of demo returns up to the last ended quarter."""
-    today = today or date.today()
+@dataclass(frozen=True)
+class _Plan:
+    """What every body's returns share: the quarters, the clock, how each indicator runs."""
+
+    seed: int
+    start: Quarter
+    quarters: list[Quarter]
+    due_days: int
+    now: datetime
+    profiles: dict[str, float]  # indicator id: its factor against the trajectory (PROFILES)
+    thin: str | None  # the indicator reported by only some councils
+
+
+def _plan(strategy: StrategyFile, seed: int, today: date) -> _Plan:
     start = Quarter.parse(strategy.strategy.start)
-    quarters = quarters_between(start, last_ended(today))
-    due_days = strategy.settings.returns_due_days
-    now = datetime.combine(today, time(9, 0))
-    total = sum(POPULATION_THOUSANDS.values())
     indicators = [i for _, i in strategy.indicators]
     council_indicators = [i for i in indicators if i.reported_by == "local_authorities"]
-    thin = council_indicators[-1].id if len(council_indicators) > 1 else None
-    profiles = {i.id: PROFILES[n % len(PROFILES)] for n, i in enumerate(indicators)}
+    return _Plan(
+        seed=seed,
+        start=start,
+        quarters=quarters_between(start, last_ended(today)),
+        due_days=strategy.settings.returns_due_days,
+        now=datetime.combine(today, time(9, 0)),
+        profiles={i.id: PROFILES[n % len(PROFILES)] for n, i in enumerate(indicators)},
+        thin=council_indicators[-1].id if len(council_indicators) > 1 else None,
+    )
 
+
+def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None = None):
+    """Return (submissions, figures) data frames of demo returns up to the last ended quarter."""
+    plan = _plan(strategy, seed, today or date.today())
+    indicators = [i for _, i in strategy.indicators]
     submissions, figures = [], []
     bodies = [(c.code, c.name) for c in councils()] + [(NATIONAL_CODE, "Scotland")]
     for code, name in bodies:
         national = code == NATIONAL_CODE
-        weight = 1 if national else POPULATION_THOUSANDS.get(code, 0) / total
         own = [i for i in indicators if (i.reported_by == "national") == national]
-        percent = {i.id for i in own if i.unit != "count"}
         if not own:
             continue
-        # Each council has its own habits: how often it is late, and how far it runs ahead.
-        habits = _rng(seed, code)
-        lateness, council_factor = habits.uniform(0.03, 0.3), habits.normal(1, 0.06)
         by = "demo: STEM policy team" if national else f"demo: {name} data officer"
-        for quarter in quarters:
-            rng = _rng(seed, code, str(quarter))
-            if not national and rng.random() < 0.03:
-                continue  # never sent
-            received = _received(rng, quarter, due_days, late=rng.random() < lateness)
-            if received > now:
-                continue  # not sent yet
-            rows = []
-            for indicator in own:
-                if indicator.baseline.quarter > quarter:
-                    continue
-                if indicator.id == thin and _rng(seed, code, indicator.id).random() > THIN_SHARE:
-                    continue
-                noise = rng.normal(1, 0.05) * (1 if national else council_factor)
-                factor = _performance(profiles[indicator.id], quarter, start) * noise
-                rows += _indicator_rows(indicator, quarter, start, weight, factor, rng)
-            if not rows:
-                continue
-            due = datetime.combine(quarter.end + timedelta(days=due_days), time(17, 0))
-            sent = [(received, rows), *_correction(rng, max(received, due), now, rows, percent)]
+        for quarter, sent in _returns(plan, code, own):
             for version, (received, rows) in enumerate(sent, start=1):
                 submissions.append(
                     {
@@ -186,7 +183,55 @@ def build_demo(strategy: StrategyFile, *, seed: int = 2017, today: date | None =
                      "indicator_id": i, "sex": s, "simd_quintile": q, "value": v}
                     for i, s, q, v in rows
                 ]  # fmt: skip
-    return pd.DataFrame(submissions), pd.DataFrame(figures), quarters
+    return pd.DataFrame(submissions), pd.DataFrame(figures), plan.quarters
+
+
+def _returns(
+    plan: _Plan, code: str, own: list[Indicator]
+) -> Iterator[tuple[Quarter, list[tuple[datetime, list[tuple]]]]]:
+    """One body's returns, quarter by quarter, each as the versions it sent: (quarter,
+    [(received, rows), correction if any]). A quarter never sent, or not sent yet, is left
+    out. The draws keep their order, so the demo stays the same for a seed."""
+    national = code == NATIONAL_CODE
+    total = sum(POPULATION_THOUSANDS.values())
+    weight = 1 if national else POPULATION_THOUSANDS.get(code, 0) / total
+    percent = {i.id for i in own if i.unit != "count"}
+    # Each council has its own habits: how often it is late, and how far it runs ahead.
+    habits = _rng(plan.seed, code)
+    lateness, council_factor = habits.uniform(0.03, 0.3), habits.normal(1, 0.06)
+    for quarter in plan.quarters:
+        rng = _rng(plan.seed, code, str(quarter))
+        if not national and rng.random() < 0.03:
+            continue  # never sent
+        received = _received(rng, quarter, plan.due_days, late=rng.random() < lateness)
+        if received > plan.now:
+            continue  # not sent yet
+        rows = _return_rows(
+            plan, code, quarter, own, weight, 1 if national else council_factor, rng
+        )
+        if not rows:
+            continue
+        due = datetime.combine(quarter.end + timedelta(days=plan.due_days), time(17, 0))
+        correction = _correction(rng, max(received, due), plan.now, rows, percent)
+        yield quarter, [(received, rows), *correction]
+
+
+def _return_rows(
+    plan: _Plan, code: str, quarter: Quarter, own: list[Indicator], weight: float,
+    council_factor: float, rng: np.random.Generator,
+) -> list[tuple]:  # fmt: skip
+    """The rows of one return: each indicator the body reports that has begun by the
+    quarter (the thin one from only some councils), near its trajectory."""
+    rows = []
+    for indicator in own:
+        if indicator.baseline.quarter > quarter:
+            continue
+        if indicator.id == plan.thin and _rng(plan.seed, code, indicator.id).random() > THIN_SHARE:
+            continue
+        noise = rng.normal(1, 0.05) * council_factor
+        factor = _performance(plan.profiles[indicator.id], quarter, plan.start) * noise
+        rows += _indicator_rows(indicator, quarter, plan.start, weight, factor, rng)
+    return rows
 
 
 def _received(rng: np.random.Generator, quarter: Quarter, due_days: int, late: bool) -> datetime:

@@ -54,62 +54,11 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
     sized for the box it fills on the slide."""
     fig = go.Figure()
     if chart.kind == "line":
-        for (name, values), colour in zip(chart.series.items(), chart.colours, strict=True):
-            trajectory = name == "Trajectory"
-            fig.add_scatter(
-                x=chart.categories,
-                y=values,
-                name=name,
-                mode="lines" if trajectory else "lines+markers",
-                line={
-                    "color": colour,
-                    "width": 2 if trajectory else 3,
-                    "dash": "dash" if trajectory else "solid",
-                },
-                connectgaps=False,
-            )
-            last = max((i for i, v in enumerate(values) if v is not None), default=None)
-            if last is not None:  # a direct label rather than a legend
-                fig.add_annotation(
-                    x=chart.categories[last], y=values[last], text=name, showarrow=False,
-                    xanchor="left", xshift=6, yshift=9 if trajectory else -9,
-                    font={"color": colour, "size": 11},
-                )  # fmt: skip
-        fig.update_yaxes(title_text=chart.value_axis, rangemode="tozero")
-        fig.update_xaxes(type="category", nticks=8)
+        _draw_lines(fig, chart)
     elif chart.kind == "stacked":
-        for (name, values), colour in zip(chart.series.items(), chart.colours, strict=True):
-            fig.add_bar(
-                y=chart.categories,
-                x=values,
-                orientation="h",
-                name=name,
-                marker={"color": colour, "line": {"color": "white", "width": 1}},
-                text=[f"{v} {name}" if v else "" for v in values],  # the word on the bar
-                textposition="inside",
-                insidetextanchor="middle",
-                textangle=0,
-                textfont={"color": fmt.text_on(colour)},
-            )
-        fig.update_layout(barmode="stack")
-        fig.update_yaxes(autorange="reversed")
-        fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero", dtick=1)
+        _draw_stacked_bars(fig, chart)
     else:
-        ((name, values),) = chart.series.items()
-        fig.add_bar(
-            y=chart.categories,
-            x=[0 if v is None else v for v in values],
-            orientation="h",
-            name=name,
-            marker={"color": chart.colours},
-            text=[_value_text(v, chart.unit) for v in values],
-            textposition="outside",
-            cliponaxis=False,
-        )
-        if chart.unit == "percent":
-            fig.add_vline(x=100, line={"color": fmt.TEXT, "dash": "dash"})
-        fig.update_yaxes(autorange="reversed")
-        fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero")
+        _draw_bars(fig, chart)
     common.finish(
         fig,
         chart.title,
@@ -123,6 +72,73 @@ def figure(chart: Chart, source: str, width_in: float = 6.0, height_in: float = 
     if chart.kind == "line":
         fig.update_layout(margin={"r": 110})
     return fig
+
+
+def _draw_lines(fig: go.Figure, chart: Chart) -> None:
+    """A line chart: each series (a trajectory dashed) over the quarters, named at its end."""
+    for (name, values), colour in zip(chart.series.items(), chart.colours, strict=True):
+        trajectory = name == "Trajectory"
+        fig.add_scatter(
+            x=chart.categories,
+            y=values,
+            name=name,
+            mode="lines" if trajectory else "lines+markers",
+            line={
+                "color": colour,
+                "width": 2 if trajectory else 3,
+                "dash": "dash" if trajectory else "solid",
+            },
+            connectgaps=False,
+        )
+        last = max((i for i, v in enumerate(values) if v is not None), default=None)
+        if last is not None:  # a direct label rather than a legend
+            fig.add_annotation(
+                x=chart.categories[last], y=values[last], text=name, showarrow=False,
+                xanchor="left", xshift=6, yshift=9 if trajectory else -9,
+                font={"color": colour, "size": 11},
+            )  # fmt: skip
+    fig.update_yaxes(title_text=chart.value_axis, rangemode="tozero")
+    fig.update_xaxes(type="category", nticks=8)
+
+
+def _draw_stacked_bars(fig: go.Figure, chart: Chart) -> None:
+    """Stacked horizontal bars: one colour per series, each part's count and name on it."""
+    for (name, values), colour in zip(chart.series.items(), chart.colours, strict=True):
+        fig.add_bar(
+            y=chart.categories,
+            x=values,
+            orientation="h",
+            name=name,
+            marker={"color": colour, "line": {"color": "white", "width": 1}},
+            text=[f"{v} {name}" if v else "" for v in values],  # the word on the bar
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont={"color": fmt.text_on(colour)},
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero", dtick=1)
+
+
+def _draw_bars(fig: go.Figure, chart: Chart) -> None:
+    """Horizontal bars of one series, each value written beyond its bar; a percent chart
+    marks 100."""
+    ((name, values),) = chart.series.items()
+    fig.add_bar(
+        y=chart.categories,
+        x=[0 if v is None else v for v in values],
+        orientation="h",
+        name=name,
+        marker={"color": chart.colours},
+        text=[_value_text(v, chart.unit) for v in values],
+        textposition="outside",
+        cliponaxis=False,
+    )
+    if chart.unit == "percent":
+        fig.add_vline(x=100, line={"color": fmt.TEXT, "dash": "dash"})
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=chart.value_axis, rangemode="tozero")
 
 
 def _value_text(value, unit: str) -> str:

@@ -62,23 +62,7 @@ def finish(
     """Shared look: finding as title, what is shown under it, source line at the foot."""
     lines = _wrap(source, 110, " · ")
     fig.update_layout(
-        title={
-            "text": "<br>".join(f"<b>{line}</b>" for line in _wrap(title, 78, " "))
-            + "".join(
-                f"<br><span style='font-size:13px'>{line}</span>"
-                for line in _wrap(subtitle, 120, " ")
-                if line
-            ),
-            "x": 0,
-            "xref": "container",
-            "xanchor": "left",
-            "y": 1,
-            "yref": "paper",
-            "yanchor": "bottom",
-            "pad": {"b": 18, "l": 10},
-            "automargin": True,
-            "font": {"size": 17, "color": fmt.TEXT},
-        },
+        title=_heading(title, subtitle),
         font={"family": FONT, "color": fmt.TEXT, "size": 12},
         colorway=list(fmt.PALETTE),
         paper_bgcolor="white",
@@ -100,6 +84,37 @@ def finish(
             "name": data_name,
         },
     )
+    _add_source_line(fig, lines)
+    fig.update_xaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
+    fig.update_yaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
+    return fig
+
+
+def _heading(title: str, subtitle: str) -> dict:
+    """The layout's title: the finding in bold, what is shown in smaller type under it,
+    each wrapped to the chart's width."""
+    return {
+        "text": "<br>".join(f"<b>{line}</b>" for line in _wrap(title, 78, " "))
+        + "".join(
+            f"<br><span style='font-size:13px'>{line}</span>"
+            for line in _wrap(subtitle, 120, " ")
+            if line
+        ),
+        "x": 0,
+        "xref": "container",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "pad": {"b": 18, "l": 10},
+        "automargin": True,
+        "font": {"size": 17, "color": fmt.TEXT},
+    }
+
+
+def _add_source_line(fig: go.Figure, lines: list[str]) -> None:
+    """The source line at the foot, below the axis, as an annotation so that static
+    exports keep it."""
     fig.add_annotation(
         text="<br>".join(lines),
         xref="paper",
@@ -113,9 +128,6 @@ def finish(
         align="left",
         font={"size": 11, "color": "#555555"},
     )
-    fig.update_xaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
-    fig.update_yaxes(showline=True, linecolor="#888888", gridcolor=fmt.GRID, automargin=True)
-    return fig
 
 
 def _wrap(text: str, width: int, separator: str) -> list[str]:

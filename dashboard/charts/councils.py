@@ -125,22 +125,48 @@ def tile_map(
     """
     name, unit = indicator["name"], indicator.get("unit", "count")
     frame = tiles.merge(figures, left_on="code", right_on="authority_code", how="left")
-    values = frame["value"]
+    bands = _fifths(frame["value"])
     fig = go.Figure()
-    if values.notna().sum() >= 2:
-        bands = pd.qcut(values.rank(method="first"), 5, labels=False, duplicates="drop")
-    else:
-        bands = pd.Series(4, index=frame.index).where(values.notna())
     # One list of tiles, set once: add_shape per tile re-checks every shape before it.
-    fig.update_layout(
-        shapes=[
-            {"type": "rect", "layer": "below", "x0": col - 0.47, "x1": col + 0.47,
-             "y0": -row - 0.47, "y1": -row + 0.47,
-             "fillcolor": fmt.NO_DATA if pd.isna(band) else fmt.SEQUENTIAL[int(band)],
-             "line": {"color": "white", "width": 2}}
-            for row, col, band in zip(frame["row"], frame["col"], bands, strict=True)
-        ]
+    fig.update_layout(shapes=_tiles(frame, bands))
+    _add_tile_text(fig, frame, bands, unit)
+    fig.update_xaxes(visible=False, range=[-0.6, frame["col"].max() + 0.6], showgrid=False)
+    fig.update_yaxes(
+        visible=False, range=[-frame["row"].max() - 0.6, 0.6], showgrid=False,
+        scaleanchor="x", scaleratio=1,
     )  # fmt: skip
+    title, text = _tile_finding(frame, name, unit, period)
+    # 960 px tall: a tile (about 80 px) then holds its short name and value in 11 px text.
+    return finish(
+        fig, title,
+        f"{name} by council, {period}. Darker tiles: higher figures (fifths); grey: no figure",
+        source, text, height=960, data_name=f"{indicator.get('id', '')}-tile-map-{period}",
+    )  # fmt: skip
+
+
+def _fifths(values: pd.Series) -> pd.Series:
+    """Each council's band, 0 (lowest fifth) to 4, NaN without a figure; a lone figure
+    takes the darkest."""
+    if values.notna().sum() >= 2:
+        return pd.qcut(values.rank(method="first"), 5, labels=False, duplicates="drop")
+    return pd.Series(4, index=values.index).where(values.notna())
+
+
+def _tiles(frame: pd.DataFrame, bands: pd.Series) -> list[dict]:
+    """A square per council at its place on the grid, shaded by its band."""
+    return [
+        {"type": "rect", "layer": "below", "x0": col - 0.47, "x1": col + 0.47,
+         "y0": -row - 0.47, "y1": -row + 0.47,
+         "fillcolor": fmt.NO_DATA if pd.isna(band) else fmt.SEQUENTIAL[int(band)],
+         "line": {"color": "white", "width": 2}}
+        for row, col, band in zip(frame["row"], frame["col"], bands, strict=True)
+    ]  # fmt: skip
+
+
+def _add_tile_text(fig: go.Figure, frame: pd.DataFrame, bands: pd.Series, unit: str) -> None:
+    """Each tile's short name and figure written on it (white on the darker bands), and the
+    full name on hover."""
+    values = frame["value"]
     dark = [pd.notna(b) and int(b) >= 2 for b in bands]
     fig.add_scatter(
         x=frame["col"].tolist(),
@@ -157,28 +183,24 @@ def tile_map(
         ],
         hoverinfo="text",
     )
-    fig.update_xaxes(visible=False, range=[-0.6, frame["col"].max() + 0.6], showgrid=False)
-    fig.update_yaxes(
-        visible=False, range=[-frame["row"].max() - 0.6, 0.6], showgrid=False,
-        scaleanchor="x", scaleratio=1,
-    )  # fmt: skip
+
+
+def _tile_finding(frame: pd.DataFrame, name: str, unit: str, period: str) -> tuple[str, str]:
+    """The title (the council with the highest figure) and the summary (highest, lowest)."""
+    values = frame["value"]
     reported = int(values.notna().sum())
-    if reported:
-        top = frame.loc[values.idxmax()]
-        title = f"{top['authority_name']} has the highest figure for {period}"
-        text = (
-            f"Tile map of Scotland's {council_count()} councils for {period}: {reported} reported; "
-            "the highest "
-            f"was {top['authority_name']} ({fmt.number(top['value'], unit)}), the lowest "
-            f"{frame.loc[values.idxmin(), 'authority_name']} "
-            f"({fmt.number(values.min(), unit)})."
+    if not reported:
+        return (
+            f"No council has reported {name} for {period}",
+            f"Tile map of Scotland's {council_count()} councils for {period}: no figures yet.",
         )
-    else:
-        title = f"No council has reported {name} for {period}"
-        text = f"Tile map of Scotland's {council_count()} councils for {period}: no figures yet."
-    # 960 px tall: a tile (about 80 px) then holds its short name and value in 11 px text.
-    return finish(
-        fig, title,
-        f"{name} by council, {period}. Darker tiles: higher figures (fifths); grey: no figure",
-        source, text, height=960, data_name=f"{indicator.get('id', '')}-tile-map-{period}",
-    )  # fmt: skip
+    top = frame.loc[values.idxmax()]
+    title = f"{top['authority_name']} has the highest figure for {period}"
+    text = (
+        f"Tile map of Scotland's {council_count()} councils for {period}: {reported} reported; "
+        "the highest "
+        f"was {top['authority_name']} ({fmt.number(top['value'], unit)}), the lowest "
+        f"{frame.loc[values.idxmin(), 'authority_name']} "
+        f"({fmt.number(values.min(), unit)})."
+    )
+    return title, text

@@ -20,6 +20,20 @@ def revisions_chart(revisions, source: str) -> go.Figure:
             source,
         )
     fig = go.Figure()
+    _add_lines(fig, table)
+    title, text = _finding(revisions)
+    fig.update_xaxes(title_text="Quarter", type="category")
+    fig.update_yaxes(title_text=fmt.axis_title(unit), rangemode="tozero")
+    fig.update_layout(margin={"r": 110})
+    return finish(
+        fig, title, f"{revisions.indicator_id}: national figure as first published (dashed) "
+        "and latest (solid), by quarter", source, text,
+        data_name=f"{revisions.indicator_id}-revisions",
+    )  # fmt: skip
+
+
+def _add_lines(fig: go.Figure, table: pd.DataFrame) -> None:
+    """The first-published line (dashed) and the latest (solid), each labelled at its end."""
     ends = [_last(table, "first_published"), _last(table, "latest")]
     same_end = None not in ends and abs(ends[0][1] - ends[1][1]) <= 0.02 * max(
         abs(ends[1][1]), 1e-9
@@ -47,8 +61,12 @@ def revisions_chart(revisions, source: str) -> go.Figure:
                 x=last[0], y=last[1], text=label, showarrow=False, xanchor="left",
                 xshift=8, font={"color": colour},
             )  # fmt: skip
+
+
+def _finding(revisions) -> tuple[str, str]:
+    """The title (how large revisions are, or that there were none) and the summary."""
+    table, unit, name = revisions.table, revisions.unit, revisions.name
     revised = table["revision"].dropna()
-    mean, absolute = revisions.mean_revision, revisions.mean_absolute_revision
     if revised.empty or not (revised != 0).any():
         title = f"{name}: no figure has been revised since it was first published"
         text = f"{len(table)} quarters; " + (
@@ -56,27 +74,21 @@ def revisions_chart(revisions, source: str) -> go.Figure:
             if revised.empty
             else f"each of the {len(revised)} is as first published."
         )
-    else:
-        worst = table.loc[table["revision"].abs().idxmax()]
-        title = (
-            f"{name}: revisions average {fmt.number(absolute, unit)} either way; the largest "
-            f"was {worst['period']}"
-        )
-        text = (
-            f"Over {len(revised)} quarters the mean revision was {_signed(mean, unit)} and the "
-            f"mean absolute revision {fmt.number(absolute, unit)}; the largest, "
-            f"{_signed(worst['revision'], unit)}, was to {worst['period']} (first published "
-            f"{fmt.number(worst['first_published'], unit)}, latest "
-            f"{fmt.number(worst['latest'], unit)})."
-        )
-    fig.update_xaxes(title_text="Quarter", type="category")
-    fig.update_yaxes(title_text=fmt.axis_title(unit), rangemode="tozero")
-    fig.update_layout(margin={"r": 110})
-    return finish(
-        fig, title, f"{revisions.indicator_id}: national figure as first published (dashed) "
-        "and latest (solid), by quarter", source, text,
-        data_name=f"{revisions.indicator_id}-revisions",
-    )  # fmt: skip
+        return title, text
+    mean, absolute = revisions.mean_revision, revisions.mean_absolute_revision
+    worst = table.loc[table["revision"].abs().idxmax()]
+    title = (
+        f"{name}: revisions average {fmt.number(absolute, unit)} either way; the largest "
+        f"was {worst['period']}"
+    )
+    text = (
+        f"Over {len(revised)} quarters the mean revision was {_signed(mean, unit)} and the "
+        f"mean absolute revision {fmt.number(absolute, unit)}; the largest, "
+        f"{_signed(worst['revision'], unit)}, was to {worst['period']} (first published "
+        f"{fmt.number(worst['first_published'], unit)}, latest "
+        f"{fmt.number(worst['latest'], unit)})."
+    )
+    return title, text
 
 
 def _signed(value: float | None, unit: str) -> str:
