@@ -50,7 +50,7 @@ page = st.navigation(pages, expanded=True)
 # Each page's own title in the browser tab, then the tracker's (WCAG 2.4.2): one title for
 # every page told a screen reader, a tab list or the history nothing about which it was.
 st.set_page_config(page_title=f"{page.title} · STEM Strategy Tracker")
-WITHOUT_AS_AT = {"Send a return"}
+WITHOUT_AS_AT = {"Send a return", "Releases"}
 accessibility.styles()
 accessibility.enter_applies_dates()
 
@@ -68,8 +68,9 @@ def _source() -> queries.Source | None:
 try:
     source = _source()
     meta = queries.meta(source) if source else {}
-    # Sending a return is not judged as at a date: the date and revised switch would do
-    # nothing there, so they are not shown.
+    # Sending a return is not judged as at a date, and a release is built as at the date
+    # chosen on its own page: the sidebar's date and revised switch would do nothing there,
+    # so they are not shown.
     if page.title not in WITHOUT_AS_AT:
         state.as_at_picker(Quarter.parse(meta["start"]) if meta.get("start") else None)
     st.session_state["_source"] = source

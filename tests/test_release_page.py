@@ -20,6 +20,8 @@ def test_the_page_lists_releases_builds_one_and_offers_the_zip(demo_release, tmp
     at.switch_page("app_pages/releases.py")
     at.run()
     assert not at.exception, at.exception
+    # One date on the page, the release's own: the sidebar's would change nothing here.
+    assert [d.key for d in at.date_input] == ["r_as_at"]
     log = at.dataframe[0].value
     assert list(log["Fingerprint"]) == [demo_release.release.fingerprint[:12]]
     assert list(log["Still matches"]) == ["yes"]
