@@ -182,15 +182,14 @@ def preview(
 ) -> Preview:
     """Check a file as ``submitter`` (storing nothing) and compare it with the previous quarter."""
     with duckdb.connect() as con:
-        report = returns.check_return(
+        report, checked = returns.check_return(
             con, data, file_name, strategy, today=today or date.today(), submitter=submitter
         )
         if not report.valid:
             return Preview(report)
-        # check_return leaves a valid file's interpreted rows in the temp table `checked`.
         rows = con.execute(
             "SELECT authority_code, period, indicator_id, sex::VARCHAR AS sex, "
-            "simd_quintile::VARCHAR AS simd_quintile, value FROM checked"
+            f"simd_quintile::VARCHAR AS simd_quintile, value FROM {checked.table}"
         ).df()
     pairs = sorted(set(zip(rows["authority_code"], rows["period"], strict=True)))
     previous = previous_figures(db_path, pairs)
