@@ -130,3 +130,7 @@ def test_preview_compares_each_submission_with_its_own_previous_quarter(empty_db
     assert edinburgh["query"].all() and (edinburgh["previous"] == 10).all()
     assert not glasgow["query"].any() and glasgow["previous"].isna().all()
     assert {q.authority_code for q in checked.queries} == {"S12000036"}
+    # Without a store (stem-tracker validate): the same check, nothing set beside it.
+    alone = check_return(None, both.encode(), "both.csv", strategy, ingest.default_submitter())
+    assert alone.report == checked.report
+    assert alone.comparisons == {} and alone.replacing == {} and alone.queries == []
