@@ -1,15 +1,15 @@
-"""One call per thing a user does: send a return, restore a version, send reminders (or
-the receipts owed), back up. The dashboard's pages and the command line call these and lay
-out what they give back; neither composes store and mail steps itself
+"""One call per thing a user does: check a return, send a return, restore a version, send
+reminders (or the receipts owed), back up. The dashboard's pages and the command line call
+these and lay out what they give back; neither composes check, store and mail steps itself
 (tests/test_structure.py holds them to it).
 
-Each takes plain arguments and returns one frozen result: what was stored, the receipts,
-what the e-mails did (as notes with a level) and, for the command line, the attempts
-themselves. E-mail is the caller's choice: ``CONFIGURED`` (the tracker's settings as they
-are, never raising: a council sending a return cannot fix the server's files), a
-``Mailer`` checked beforehand (the command line names a broken file before storing
-anything), or None. The mail modules are imported when mail is sent, so that commands
-which send none start quickly.
+Each takes plain arguments and returns one frozen result: what a check found, what was
+stored, the receipts, what the e-mails did (as notes with a level) and, for the command
+line, the attempts themselves. E-mail is the caller's choice: ``CONFIGURED`` (the
+tracker's settings as they are, never raising: a council sending a return cannot fix the
+server's files), a ``Mailer`` checked beforehand (the command line names a broken file
+before storing anything), or None. The mail modules are imported when mail is sent, so
+that commands which send none start quickly.
 """
 
 from __future__ import annotations
@@ -19,11 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+import duckdb
+
+from etl import returns
 from etl.returns import Report, Submitter
 from etl.submissions import ingest, versions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    import pandas as pd
 
     from etl.backup import Backup
     from etl.backup.files import Progress
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     from etl.mail.smtp import MailSettings
     from etl.returns.spec import ReturnSpec
     from etl.strategy.model import StrategyFile
+    from etl.submissions.replacing import Replacing
     from etl.submissions.review import Query
 
 CONFIGURED: Final = "configured"  # e-mail as this tracker is set up, whatever that is
@@ -48,6 +54,36 @@ class Mailer:
 
 
 Mail = Mailer | str | None  # a Mailer, CONFIGURED, or None: no e-mail
+
+
+@dataclass(frozen=True)
+class ReturnChecked:
+    """What checking one file found, storing nothing: its report and, when it is valid and
+    checked against a store, each submission beside the council's previous quarter (its
+    large changes are the queries to answer before sending) and the version each would
+    replace, with the figures that differ (said before Send)."""
+
+    report: Report
+    comparisons: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    replacing: dict[tuple[str, str], Replacing] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return self.report.valid
+
+    @property
+    def queries(self) -> list[Query]:
+        """Every large change, submission by submission (``review.queries``)."""
+        from etl.submissions import review
+
+        return [
+            q
+            for (code, period), compared in self.comparisons.items()
+            for q in review.queries(compared, code, period)
+        ]
+
+    def to_dict(self) -> dict:
+        return self.report.to_dict()
 
 
 @dataclass(frozen=True)
@@ -104,6 +140,38 @@ class MailSent:
         from etl.mail.notes import send_notes
 
         return send_notes(list(self.attempts))
+
+
+def check_return(
+    db_path: str | Path | None,
+    data: bytes,
+    file_name: str,
+    strategy: StrategyFile | ReturnSpec,
+    submitter: Submitter | None = None,
+    *,
+    today: date | None = None,
+    source_path: str | None = None,
+) -> ReturnChecked:
+    """Check a return as ``submitter`` (None: anyone may send anything, as at the command
+    line) and store nothing; when it is valid, set it beside the store at ``db_path``: the
+    previous quarter's figures and the versions it would replace. ``db_path`` None checks
+    the file alone (``stem-tracker validate`` needs no store). ``source_path`` may name a
+    file holding exactly ``data``, read in place."""
+    with duckdb.connect() as con:  # the check's own: the rows it reads are gone after it
+        report, rows = returns.check_return(
+            con, data, file_name, strategy, today=today or date.today(), submitter=submitter,
+            source_path=source_path,
+        )  # fmt: skip
+        if db_path is None or not report.valid:
+            return ReturnChecked(report)
+        from etl.submissions import review
+
+        figures = review.checked_figures(rows)
+    from etl.submissions.replacing import replacing
+
+    return ReturnChecked(
+        report, review.beside_last_quarter(db_path, figures), replacing(db_path, figures)
+    )
 
 
 def send_return(

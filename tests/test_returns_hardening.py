@@ -56,7 +56,7 @@ def back_fill(rows: int) -> bytes:
 
 def test_a_check_that_runs_out_of_time_is_stopped_and_says_so(small):
     with duckdb.connect() as con:
-        report = check_return(
+        report, rows = check_return(
             con,
             back_fill(200_000),
             "big.csv",
@@ -65,6 +65,7 @@ def test_a_check_that_runs_out_of_time_is_stopped_and_says_so(small):
             ceiling=Ceiling(seconds=0.0, seconds_per_mb=0.0),
         )
         assert report.errors == [Problem("check_time", "big.csv", extra="0")]
+        assert rows is None  # a check stopped half way hands on no rows
         assert str(report.errors[0]) == (
             "big.csv: checking the file took longer than the 0 seconds a check may take; "
             "split it into smaller files"
@@ -78,7 +79,7 @@ def test_the_ceiling_leaves_the_connections_settings_as_they_were(small):
         settings = "SELECT current_setting('memory_limit'), current_setting('threads')"
         before = con.execute(settings).fetchone()
         canonical = (DATA / "returns" / "good" / "canonical.csv").read_bytes()
-        report = check_return(con, canonical, "ok.csv", small, today=TODAY)
+        report, _ = check_return(con, canonical, "ok.csv", small, today=TODAY)
         assert report.valid, report.errors
         assert con.execute(settings).fetchone() == before
 
@@ -108,3 +109,21 @@ def test_an_uploaded_files_name_is_stored_safe(sent, stored):
     safe = contract.safe_file_name(sent)
     assert safe == stored
     assert not safe.startswith(contract.FORMULA_STARTS)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "general path"])
+def test_a_check_hands_on_its_rows_and_a_refused_file_hands_on_none(small, fast):
+    """The rows a check read come back with its report, by the names they carry; a file
+    refused before its rows are read gives none, never the rows of the check before."""
+    canonical = (DATA / "returns" / "good" / "canonical.csv").read_bytes()
+    with duckdb.connect() as con:
+        report, rows = check_return(con, canonical, "ok.csv", small, today=TODAY, fast=fast)
+        assert report.valid and report.fast_path == fast
+        assert rows.count() == sum(s.rows for s in report.submissions) > 0
+        pairs = con.execute(
+            f"SELECT DISTINCT c.authority_code, c.period FROM {rows.table} c "
+            f"JOIN {rows.places} p USING (place_key) ORDER BY ALL"
+        ).fetchall()
+        assert pairs == [(s.authority_code, s.period) for s in report.submissions]
+        report, rows = check_return(con, b"name,value\nx,1\n", "bad.csv", small, today=TODAY)
+        assert not report.valid and rows is None

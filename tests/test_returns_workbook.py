@@ -463,10 +463,10 @@ def test_random_filled_templates_give_the_same_figures_by_workbook_and_csv(
     for name, data in ((NAME, _filled(template, value_of)),
                        ("e.csv", _as_csv(csv_template, value_of))):  # fmt: skip
         with duckdb.connect() as con:
-            report = check_return(con, data, name, strategy, today=TODAY)
+            report, checked = check_return(con, data, name, strategy, today=TODAY)
             rows = con.execute(
                 "SELECT authority_code, period, indicator_id, sex, simd_quintile, value, comment "
-                "FROM checked ORDER BY ALL"
+                f"FROM {checked.table} ORDER BY ALL"
             ).fetchall()
         figures[name] = (rows, [(e.row, e.column, e.detail) for e in report.errors])
     assert figures[NAME] == figures["e.csv"]

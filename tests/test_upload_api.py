@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from dashboard import auth
+from etl.actions import check_return
 from etl.councils import NATIONAL_CODE
 from etl.periods import last_ended
-from etl.submissions import export, ingest, receipts, review
+from etl.submissions import export, ingest, receipts
 
 EDINBURGH, GLASGOW = "S12000036", "S12000049"
 PERIOD = str(last_ended(date.today()))
@@ -89,7 +90,7 @@ def test_policy_officer_sends_national_figures_and_any_council(empty_db, strateg
 
 @pytest.mark.parametrize("user", [OFFICER, VIEWER])
 def test_the_check_before_sending_refuses_the_same_way(empty_db, strategy, user):
-    checked = review.preview(
+    checked = check_return(
         empty_db, filled(strategy, GLASGOW), "return.csv", strategy, auth.submitter(user)
     )
     assert not checked.report.valid and not checked.comparisons

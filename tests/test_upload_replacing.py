@@ -11,8 +11,9 @@ import pytest
 
 from dashboard import upload_view
 from etl import store
+from etl.actions import check_return
 from etl.returns import validate_return
-from etl.submissions import ingest, receipts, review
+from etl.submissions import ingest, receipts
 from etl.vocabulary import quarter_words
 from tests.test_upload_page import EDINBURGH, PERIOD, app, db, filled  # noqa: F401 (fixture)
 
@@ -61,7 +62,7 @@ def test_the_version_replaced_and_its_changed_figures_are_said_before_send(sent_
 
 
 def test_the_same_figures_again_say_nothing_new_will_be_stored(sent_before, strategy):
-    preview = review.preview(
+    preview = check_return(
         sent_before,
         filled(strategy, EDINBURGH, PERIOD, "10"),
         "again.csv",

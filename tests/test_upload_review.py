@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from etl import store
+from etl.actions import check_return
 from etl.periods import Quarter, last_ended
 from etl.submissions import export, ingest, review
 
@@ -120,7 +121,7 @@ def test_preview_compares_each_submission_with_its_own_previous_quarter(empty_db
         empty_db, filled("S12000036", period.previous(), "10").encode(), "a", strategy
     )
     both = filled("S12000036", period, "30") + filled("S12000049", period, "30").split("\r\n", 1)[1]
-    checked = review.preview(
+    checked = check_return(
         empty_db, both.encode(), "both.csv", strategy, ingest.default_submitter()
     )
     assert checked.report.valid
@@ -129,3 +130,7 @@ def test_preview_compares_each_submission_with_its_own_previous_quarter(empty_db
     assert edinburgh["query"].all() and (edinburgh["previous"] == 10).all()
     assert not glasgow["query"].any() and glasgow["previous"].isna().all()
     assert {q.authority_code for q in checked.queries} == {"S12000036"}
+    # Without a store (stem-tracker validate): the same check, nothing set beside it.
+    alone = check_return(None, both.encode(), "both.csv", strategy, ingest.default_submitter())
+    assert alone.report == checked.report
+    assert alone.comparisons == {} and alone.replacing == {} and alone.queries == []

@@ -7,7 +7,7 @@ from functools import partial
 
 from dashboard import auth
 from etl import store
-from etl.actions import send_return
+from etl.actions import check_return, send_return
 from etl.submissions import receipts, review
 from tests.test_upload_api import OFFICER
 from tests.test_upload_page import EDINBURGH, GLASGOW, PERIOD, PREVIOUS, filled
@@ -17,7 +17,7 @@ WHY = "A new STEM hub opened in the city"
 
 
 def answered(db, strategy, data: bytes) -> list[review.Query]:
-    checked = review.preview(db, data, "e.csv", strategy, auth.submitter(OFFICER))
+    checked = check_return(db, data, "e.csv", strategy, auth.submitter(OFFICER))
     ticked = {q.key for q in checked.queries}
     return review.answer(checked.queries, dict.fromkeys(ticked, WHY), ticked)
 

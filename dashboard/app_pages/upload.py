@@ -1,9 +1,9 @@
 """Send a return: template, upload, what to fix, large changes explained, receipt, history.
 
-Layout, and the answers to the large changes gathered before Send; sending is one call
-(etl.actions.send_return). The back end checks the signed-in person again on every check
-and every load, so this page offering only their own council is a
-convenience, not the protection.
+Layout, and the answers to the large changes gathered before Send; checking and sending
+are one call each (etl.actions.check_return, etl.actions.send_return). The back end
+checks the signed-in person again on every check and every load, so this page offering
+only their own council is a convenience, not the protection.
 """
 
 from __future__ import annotations
@@ -104,7 +104,9 @@ if uploaded is not None:
     if just_checked:
         with st.status(f"Checking {fmt.plain(file_name)}…", expanded=False) as progress:
             checked.clear()
-            checked[sha] = review.preview(db, data, file_name, strategy, submitter, today=today)
+            checked[sha] = actions.check_return(
+                db, data, file_name, strategy, submitter, today=today
+            )
     result = checked[sha]
     report = result.report
     label, state = fmt.plain(view.status_label(report)), "complete" if report.valid else "error"

@@ -1,6 +1,6 @@
 """Commands for councils' quarterly progress returns: template, validate, ingest, export,
-history, restore, schema. Each is a thin shell: loading and restoring are ``etl.actions``, the
-same calls the dashboard's pages make; checking and exporting are ``etl.returns`` /
+history, restore, schema. Each is a thin shell: checking, loading and restoring are
+``etl.actions``, the same calls the dashboard's pages make; exporting is
 ``etl.submissions``."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from etl.cli.options import CliError, strategy_of
-from etl.returns import Report, Submitter, contract, validate_return
+from etl.returns import Report, Submitter, contract
 from etl.returns.spec import ReturnSpec
 from etl.submissions import export as return_export
 from etl.submissions import ingest, spec_cache, versions
@@ -100,6 +100,8 @@ def validate(
     today: str = TODAY,
 ) -> None:
     """Check return files against the contract; store nothing. Exit 1 when any has an error."""
+    from etl import actions
+
     strategy = strategy_of(ctx.obj)
     day = _today(today)
     results, ok = [], True
@@ -107,7 +109,10 @@ def validate(
         data = _read(path)
         if isinstance(data, str):
             raise CliError(data)
-        report = validate_return(data, str(path), strategy, today=day)
+        # The file alone: the command needs no store (a page also compares with the store).
+        report = actions.check_return(
+            None, data, str(path), strategy, today=day, source_path=str(path)
+        ).report
         ok &= report.valid
         if as_json:
             results.append(report.to_dict())

@@ -5,6 +5,7 @@ the upload page offers)."""
 from __future__ import annotations
 
 from etl.councils import NATIONAL_CODE, council_name
+from etl.returns.checked import CheckedRows
 from etl.returns.report import Problem, Submitter, excel_column
 from etl.returns.values import cell
 
@@ -29,14 +30,15 @@ def may_send(submitter: Submitter | None, code: str) -> bool:
     return refusal_reason(submitter, code) is None
 
 
-def permission_problems(con, positions, file_name, submitter, codes) -> list[Problem]:
+def permission_problems(rows: CheckedRows, positions, file_name, submitter, codes) -> list[Problem]:
+    """Each of ``codes`` the ``submitter`` may not send for, at its first row."""
     refused = {code: reason for code in codes if (reason := refusal_reason(submitter, code))}
     if not refused:
         return []
-    found = con.execute(
+    found = rows.con.execute(
         f"SELECT c.authority_code, min(c.excel_row), "
         f"arg_min({cell(positions, 'authority_code')}, c.excel_row) "
-        "FROM checked c JOIN raw r ON r.rowid = c.rid "
+        f"FROM {rows.table} c JOIN raw r ON r.rowid = c.rid "
         "WHERE list_contains($codes, c.authority_code) GROUP BY ALL ORDER BY 2",
         {"codes": sorted(refused)},
     ).fetchall()

@@ -1,18 +1,19 @@
 """The rules of the return contract, each one condition over every row at once.
 
-``checked`` holds every row with a value, interpreted (NULL where a cell is
-wrong); each rule in ``RULES`` is a SQL condition on it. A valid file costs one
-grouped pass (``summary``); only a file with a problem is read row by row.
+The checked rows (``etl.returns.checked``) hold every row with a value, interpreted
+(NULL where a cell is wrong); each rule in ``RULES`` is a SQL condition on them. A valid
+file costs one grouped pass (``summary``); only a file with a problem is read row by row.
 """
 
 from __future__ import annotations
 
 from etl.councils import NATIONAL_CODE, council_name
-from etl.returns import contract
+from etl.returns import checked, contract
+from etl.returns.checked import CheckedRows
 from etl.returns.file import Text
 from etl.returns.report import Problem, SubmissionSummary, excel_column
 from etl.returns.spec import ReturnSpec
-from etl.returns.values import cell, register
+from etl.returns.values import cell, register, register_places
 
 # Beyond this many rows with the same problem in the same column, the rest are counted.
 MAX_SHOWN_PER_RULE = 100
@@ -37,10 +38,13 @@ def comment_text(cell_sql: str) -> str:
              ELSE {cell_sql} END"""
 
 
-def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int] | None):
-    """``checked``: every row with a value, interpreted; NULL where a cell is wrong.
-
-    A row whose value is blank is left out (and so is a blank row)."""
+def check_rows(
+    con, text: Text, positions: dict[str, int], excel_rows: list[int] | None, places: list[tuple]
+) -> CheckedRows:
+    """Every row with a value, interpreted by the lookups of ``values.interpret``; NULL
+    where a cell is wrong. ``places`` are the valid (authority, period) pairs, each at its
+    ``place_key``. A row whose value is blank is left out (and so is a blank row)."""
+    register_places(con, places)
     if excel_rows is None:
         row_expr, join = f"r.rowid + {text.header_line + 2}", ""
     else:
@@ -49,7 +53,7 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
     value = f"trim({cell(positions, 'value')})"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE checked AS
+        CREATE OR REPLACE TEMP TABLE {checked.TABLE} AS
         WITH parsed AS (
             SELECT r.rowid AS rid, {row_expr} AS excel_row,
                 coalesce({cell(positions, "authority_code")}, '') AS authority_raw,
@@ -80,9 +84,10 @@ def check_rows(con, text: Text, positions: dict[str, int], excel_rows: list[int]
         LEFT JOIN breakdown_map b ON b.sex_raw = p.sex_raw AND b.simd_raw = p.simd_raw
         """
     )
+    return CheckedRows(con)
 
 
-# Each rule: (code, column, condition on ``checked``, extra text). Conditions assume the
+# Each rule: (code, column, condition on the checked rows, extra text). Conditions assume the
 # cells they depend on are valid, so one mistake gives one message.
 _RULES: list[tuple[str, str, str, str]] = [
     ("missing", "authority_code", "authority_problem = 'missing'",
@@ -120,7 +125,7 @@ _KEY = "authority_code, period, indicator_id, sex, simd_quintile"
 _CELLS = ("authority_code", "period", "indicator_id", "value", "sex", "simd_quintile", "comment")
 
 
-def rule_problems(con, positions: dict[str, int], file_name: str) -> list[Problem]:
+def rule_problems(rows: CheckedRows, positions: dict[str, int], file_name: str) -> list[Problem]:
     """Every broken rule, row by row (run only when ``summary`` found one)."""
     cells = ", ".join(f"{cell(positions, column)} AS {column}_cell" for column in _CELLS)
     rules = [r for r in _RULES if r[1] in positions]
@@ -136,17 +141,17 @@ def rule_problems(con, positions: dict[str, int], file_name: str) -> list[Proble
             || c.authority_code || ' ' || c.period || ' is already in row ' || d.first_row
         FROM detail c JOIN (
             SELECT {_KEY}, min(excel_row) AS first_row
-            FROM checked
+            FROM {rows.table}
             WHERE authority_code IS NOT NULL AND period IS NOT NULL
                 AND indicator_id IS NOT NULL AND sex IS NOT NULL AND simd_quintile IS NOT NULL
             GROUP BY ALL HAVING count(*) > 1
         ) d USING ({_KEY})
         WHERE c.excel_row > d.first_row"""
-    found = con.execute(
+    found = rows.con.execute(
         f"""
         WITH detail AS (
             SELECT c.*, {cells}, pm.extra AS period_extra
-            FROM checked c JOIN raw r ON r.rowid = c.rid
+            FROM {rows.table} c JOIN raw r ON r.rowid = c.rid
             LEFT JOIN period_map pm ON pm.raw = coalesce({cell(positions, "period")}, '')
         )
         SELECT code, column_name, excel_row, value, extra, n, total FROM (
@@ -171,20 +176,20 @@ def rule_problems(con, positions: dict[str, int], file_name: str) -> list[Proble
     return problems
 
 
-def superseded_warnings(con, positions, file_name: str) -> list[Problem]:
+def superseded_warnings(rows: CheckedRows, positions, file_name: str) -> list[Problem]:
     letter = excel_column(positions["authority_code"])
     return [
         Problem("superseded_code", file_name, row, letter, "authority_code", old,
                 f"{new} ({council_name(new)})")
-        for old, new, row in con.execute(
-            "SELECT superseded, authority_code, min(excel_row) FROM checked "
+        for old, new, row in rows.con.execute(
+            f"SELECT superseded, authority_code, min(excel_row) FROM {rows.table} "
             "WHERE superseded IS NOT NULL GROUP BY ALL ORDER BY 3"
         ).fetchall()
     ]  # fmt: skip
 
 
-def summary(con, positions: dict[str, int], file_name: str, spec: ReturnSpec):
-    """Two passes over ``checked``: whether any rule is broken, then each (authority, period)
+def summary(rows: CheckedRows, positions: dict[str, int], file_name: str, spec: ReturnSpec):
+    """Two passes over the checked rows: whether any rule is broken, then each (authority, period)
     with its rows, whether any key is there twice, and a warning for indicators left out.
 
     The rules are one filter, which DuckDB simplifies with what it knows of the columns
@@ -195,18 +200,19 @@ def summary(con, positions: dict[str, int], file_name: str, spec: ReturnSpec):
     bits set only when a pair is repeated."""
     broken = " OR ".join(f"({condition})" for _, column, condition, _ in _RULES
                          if column in positions)  # fmt: skip
-    any_problem = con.execute(f"SELECT EXISTS (SELECT 1 FROM checked WHERE {broken})").fetchone()[0]
+    con, table = rows.con, rows.table
+    any_problem = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {broken})").fetchone()[0]
     found = con.execute(
-        """
+        f"""
         WITH per_indicator AS (
             SELECT place_key, indicator_key, count(*) AS rows, count(breakdown_key) AS keyed,
                 coalesce(bit_count(bit_or(1::BIGINT << breakdown_key)), 0) AS keys
-            FROM checked GROUP BY place_key, indicator_key
+            FROM {table} GROUP BY place_key, indicator_key
         )
         SELECT p.authority_code, p.period, sum(rows)::BIGINT,
             bool_or(indicator_key IS NOT NULL AND keyed > keys),
             list(indicator_key) FILTER (WHERE indicator_key IS NOT NULL)
-        FROM per_indicator LEFT JOIN places p USING (place_key) GROUP BY ALL ORDER BY ALL
+        FROM per_indicator LEFT JOIN {rows.places} p USING (place_key) GROUP BY ALL ORDER BY ALL
         """
     ).fetchall()
     indicators = spec.indicators
@@ -215,11 +221,11 @@ def summary(con, positions: dict[str, int], file_name: str, spec: ReturnSpec):
         for national in (False, True)
     }
     summaries, warnings = [], []
-    for code, period, rows, repeated, present in found:
+    for code, period, count, repeated, present in found:
         any_problem |= bool(repeated)
         if code is None or period is None:
             continue
-        summaries.append(SubmissionSummary(code, period, rows))
+        summaries.append(SubmissionSummary(code, period, count))
         left_out = expected[code == NATIONAL_CODE].difference(present or ())
         if left_out:
             missing = [indicators[key].id for key in sorted(left_out)]

@@ -13,7 +13,7 @@ import duckdb
 
 from etl.councils import authorities, superseded_codes
 from etl.periods import Quarter, day_text
-from etl.returns import contract
+from etl.returns import checked, contract
 from etl.returns.ceiling import MAX_CELL, within_time
 from etl.returns.spec import ReturnSpec
 
@@ -81,7 +81,7 @@ def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple
 
 
 def breakdown_key(sex: str | None, simd_quintile: str | None) -> int | None:
-    """Each valid (sex, SIMD quintile) pair as a number from 0 to 17 (``checked``'s
+    """Each valid (sex, SIMD quintile) pair as a number from 0 to 17 (the checked rows'
     ``breakdown_key``; the fast path computes the same from its ENUM codes)."""
     if sex is None or simd_quintile is None:
         return None
@@ -90,9 +90,9 @@ def breakdown_key(sex: str | None, simd_quintile: str | None) -> int | None:
 
 
 def register_places(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> None:
-    """``places``: each (authority, period) a file may hold, by the ``place_key`` of ``checked``
-    (the position in ``pairs``)."""
-    register(con, "places", {
+    """The checked rows' ``places``: each (authority, period) a file may hold, by its
+    ``place_key`` (the position in ``pairs``)."""
+    register(con, checked.PLACES, {
         "place_key": ("INTEGER", list(range(len(pairs)))),
         "authority_code": ("VARCHAR", [a for a, _ in pairs]),
         "period": ("VARCHAR", [p for _, p in pairs]),
@@ -103,37 +103,53 @@ def cell(positions: dict[str, int], name: str) -> str:
     return f"r.c{positions[name]}" if name in positions else "NULL::VARCHAR"
 
 
-def interpret(con, positions: dict[str, int], spec: ReturnSpec, today: date) -> None:
+def interpret(con, positions: dict[str, int], spec: ReturnSpec, today: date) -> list[tuple]:
     """Lookup tables for the distinct cells in the file: ``place_map`` by (authority,
     period), ``indicator_map`` by indicator id (with what the strategy says of it),
     ``breakdown_map`` by (sex, simd_quintile), and ``period_map`` for messages.
 
     Cells that go together are looked up as pairs, so that each of millions of rows
-    needs three joins rather than six."""
+    needs three joins rather than six. Gives each valid (authority, period) at its
+    ``place_key``, for the checked rows' ``places`` (``register_places``)."""
+    places = _place_map(con, positions, spec, today)
+    _indicator_map(con, positions, spec)
+    _breakdown_map(con, positions)
+    return places
 
-    def distinct(*columns: str) -> list[tuple[str, ...]]:
-        cells = ", ".join(f"coalesce({cell(positions, c)}, '')" for c in columns)
-        return con.execute(f"SELECT DISTINCT {cells} FROM raw r").fetchall()
 
-    places = distinct("authority_code", "period")
-    raws, codes, superseded = _authority_map(list(dict.fromkeys(a for a, _ in places)))
-    authority = {
+def _distinct(con, positions: dict[str, int], *columns: str) -> list[tuple[str, ...]]:
+    cells = ", ".join(f"coalesce({cell(positions, c)}, '')" for c in columns)
+    return con.execute(f"SELECT DISTINCT {cells} FROM raw r").fetchall()
+
+
+def _authorities(values: list[str]) -> dict[str, tuple]:
+    """Each authority cell: its code, the superseded code written, and its problem."""
+    raws, codes, superseded = _authority_map(values)
+    return {
         raw: (code, old, None if code else ("missing" if not raw.strip() else "unknown_authority"))
         for raw, code, old in zip(raws, codes, superseded, strict=True)
     }
-    raws, periods, problems, extras = _period_map(
-        list(dict.fromkeys(p for _, p in places)), spec, today
-    )
+
+
+def _periods(con, values: list[str], spec: ReturnSpec, today: date) -> dict[str, tuple]:
+    """Each period cell: its quarter and its problem (``period_map`` keeps the words)."""
+    raws, periods, problems, extras = _period_map(values, spec, today)
     register(con, "period_map", {"raw": ("VARCHAR", raws), "period": ("VARCHAR", periods),
                                  "problem": ("VARCHAR", problems),
                                  "extra": ("VARCHAR", extras)})  # fmt: skip
-    period = {raw: (p, problem) for raw, p, problem in zip(raws, periods, problems, strict=True)}
+    return {raw: (p, problem) for raw, p, problem in zip(raws, periods, problems, strict=True)}
+
+
+def _place_map(con, positions: dict[str, int], spec: ReturnSpec, today: date) -> list[tuple]:
+    """``place_map`` (and ``period_map``); the valid (authority, period) pairs by key."""
+    places = _distinct(con, positions, "authority_code", "period")
+    authority = _authorities(list(dict.fromkeys(a for a, _ in places)))
+    period = _periods(con, list(dict.fromkeys(p for _, p in places)), spec, today)
     # Each valid (authority, period) gets a small integer: the rules group by it, not by text.
     keys: dict[tuple[str, str], int] = {}
     for a, p in places:
         if authority[a][0] and period[p][0]:
             keys.setdefault((authority[a][0], period[p][0]), len(keys))
-    register_places(con, list(keys))
     register(con, "place_map", {
         "authority_raw": ("VARCHAR", [a for a, _ in places]),
         "period_raw": ("VARCHAR", [p for _, p in places]),
@@ -144,10 +160,12 @@ def interpret(con, positions: dict[str, int], spec: ReturnSpec, today: date) -> 
         "period_problem": ("VARCHAR", [period[p][1] for _, p in places]),
         "place_key": ("INTEGER", [keys.get((authority[a][0], period[p][0])) for a, p in places]),
     })  # fmt: skip
+    return list(keys)
 
-    indicators = spec.indicators
-    by_key = {i.id.lower(): (n, i) for n, i in enumerate(indicators)}
-    raws = [raw for (raw,) in distinct("indicator_id")]
+
+def _indicator_map(con, positions: dict[str, int], spec: ReturnSpec) -> None:
+    by_key = {i.id.lower(): (n, i) for n, i in enumerate(spec.indicators)}
+    raws = [raw for (raw,) in _distinct(con, positions, "indicator_id")]
     keyed = [by_key.get(r.strip().lower(), (None, None)) for r in raws]
     found = [i for _, i in keyed]
     problems = [None if i else ("missing" if not r.strip() else "unknown_indicator")
@@ -164,7 +182,9 @@ def interpret(con, positions: dict[str, int], spec: ReturnSpec, today: date) -> 
         "maximum": ("DOUBLE", [i and i.maximum for i in found]),
     })  # fmt: skip
 
-    pairs = distinct("sex", "simd_quintile")
+
+def _breakdown_map(con, positions: dict[str, int]) -> None:
+    pairs = _distinct(con, positions, "sex", "simd_quintile")
     _, sexes = _choice_map([s for s, _ in pairs], contract.SEX_VALUES)
     _, quintiles = _choice_map([q for _, q in pairs], contract.SIMD_VALUES)
     register(con, "breakdown_map", {

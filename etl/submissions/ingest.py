@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl import store
-from etl.returns import Report, Submitter, check_return, workbook
+from etl.returns import (
+    CheckedRows,
+    Report,
+    SubmissionSummary,
+    Submitter,
+    check_return,
+    workbook,
+)
 from etl.returns.contract import safe_file_name
 from etl.returns.spec import ReturnSpec
 
@@ -95,7 +102,7 @@ def ingest_return(
         sha256 = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
         spec = ReturnSpec.of(strategy() if callable(strategy) else strategy)
         store.require_schema(con)
-        report = check_return(
+        report, rows = check_return(
             con,
             data,
             file_name,
@@ -113,7 +120,7 @@ def ingest_return(
         keys = store.indicator_keys(con, [i.id for i in spec.indicators])
         with store.transaction(con):
             result.outcomes = _store_checked(
-                con, report, keys, submitter.name, result.sha256, queries
+                rows, report, keys, submitter.name, result.sha256, queries
             )
             if workbook.is_workbook(data, file_name):
                 _keep_file(con, data, report.file_name, result.sha256, result.outcomes)
@@ -132,21 +139,38 @@ def _keep_file(con, data: bytes, file_name: str, sha256: str, outcomes: list[Out
 
 
 def _store_checked(
-    con, report: Report, keys: list[int], submitted_by: str, sha256: str, queries: str | None
+    rows: CheckedRows,
+    report: Report,
+    keys: list[int],
+    submitted_by: str,
+    sha256: str,
+    queries: str | None,
 ) -> list[Outcome]:
-    """Write the temp table ``checked`` as submissions, set-based whatever its size.
+    """Store a valid file's checked rows as submissions, set-based whatever their size:
+    plan what each (authority, period) is (new, replaced or unchanged), write the new
+    versions, and say what became of each.
 
-    ``checked.indicator_key`` is a position in the strategy's indicators; ``keys`` holds the
-    store's own key of each, looked up as ``$keys``."""
-    pairs = report.submissions
-    con.execute(
-        """
+    The rows' ``indicator_key`` is a position in the strategy's indicators; ``keys`` holds
+    the store's own key of each, looked up as ``$keys``."""
+    _plan(rows, report.submissions, keys)
+    # The name only, made safe as the upload page makes it (a command line passes a path,
+    # which receipts and e-mails would otherwise show).
+    _write_versions(rows, keys, submitted_by, sha256, safe_file_name(report.file_name), queries)
+    store.digest_new_versions(rows.con)
+    return _outcomes(rows.con)
+
+
+def _plan(rows: CheckedRows, pairs: list[SubmissionSummary], keys: list[int]) -> None:
+    """``plan``: each (authority, period) of the file, its current version (if any) and
+    what sending it does: new, replaced or unchanged."""
+    rows.con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE incoming AS
         SELECT n.authority_code, n.period, p.place_key, n.rows, c.id AS current_id,
             c.row_count AS current_rows, coalesce(v.last_version, 0) AS last_version
         FROM (SELECT unnest($codes) AS authority_code, unnest($periods) AS period,
                      unnest($rows) AS rows) n
-        JOIN places p USING (authority_code, period)
+        JOIN {rows.places} p USING (authority_code, period)
         LEFT JOIN submissions c
             ON c.authority_code = n.authority_code AND c.period = n.period AND c.is_current
         LEFT JOIN (SELECT authority_code, period, max(version) AS last_version
@@ -161,31 +185,41 @@ def _store_checked(
     )
     # Only a pair with a current version of the same size can be unchanged. Keys are unique
     # within a submission, so it is unchanged when every row finds its equal by key.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE matching AS
-        SELECT i.authority_code, i.period, count(*) AS same
-        FROM (SELECT * FROM incoming WHERE rows = current_rows) i
-        JOIN checked k ON k.place_key = i.place_key
-        JOIN figure_values f ON f.submission_id = i.current_id
-            AND f.indicator_key = $keys[k.indicator_key + 1]
-            AND f.sex = k.sex AND f.simd_quintile = k.simd_quintile AND f.value = k.value
-            AND f.comment IS NOT DISTINCT FROM k.comment
-        GROUP BY ALL
-        """,
-        {"keys": keys},
-    )
-    con.execute(
-        """
+    rows.con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE plan AS
+        WITH matching AS (
+            SELECT i.authority_code, i.period, count(*) AS same
+            FROM (SELECT * FROM incoming WHERE rows = current_rows) i
+            JOIN {rows.table} k ON k.place_key = i.place_key
+            JOIN figure_values f ON f.submission_id = i.current_id
+                AND f.indicator_key = $keys[k.indicator_key + 1]
+                AND f.sex = k.sex AND f.simd_quintile = k.simd_quintile AND f.value = k.value
+                AND f.comment IS NOT DISTINCT FROM k.comment
+            GROUP BY ALL
+        )
         SELECT i.*,
             CASE WHEN i.current_id IS NULL THEN 'new'
                  WHEN m.same = i.rows THEN 'unchanged'
                  ELSE 'replaced' END AS action
         FROM incoming i
         LEFT JOIN matching m USING (authority_code, period)
-        """
+        """,
+        {"keys": keys},
     )
+
+
+def _write_versions(
+    rows: CheckedRows,
+    keys: list[int],
+    submitted_by: str,
+    sha256: str,
+    file_name: str,
+    queries: str | None,
+) -> None:
+    """Each planned submission that is not unchanged as a new current version, with its
+    figures; the version it replaces stays, no longer current."""
+    con = rows.con
     con.execute(
         "CREATE OR REPLACE TEMP TABLE writes AS "
         "SELECT *, nextval('submission_ids') AS new_id, last_version + 1 AS version "
@@ -203,27 +237,23 @@ def _store_checked(
             true, $queries
         FROM writes
         """,
-        {
-            "now": store.uk_now(),
-            "by": submitted_by,
-            "sha": sha256,
-            # The name only, made safe as the upload page makes it (a command line passes a
-            # path, which receipts and e-mails would otherwise show).
-            "file": safe_file_name(report.file_name),
-            "queries": queries,
-        },
-    )
+        {"now": store.uk_now(), "by": submitted_by, "sha": sha256, "file": file_name,
+         "queries": queries},
+    )  # fmt: skip
     con.execute(
-        """
+        f"""
         INSERT INTO figure_values (submission_id, indicator_key, sex, simd_quintile, value,
             comment)
         SELECT w.new_id, $keys[k.indicator_key + 1], k.sex, k.simd_quintile, k.value, k.comment
-        FROM checked k JOIN writes w USING (place_key)
+        FROM {rows.table} k JOIN writes w USING (place_key)
         """,
         {"keys": keys},
     )
-    store.digest_new_versions(con)
-    rows = con.execute(
+
+
+def _outcomes(con) -> list[Outcome]:
+    """What became of each planned submission, by authority and period."""
+    found = con.execute(
         """
         SELECT p.authority_code, p.period, p.action,
             CASE WHEN p.action = 'unchanged' THEN s.version ELSE w.version END,
@@ -234,4 +264,4 @@ def _store_checked(
         ORDER BY p.authority_code, p.period
         """
     ).fetchall()
-    return [Outcome(*row) for row in rows]
+    return [Outcome(*row) for row in found]

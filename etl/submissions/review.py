@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from etl import returns, store
+from etl import store
 from etl.errors import TrackerError
 from etl.periods import Quarter
-from etl.strategy.model import StrategyFile
-from etl.submissions.replacing import Replacing, replacing
+from etl.returns import CheckedRows
 
 LARGE_CHANGE = 0.5  # ±50 %
 MIN_EXPLANATION = 5  # characters: "typo" is not an explanation; "new school opened" is
@@ -155,48 +152,25 @@ def to_json(answered: list[Query]) -> str | None:
     return json.dumps([asdict(q) for q in answered]) if answered else None
 
 
-@dataclass
-class Preview:
-    """A checked file: its report and, when it is valid, each submission beside last quarter."""
-
-    report: returns.Report
-    comparisons: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
-    # The version each submission would replace, and what differs from it (said before Send).
-    replacing: dict[tuple[str, str], Replacing] = field(default_factory=dict)
-
-    @property
-    def queries(self) -> list[Query]:
-        return [
-            q for (code, period), c in self.comparisons.items() for q in queries(c, code, period)
-        ]
+def checked_figures(rows: CheckedRows) -> pd.DataFrame:
+    """A checked file's figures as a frame: authority_code, period, KEY, value (a page's
+    upload, small enough to compare in pandas; a load stores its rows set-based)."""
+    return rows.con.execute(
+        "SELECT authority_code, period, indicator_id, sex::VARCHAR AS sex, "
+        f"simd_quintile::VARCHAR AS simd_quintile, value FROM {rows.table}"
+    ).df()
 
 
-def preview(
-    db_path: str | Path,
-    data: bytes,
-    file_name: str,
-    strategy: StrategyFile,
-    submitter: returns.Submitter,
-    *,
-    today: date | None = None,
-) -> Preview:
-    """Check a file as ``submitter`` (storing nothing) and compare it with the previous quarter."""
-    with duckdb.connect() as con:
-        report = returns.check_return(
-            con, data, file_name, strategy, today=today or date.today(), submitter=submitter
-        )
-        if not report.valid:
-            return Preview(report)
-        # check_return leaves a valid file's interpreted rows in the temp table `checked`.
-        rows = con.execute(
-            "SELECT authority_code, period, indicator_id, sex::VARCHAR AS sex, "
-            "simd_quintile::VARCHAR AS simd_quintile, value FROM checked"
-        ).df()
-    pairs = sorted(set(zip(rows["authority_code"], rows["period"], strict=True)))
+def beside_last_quarter(
+    db_path: str | Path, figures: pd.DataFrame
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Each (authority, period) of ``figures`` (``checked_figures``) beside the same
+    council's figures for the quarter before, as ``compare`` sets them out."""
+    pairs = sorted(set(zip(figures["authority_code"], figures["period"], strict=True)))
     previous = previous_figures(db_path, pairs)
     before = dict(iter(previous.groupby(["authority_code", "period"])))
     empty = previous.iloc[0:0]
-    result = Preview(report, replacing=replacing(db_path, rows))
-    for (code, period), new in rows.groupby(["authority_code", "period"], sort=True):
-        result.comparisons[(code, period)] = compare(before.get((code, period), empty), new)
-    return result
+    return {
+        (code, period): compare(before.get((code, period), empty), new)
+        for (code, period), new in figures.groupby(["authority_code", "period"], sort=True)
+    }

@@ -17,7 +17,8 @@ from playwright.sync_api import TimeoutError, expect
 
 from dashboard import auth
 from dashboard import upload_view as view
-from etl.submissions import export, receipts, review
+from etl.actions import check_return
+from etl.submissions import export, receipts
 from tests.browser.conftest import ARTIFACTS, browser_page, wait_for_app
 from tests.browser.keyboard import (
     assert_focus_visible,
@@ -60,7 +61,7 @@ def figure_to_query(db, strategy, period: str) -> tuple[dict, str]:
     """A template row with a figure last quarter, and a new value that falls by 70%: the
     upload page asks the council to confirm and explain it."""
     filled = one_row_return(strategy, period, None, "1")
-    checked = review.preview(db, filled, "all.csv", strategy, auth.submitter(auth.LOCAL_USER))
+    checked = check_return(db, filled, "all.csv", strategy, auth.submitter(auth.LOCAL_USER))
     assert checked.report.valid, checked.report.errors[:3]
     (comparison,) = checked.comparisons.values()
     row = comparison[comparison["previous"] >= 10].iloc[0]
