@@ -243,3 +243,35 @@ def test_a_page_or_command_that_checks_a_return_itself_is_named(tmp_path):
         ],
         "etl/cli/returns.py": ["etl.returns.validate_return"],
     }
+
+
+LONGEST = 60  # lines of a function, its docstring included
+
+
+def long_functions(root: Path) -> list[str]:
+    """Each function in etl/ and dashboard/ longer than ``LONGEST`` lines, with its length."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    length = node.end_lineno - node.lineno + 1
+                    if length > LONGEST:
+                        found.append(f"{path.relative_to(root)}::{node.name} ({length} lines)")
+    return found
+
+
+def test_no_function_is_longer_than_sixty_lines():
+    """A function that a reader cannot see whole is split into named steps."""
+    assert long_functions(ROOT) == []
+
+
+def test_backup_and_strategy_are_packages_not_prefixes():
+    prefixed = sorted(
+        path.name
+        for path in (ROOT / "etl").glob("*.py")
+        if path.name.startswith(("backup", "strategy", "yamlfile"))
+    )
+    assert prefixed == []
+    assert (ROOT / "etl" / "backup" / "__init__.py").is_file()
+    assert (ROOT / "etl" / "strategy" / "__init__.py").is_file()
