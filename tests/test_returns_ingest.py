@@ -396,7 +396,7 @@ def test_a_second_ingest_builds_no_strategy_model(tmp_path):
     script = (
         "import sys; from etl.cli import main\n"
         "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-        "print('etl.strategy' in sys.modules, code, file=sys.stderr)\n"
+        "print('etl.strategy.model' in sys.modules, code, file=sys.stderr)\n"
     )
     args = ["--db", str(db), "--commitments", str(SMALL), "ingest", str(good),
             "--today", "2025-12-01"]  # fmt: skip
