@@ -129,6 +129,21 @@ def test_no_count_under_five_is_published_below_scotland(demo_release):
     assert "counts of 1 to 4" in about and demo_release.release.fingerprint in about
 
 
+def test_council_figures_stop_at_the_last_quarter_whose_returns_were_due(demo_release):
+    """A quarter still open for returns would be a column of "[x] no return received" for
+    every council, though none was late: the default release is as at the end of a quarter
+    whose own returns come in weeks later."""
+    import pandas as pd
+
+    data = demo_release.folder / "data"
+    cells = pd.read_csv(data / "council-figures.csv", dtype=str)
+    received = pd.read_csv(data / "returns-received.csv", dtype=str)
+    due = received.loc[received["status"] != "Not yet due", "period"].max()
+    assert cells["period"].max() == due
+    latest = cells[(cells["period"] == due) & (cells["authority_code"] != "S92000003")]
+    assert (~latest["value"].isin(["[x]", "[z]"])).any()
+
+
 def test_release_json_and_the_log(demo_release):
     manifest = json.loads((demo_release.folder / "release.json").read_text())
     assert manifest["as_at"] == demo_release.release.as_at.isoformat()

@@ -17,12 +17,12 @@ from dashboard import briefing, sql
 from dashboard.briefing.pack import Inputs
 from etl import store
 from etl.councils import NATIONAL_CODE
-from etl.periods import Quarter, last_ended, quarters_between
+from etl.periods import Quarter, quarters_between
 from etl.strategy.load import load_strategy
 from etl.strategy.model import Settings
 
 # Councils' figures for local-authority indicators, Scotland's for national ones, as known
-# at D, for the quarters ended by D.
+# at D, for the quarters whose returns were due by D.
 _FIGURES = """
     SELECT f.authority_code, f.period, f.indicator_id, f.sex, f.simd_quintile, i.unit, f.value
     FROM figures_at($as_at, false) f
@@ -42,7 +42,10 @@ class Content:
     authorities: pd.DataFrame  # code, name, kind
     strategy: dict[str, pd.DataFrame]  # themes and milestone_changes, as the store holds them
     settings: Settings
-    quarters: list[str]  # from the strategy's start to the last ended by D
+    # From the strategy's start to the last whose returns were due by D (the quarter every
+    # view counts coverage for): a quarter still open for returns would show each council's
+    # cells as "[x] no return received" though none was late.
+    quarters: list[str]
     sources: list[tuple[str, str]]  # the strategy's sources: title, address (or "")
     strategy_sha256: str
     version: str  # the tracker's
@@ -59,10 +62,11 @@ class Content:
 def read(db: Path | str, as_at: dt.date, strategy_file: Path) -> Content:
     """Everything a release as at ``as_at`` shows, on the figures as known then."""
     inputs = briefing.read(db, as_at, revised=False)
-    last = last_ended(as_at)
+    due = inputs.report.coverage_period
+    last = Quarter.parse(due) if due else None
     with store.connect(db) as con:
         figures = con.execute(
-            _FIGURES, {"as_at": as_at, "last": str(last), "national": NATIONAL_CODE}
+            _FIGURES, {"as_at": as_at, "last": str(last or ""), "national": NATIONAL_CODE}
         ).df()
         authorities = con.execute("SELECT code, name, kind FROM authorities ORDER BY name").df()
         settings = Settings(**store.settings(con))
@@ -74,7 +78,7 @@ def read(db: Path | str, as_at: dt.date, strategy_file: Path) -> Content:
         authorities=authorities,
         strategy=strategy,
         settings=settings,
-        quarters=[str(q) for q in quarters_between(start, last)],
+        quarters=[str(q) for q in quarters_between(start, last)] if last else [],
         sources=[(s.title, s.url or "") for s in load_strategy(strategy_file).strategy.sources],
         strategy_sha256=hashlib.sha256(Path(strategy_file).read_bytes()).hexdigest(),
         version=_version(),
