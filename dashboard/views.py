@@ -360,7 +360,9 @@ def theme_cards(themes: Sequence[ThemeCounts]) -> list[dict]:
                 "name": theme.name,
                 "commitments": {s: theme.commitments[s] for s in fmt.COMMITMENT_ORDER},
                 "indicators": {s: theme.indicators[s] for s in fmt.INDICATOR_ORDER},
-                "delivery": f"{done / due:.0%}" if due else "none due yet",
+                # Short enough for a metric's large figure in a quarter of the page (the
+                # whole sentence is the caption below it): "none due yet" showed "none due …".
+                "delivery": f"{done / due:.0%}" if due else "None due",
                 "delivery_detail": f"{done} of {due} milestones due were completed"
                 if due
                 else "no milestone due yet",

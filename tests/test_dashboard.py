@@ -98,6 +98,16 @@ def test_overview_as_at_comes_from_the_url_and_changes_what_is_shown(demo_db, mo
     assert [m.value for m in at.metric] != early
 
 
+def test_a_theme_with_no_milestone_due_says_so_in_its_card(demo_db, monkeypatch):
+    """As at 31 March 2018 Inspiration has no milestone due: its card's figure says "None
+    due", short enough for a metric (a longer one was cut to "none due …") and the caption
+    says it in full."""
+    at = run(demo_db, monkeypatch, as_at="2018-03-31")
+    values = [m.value for m in at.metric if m.label == "Milestone delivery rate"]
+    assert "None due" in values and all(len(v) <= 8 for v in values)
+    assert "no milestone due yet" in [c.value for c in at.caption]
+
+
 def test_quick_as_at_choice_updates_the_url(demo_db, monkeypatch):
     at = run(demo_db, monkeypatch)
     picker = at.sidebar.selectbox(key="_quarter_end")

@@ -20,7 +20,12 @@ st.title("How the STEM Strategy is doing")
 st.markdown(f"**As at {fmt.long_date(as_at)}.** {meta.get('title', '')}")
 ui.figures_note(report)
 
-for column, card in zip(st.columns(4), views.theme_cards(report.themes), strict=False):
+# Two cards a row: four side by side left a laptop's screen (about 1,100 pixels) cutting
+# theme names mid-word and the rate's label and figure short ("Milestone del…", "None…").
+cards = views.theme_cards(report.themes)
+pairs = [(column, card) for i in range(0, len(cards), 2)
+         for column, card in zip(st.columns(2), cards[i:i + 2], strict=False)]  # fmt: skip
+for column, card in pairs:
     with column.container(border=True):
         st.subheader(card["name"])
         st.metric("Milestone delivery rate", card["delivery"], help=card["delivery_detail"])
