@@ -66,11 +66,17 @@ def indicator_vs_trajectory(
     return fig
 
 
+def _shown(series: pd.DataFrame) -> pd.Series:
+    """Each quarter's national figure as the chart draws it: the figure compared with the
+    trajectory (estimated for every council) where there is one, else the figure reported."""
+    return series["compared_value"].fillna(series["value"])
+
+
 def _national_by_quarter(series: pd.DataFrame) -> dict[str, float]:
     """The national figure as shown, by quarter (where it is known)."""
     if series.empty:
         return {}
-    shown = series["compared_value"].fillna(series["value"])
+    shown = _shown(series)
     return {p: v for p, v in zip(series["period"], shown, strict=True) if not pd.isna(v)}
 
 
@@ -162,7 +168,7 @@ def _add_national_figure(fig: go.Figure, series: pd.DataFrame, unit: str, as_at:
     """The national figure as a solid line where enough councils reported (hollow points:
     estimated), grey open points where too few did, and a label at the line's end (past the
     as-at line when that is near, so the dotted line does not run through the words)."""
-    shown = series["compared_value"].fillna(series["value"])
+    shown = _shown(series)
     enough = series["enough_coverage"].fillna(False).astype(bool)
     x = [quarter_end(p) for p in series["period"]]
     hover = _figure_hover(series, shown, unit)
